@@ -1,0 +1,68 @@
+import { OPTIONS, formatValue, type OptionSpec } from '../options/registry.ts';
+import { CONTROL_FLAGS, type ControlFlag } from './control-flags.ts';
+
+/** `--help`, built from the same tables as the flags and the prompts so that it cannot fall behind. */
+
+function answerUsage(spec: OptionSpec): string {
+  return spec.kind === 'boolean' ? `--${spec.flag} | --no-${spec.flag}` : `--${spec.flag} ${spec.placeholder ?? '<value>'}`;
+}
+
+function answerDefault(spec: OptionSpec): string {
+  if (spec.defaultHelp) return spec.defaultHelp;
+  return formatValue(spec.defaultValue({ folder: 'my-api', answers: {}, userAgent: undefined }));
+}
+
+function controlUsage(control: ControlFlag): string {
+  const long = control.kind === 'boolean' ? `--${control.flag}` : `--${control.flag} ${control.placeholder ?? '<value>'}`;
+  return control.short ? `-${control.short}, ${long}` : long;
+}
+
+const LINE_WIDTH = 100;
+
+/** Word-wraps the description column so that help reads on an 80-100 column terminal. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line];
+}
+
+function table(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([usage]) => usage.length)) + 4;
+  return rows
+    .map(([usage, text]) =>
+      wrap(text, LINE_WIDTH - width)
+        .map((line, index) => `${(index === 0 ? `  ${usage}` : '').padEnd(width)}${line}`)
+        .join('\n'),
+    )
+    .join('\n');
+}
+
+export function helpText(version: string): string {
+  const answerRows = OPTIONS.map((spec) => [answerUsage(spec), `${spec.help} (default: ${answerDefault(spec)})`] as const);
+  const controlRows = CONTROL_FLAGS.map((control) => [controlUsage(control), control.help] as const);
+  return [
+    `create-secure-express ${version}`,
+    'Scaffold an Express 5 + TypeScript JSON API that is hardened from its first commit.',
+    '',
+    'Usage: create-secure-express [directory] [options]',
+    '       npm create secure-express@latest [directory] -- [options]',
+    '',
+    'Project options (asked on a terminal when not given):',
+    table(answerRows),
+    '',
+    'Run options:',
+    table(controlRows),
+    '',
+    'Without a terminal, or with CI set, nothing is asked: pass --yes to accept the defaults.',
+    'Use "." as the directory to generate into the current folder.',
+    '',
+  ].join('\n');
+}

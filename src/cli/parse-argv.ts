@@ -1,0 +1,80 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.ts';
+import { OPTIONS, type AnswerKey } from '../options/registry.ts';
+import { CONTROL_FLAGS } from './control-flags.ts';
+
+export interface ParsedArgv {
+  readonly directory: string | undefined;
+  /** Raw answer values given as flags, keyed by answer name, not validated yet. */
+  readonly given: Readonly<Partial<Record<AnswerKey, string | boolean>>>;
+  readonly template: string | undefined;
+  readonly preset: string | undefined;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly debug: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+type ParseOptions = NonNullable<ParseArgsConfig['options']>;
+
+const PARSE_OPTIONS: ParseOptions = Object.fromEntries([
+  ...OPTIONS.map((spec) => [spec.flag, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }] as const),
+  ...CONTROL_FLAGS.map((control) => [
+    control.flag,
+    { type: control.kind === 'boolean' ? 'boolean' : 'string', ...('short' in control ? { short: control.short } : {}) },
+  ] as const),
+]);
+
+/** Turns Node's parseArgs errors into one line that names the flag and points at `--help`. */
+function usageErrorFrom(error: unknown): UsageError {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`unknown option ${flag} (see --help for the accepted flags)`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return message.includes('argument missing')
+        ? new UsageError(`${flag.replace(/^(--\S+).*/, '$1')} needs a value (see --help)`)
+        : new UsageError(`${flag} takes no value; use ${flag} or --no-${flag.replace(/^--/, '')}`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError(`only one target folder is accepted, got an extra argument ${/'([^']+)'/.exec(message)?.[1] ?? ''}`);
+    default:
+      return new UsageError(message.split('\n')[0] ?? 'invalid arguments');
+  }
+}
+
+export function parseArgv(argv: readonly string[]): ParsedArgv {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: PARSE_OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (error) {
+    throw usageErrorFrom(error);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new UsageError(`only one target folder is accepted, got ${positionals.map((p) => JSON.stringify(p)).join(' and ')}`);
+  }
+  const given: Partial<Record<AnswerKey, string | boolean>> = {};
+  for (const spec of OPTIONS) {
+    const value = values[spec.flag];
+    if (value !== undefined) given[spec.key] = value as string | boolean;
+  }
+  const controlValue = (flag: string) => values[flag];
+  const text = (flag: string) => controlValue(flag) as string | undefined;
+  const on = (flag: string) => controlValue(flag) === true;
+  return Object.freeze({
+    directory: positionals[0],
+    given: Object.freeze(given),
+    template: text('template'),
+    preset: text('preset'),
+    force: on('force'),
+    dryRun: on('dry-run'),
+    yes: on('yes'),
+    debug: on('debug'),
+    help: on('help'),
+    version: on('version'),
+  });
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
+import type { Answers } from './answers.ts';
+import { OPTIONS, type AnswerKey } from './registry.ts';
+import type { AnswerSource } from './resolve.ts';
+
+/**
+ * `.secure-express.json`: which generator and template made a project, and every answer, so that
+ * `--preset` can make the same project again, byte for byte. It never holds a secret: no answer is one.
+ */
+export const ANSWERS_FILE = '.secure-express.json';
+
+export interface Provenance {
+  readonly generator: { readonly name: string; readonly version: string };
+  readonly template: { readonly source: string; readonly commit?: string };
+}
+
+/** Keys in registry order, so the same answers always give the same bytes. */
+export function answersFileContent(provenance: Provenance, answers: Readonly<Answers>): string {
+  const ordered = Object.fromEntries(OPTIONS.map((spec) => [spec.key, answers[spec.key]]));
+  return `${JSON.stringify({ ...provenance, answers: ordered }, null, 2)}\n`;
+}
+
+const KNOWN_KEYS = new Set<string>(OPTIONS.map((spec) => spec.key));
+
+/** Reads a preset: a `.secure-express.json` (its `answers`) or a plain object of answers. */
+export async function readPreset(file: string): Promise<AnswerSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError(`--preset: cannot read ${file}: ${reason}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--preset: ${file} is not valid JSON (${(error as Error).message})`);
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  const answers = isObject(data) && 'answers' in data ? data.answers : data;
+  if (!isObject(answers)) {
+    throw new UsageError(`--preset: ${file} must hold an object of answers (or a .secure-express.json)`);
+  }
+  const unknown = Object.keys(answers).filter((key) => !KNOWN_KEYS.has(key));
+  if (unknown.length > 0) {
+    throw new UsageError(`--preset: unknown field ${unknown.map((key) => JSON.stringify(key)).join(', ')}; accepted: ${[...KNOWN_KEYS].join(', ')}`);
+  }
+  return {
+    describe: (spec) => `--preset field "${spec.key}"`,
+    values: answers as Partial<Record<AnswerKey, unknown>>,
+  };
+}

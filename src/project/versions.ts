@@ -1,0 +1,32 @@
+/**
+ * Every dependency version a generated project's package.json uses, in one table, as the ranges that
+ * land in the file. Keep them at the current majors' latest releases (`npm view <name> version`).
+ *
+ * Each entry is attack surface and install time for every project we generate: add one only when the
+ * platform (Node 22.18+/24 strip types and run tests on their own) cannot do the job.
+ */
+export const projectVersions = {
+  // Runtime
+  cors: '^2.8.6',
+  express: '^5.3.0',
+  'express-rate-limit': '^8.7.5',
+  helmet: '^8.3.0',
+  pino: '^10.4.0',
+  'pino-http': '^11.0.0',
+  zod: '^4.6.7',
+
+  // Development
+  '@eslint/js': '^10.0.1',
+  // Follows the Node major the project targets, so the types only offer what that runtime has.
+  '@types/node': { 22: '^22.20.5', 24: '^24.19.4' },
+  '@types/cors': '^2.8.19',
+  '@types/express': '^5.0.6',
+  eslint: '^10.15.0',
+  // Declares no peer range and uses ESLint's current rule API, so it runs on ESLint 10.
+  'eslint-plugin-security': '^4.1.0',
+  plop: '^4.0.5',
+  // typescript-eslint 8 supports TypeScript >=4.8.4 <6.1.0, so the project stays on TypeScript 6.0.x
+  // (a tilde range) until typescript-eslint supports a newer one.
+  typescript: '~6.0.3',
+  'typescript-eslint': '^8.74.0',
+} as const;

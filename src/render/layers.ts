@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { Answers } from '../options/answers.ts';
+
+/**
+ * The built-in template layers, applied in this order. A feature is a folder under `templates/` plus the
+ * rule that turns it on; it adds files or replaces a base file at the same path, never a combination
+ * file. A team template (when given) is layered over all of these.
+ */
+export interface Layer {
+  readonly id: string;
+  readonly dir: string;
+}
+
+export const FEATURES: Readonly<Record<string, (answers: Readonly<Answers>) => boolean>> = {
+  base: () => true,
+  docker: (answers) => answers.docker,
+  redis: (answers) => answers.rateLimitStore === 'redis',
+};
+
+export function builtInLayers(templatesRoot: string, answers: Readonly<Answers>): Layer[] {
+  return Object.entries(FEATURES)
+    .filter(([, isOn]) => isOn(answers))
+    .map(([id]) => ({ id, dir: join(templatesRoot, id) }));
+}

@@ -1,0 +1,60 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { GenerationError } from '../errors.ts';
+import type { Layer } from './layers.ts';
+
+/**
+ * The list of files a run will write, worked out before anything is written so that `--dry-run` can
+ * print it and the tests can check it. Template names map to output names by two rules: a `.hbs` file
+ * is rendered and loses the extension, and a leading `_` becomes `.` (npm drops dotfiles such as
+ * `.gitignore` from published packages, so they ship as `_gitignore`).
+ */
+export type PlannedFile =
+  | { readonly target: string; readonly kind: 'render' | 'copy'; readonly source: string; readonly layer: string }
+  | { readonly target: string; readonly kind: 'write'; readonly content: string; readonly layer: string };
+
+export function outputPath(templatePath: string): string {
+  return templatePath
+    .split('/')
+    .map((segment) => segment.replace(/^_/, '.'))
+    .join('/')
+    .replace(/\.hbs$/, '');
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new GenerationError(`template layer is missing: ${dir}`);
+    }
+    throw error;
+  }
+}
+
+export interface PlanInput {
+  readonly layers: readonly Layer[];
+  /** Files made by code rather than templates (package.json, .secure-express.json). */
+  readonly generated: Readonly<Record<string, string>>;
+  /** Output paths to leave out (a team template's `remove`). */
+  readonly remove?: readonly string[];
+}
+
+export async function planFiles({ layers, generated, remove = [] }: PlanInput): Promise<PlannedFile[]> {
+  const byTarget = new Map<string, PlannedFile>();
+  for (const layer of layers) {
+    for (const file of await listFiles(layer.dir)) {
+      const target = outputPath(file);
+      const kind = file.endsWith('.hbs') ? 'render' : 'copy';
+      byTarget.set(target, { target, kind, source: join(layer.dir, file), layer: layer.id });
+    }
+  }
+  for (const [target, content] of Object.entries(generated)) {
+    byTarget.set(target, { target, kind: 'write', content, layer: 'generator' });
+  }
+  for (const target of remove) byTarget.delete(target);
+  return [...byTarget.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+}

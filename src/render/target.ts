@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors.ts';
+import type { PlannedFile } from './plan.ts';
+
+/** What is at the target folder already, checked before any question is asked or any file written. */
+export interface TargetState {
+  readonly path: string;
+  readonly exists: boolean;
+  readonly empty: boolean;
+}
+
+/** Entries that do not make a folder "non-empty": a fresh `git init` leaves only `.git`. */
+const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
+
+export async function inspectTarget(path: string, { force }: { force: boolean }): Promise<TargetState> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, empty: true };
+    throw new UsageError(`cannot use ${path} as the target folder: ${(error as Error).message}`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`${path} exists and is not a folder; choose another target folder`);
+  const empty = (await readdir(path)).every((entry) => IGNORABLE.has(entry));
+  if (!empty && !force) {
+    throw new UsageError(`${path} is not empty; choose another folder, or pass --force to add to it (no file is deleted)`);
+  }
+  return { path, exists: true, empty };
+}
+
+/** Files of the plan that already exist in the target and would be replaced (only with --force). */
+export function filesToReplace(target: TargetState, plan: readonly PlannedFile[]): string[] {
+  if (!target.exists || target.empty) return [];
+  return plan.map((file) => file.target).filter((file) => existsSync(join(target.path, file)));
+}

@@ -1,0 +1,47 @@
+import { execa } from 'execa';
+import type { Output } from '../ui/output.ts';
+
+/**
+ * `git init` and a first commit. Skipped with a warning when git is missing or the project sits inside
+ * another work tree (a monorepo: its own repository should take the files). The commit works without a
+ * configured identity, and never signs, so it cannot hang on a key passphrase.
+ */
+async function git(cwd: string, args: readonly string[]) {
+  return execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+}
+
+async function configured(cwd: string, key: string): Promise<boolean> {
+  const { exitCode, stdout } = await git(cwd, ['config', '--get', key]);
+  return exitCode === 0 && stdout.trim() !== '';
+}
+
+export async function initRepository(cwd: string, out: Output, generatorName: string): Promise<boolean> {
+  const version = await git(cwd, ['--version']);
+  if (version.failed) {
+    out.warn('git was not found; skipped git init (run it yourself once git is installed)');
+    return false;
+  }
+  const inside = await git(cwd, ['rev-parse', '--show-toplevel']);
+  if (inside.exitCode === 0) {
+    out.warn(`the project is inside the git work tree ${inside.stdout.trim()}; skipped git init`);
+    return false;
+  }
+  const identity = (await configured(cwd, 'user.email')) && (await configured(cwd, 'user.name'))
+    ? []
+    : ['-c', `user.name=${generatorName}`, '-c', `user.email=${generatorName}@users.noreply.localhost`];
+  const branch = (await configured(cwd, 'init.defaultBranch')) ? [] : ['-c', 'init.defaultBranch=main'];
+  const steps: readonly (readonly string[])[] = [
+    [...branch, 'init', '--quiet'],
+    ['add', '--all'],
+    [...identity, '-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', `Initial commit from ${generatorName}`],
+  ];
+  for (const args of steps) {
+    const result = await git(cwd, args);
+    if (result.failed) {
+      out.warn(`git ${args.filter((arg) => !arg.includes('=') && arg !== '-c').join(' ')} failed: ${String(result.stderr || result.message || '').split('\n')[0]}`);
+      return false;
+    }
+  }
+  out.success('Created a git repository with a first commit');
+  return true;
+}
