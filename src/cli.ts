@@ -112,7 +112,7 @@ async function run(io: Io, out: Output): Promise<number> {
     `${answers.pm} test`,
   ].filter(Boolean);
   out.info(`\nNext steps:\n${steps.map((step) => `  ${out.cyan(String(step))}`).join('\n')}`);
-  return 0;
+  return answers.install && !installed ? 1 : 0;
 }
 
 /** Entry point: runs once, maps every error to one line and an exit code, and cleans up on the way out. */

@@ -21,7 +21,7 @@ export function parseInteger(min: number, max: number): (value: unknown) => numb
     const text = asText(value, accepted);
     const number = Number(text);
     if (!/^\d+$/.test(text) || number < min || number > max) {
-      throw new InvalidValue(`${show(text)} is not accepted: expected ${accepted}`);
+      throw new InvalidValue(`${show(value)} is not accepted: expected ${accepted}`);
     }
     return number;
   };
@@ -32,7 +32,7 @@ export function parseChoice<T extends string | number>(choices: readonly T[]): (
   return (value) => {
     const text = asText(value, accepted);
     const found = choices.find((choice) => String(choice) === text);
-    if (found === undefined) throw new InvalidValue(`${show(text)} is not accepted: expected ${accepted}`);
+    if (found === undefined) throw new InvalidValue(`${show(value)} is not accepted: expected ${accepted}`);
     return found;
   };
 }
@@ -55,6 +55,7 @@ export function parseOrigin(value: unknown, { production }: { production: boolea
     throw new InvalidValue(`${show(text)} is not accepted: ${why}; expected ${ORIGIN_SHAPE}`);
   };
   if (text.includes('*')) refuse('wildcards would let any site read responses');
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) refuse('it lacks the scheme (http:// or https://)');
   let url: URL;
   try {
     url = new URL(text);

@@ -1,0 +1,49 @@
+import express, { type RequestHandler } from 'express';
+import { HttpError } from './http-error.ts';
+
+/**
+ * Keys that could reach `Object.prototype` if some later code merged the body into another object
+ * (`{"__proto__": {"isAdmin": true}}`). JSON.parse itself only creates harmless own properties, but a
+ * careless deep merge, `Object.assign` or lodash-style `set` would not, so such payloads are refused
+ * while parsing: they never reach validation, a handler or any other object.
+ */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)) {
+    throw new SyntaxError(`Forbidden key "${key}" in JSON body`);
+  }
+  return value;
+}
+
+function hasBody(req: Parameters<RequestHandler>[0]): boolean {
+  const length = req.get('content-length');
+  return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * JSON bodies only, up to `limit`. Accepting forms or text as well would give every route a second
+ * parser and a second set of surprises (`express.urlencoded({ extended: true })` builds nested objects
+ * from `a[b][c]=1`). A body of any other type is a 415 before anything reads it; one over the limit is
+ * a 413 as soon as the count passes the limit, so a huge body costs neither memory nor a parse.
+ */
+export function jsonBody(limit: string): RequestHandler[] {
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (hasBody(req) && !req.is('application/json')) {
+      next(new HttpError(415, 'Request bodies must be JSON, sent with Content-Type: application/json.'));
+      return;
+    }
+    next();
+  };
+
+  const parseJson = express.json({
+    limit,
+    // Objects and arrays only at the top level, as JSON APIs expect.
+    strict: true,
+    type: 'application/json',
+    // Compressed bodies are refused (415): no client needs them here, and inflating is work an
+    // attacker could make the server do for free.
+    inflate: false,
+    reviver: refusePrototypeKeys,
+  });
+
+  return [requireJson, parseJson];
+}

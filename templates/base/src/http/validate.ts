@@ -1,0 +1,83 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { HttpError, type FieldError } from './http-error.ts';
+
+type Location = 'params' | 'query' | 'body';
+type Parsed<S, Otherwise> = S extends z.ZodType ? Readonly<z.output<S>> : Otherwise;
+
+/** What a route accepts. Write each schema with `z.strictObject` so unknown fields are refused. */
+export interface Schemas<P, Q, B> {
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+}
+
+/** A route that declares no query schema takes no query parameters at all. */
+const noQuery = z.strictObject({});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function fieldErrors(location: Location, error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const path = [location, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const what = location === 'query' ? 'parameter' : 'field';
+      return issue.keys.map((key) => ({ path: `${path}.${key}`, message: `Unknown ${what}` }));
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+/**
+ * Validates a request against zod schemas before the handler runs. The handler then reads typed,
+ * frozen values from `req.params`, `req.query` and `req.body`: exactly what the schemas describe,
+ * normalized by them, and nothing else. Everything that fails is reported at once as a 400 problem
+ * with `errors: [{ path, message }]`.
+ *
+ * Query strings come from Express's simple parser, which yields strings and, for `?a=1&a=2`, arrays.
+ * A repeated parameter is refused outright: different layers (a proxy, a WAF, this app) may each pick
+ * a different copy (HTTP parameter pollution). Nested syntax like `?a[b]=1` stays a literal key that
+ * no schema knows. A route without a body schema never sees a body.
+ */
+export function validate<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
+  schemas: Schemas<P, Q, B>,
+): RequestHandler<Parsed<P, Record<string, string>>, unknown, Parsed<B, undefined>, Parsed<Q, Record<string, never>>> {
+  return (req, _res, next) => {
+    const errors: FieldError[] = [];
+    const check = (location: Location, schema: z.ZodType, input: unknown): unknown => {
+      const result = schema.safeParse(input);
+      if (result.success) return deepFreeze(result.data);
+      errors.push(...fieldErrors(location, result.error));
+      return undefined;
+    };
+
+    const params = schemas.params ? check('params', schemas.params, req.params) : req.params;
+
+    const repeated = Object.entries(req.query).filter(([, value]) => Array.isArray(value));
+    for (const [name] of repeated) errors.push({ path: `query.${name}`, message: 'Repeated parameter' });
+    const query = repeated.length === 0 ? check('query', schemas.query ?? noQuery, req.query) : undefined;
+
+    const body = schemas.body ? check('body', schemas.body, req.body) : undefined;
+
+    if (errors.length > 0) {
+      next(new HttpError(400, 'The request is not valid.', { errors }));
+      return;
+    }
+
+    req.params = params as typeof req.params;
+    // Express 5 computes `req.query` with a getter on each access; shadow it with the parsed value.
+    Object.defineProperty(req, 'query', { value: query, enumerable: true, configurable: true });
+    req.body = body as typeof req.body;
+    next();
+  };
+}

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
+
+const PACKAGE_VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+describe('generating', () => {
+  it('--version and --help answer without writing anything', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['--version'], { cwd }).stdout.trim(), PACKAGE_VERSION);
+    const help = runCli(['-h'], { cwd });
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: create-secure-express \[directory\] \[options\]/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  for (const major of ['22', '24'] as const) {
+    it(`runs on Node ${major} as well as on the CLI's floor (${CLI_NODE === process.execPath ? 'same' : 'machine'} Node)`, (t) => {
+      const cwd = tempDir(t);
+      const node = join(process.env[`CSE_NODE${major}_BIN`] || '', 'node');
+      if (!process.env[`CSE_NODE${major}_BIN`]) return t.skip(`CSE_NODE${major}_BIN not set`);
+      const result = runCli(['my-api', ...QUICK], { cwd, node });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(existsSync(join(cwd, 'my-api', 'package.json')));
+    });
+  }
+
+  it('writes the project, its answers file and nothing else in the folder it was given', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['my-api', ...QUICK, '--origins', 'https://app.example.com', '--trust-proxy', '1'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readdirSync(cwd), ['my-api']);
+    const answersFile = JSON.parse(readFileSync(join(cwd, 'my-api', '.secure-express.json'), 'utf8'));
+    assert.deepEqual(answersFile.generator, { name: 'create-secure-express', version: PACKAGE_VERSION });
+    assert.deepEqual(answersFile.answers.origins, ['https://app.example.com']);
+    assert.equal(answersFile.answers.trustProxy, 1);
+    const pkg = JSON.parse(readFileSync(join(cwd, 'my-api', 'package.json'), 'utf8'));
+    assert.equal(pkg.name, 'my-api');
+    assert.ok(existsSync(join(cwd, 'my-api', '.gitignore')), 'dotfiles are renamed from their _name');
+    assert.ok(!readdirSync(join(cwd, 'my-api')).some((name) => name.endsWith('.hbs') || name.startsWith('_')));
+    assert.match(result.stdout, /Next steps:\n {2}cd my-api\n {2}npm install\n/);
+  });
+
+  it('"." means the current folder, and the name defaults to its name', (t) => {
+    const cwd = join(tempDir(t), 'orders-api');
+    mkdirSync(cwd);
+    const result = runCli(['.', ...QUICK], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')).name, 'orders-api');
+  });
+
+  it('refuses a non-empty folder and leaves it untouched', (t) => {
+    const cwd = tempDir(t);
+    mkdirSync(join(cwd, 'my-api'));
+    writeFileSync(join(cwd, 'my-api', 'notes.txt'), 'mine');
+    const before = snapshot(join(cwd, 'my-api'));
+    const result = runCli(['my-api', ...QUICK], { cwd });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /is not empty; choose another folder, or pass --force/);
+    assert.deepEqual(snapshot(join(cwd, 'my-api')), before);
+  });
+
+  it('--force adds to a folder, lists what it replaces and deletes nothing', (t) => {
+    const cwd = tempDir(t);
+    const target = join(cwd, 'my-api');
+    mkdirSync(target);
+    writeFileSync(join(target, 'notes.txt'), 'mine');
+    writeFileSync(join(target, 'package.json'), '{"name":"old"}');
+    const result = runCli(['my-api', ...QUICK, '--force'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /replacing 1 existing file\(s\): package\.json/);
+    assert.equal(readFileSync(join(target, 'notes.txt'), 'utf8'), 'mine');
+    assert.equal(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).name, 'my-api');
+  });
+
+  it('--dry-run prints the answers and the files and writes nothing', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['my-api', ...QUICK, '--dry-run', '--rate-limit', 'strict'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /global-limit\s+50\/15m/);
+    assert.match(result.stdout, /auth-limit\s+3\/15m/);
+    assert.match(result.stdout, /^ {2}package\.json$/m);
+    assert.match(result.stdout, /^ {2}\.secure-express\.json$/m);
+    assert.match(result.stdout, /dry run: nothing was written/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  it('the same answers give the same bytes', (t) => {
+    const cwd = tempDir(t);
+    const args = [...QUICK, '--name', 'same-api', '--origins', 'https://a.example.com,https://b.example.com', '--credentials'];
+    assert.equal(runCli(['one', ...args], { cwd }).code, 0);
+    assert.equal(runCli(['two', ...args], { cwd }).code, 0);
+    assert.deepEqual(snapshot(join(cwd, 'two')), snapshot(join(cwd, 'one')));
+  });
+
+  it('--preset with a project\'s .secure-express.json reproduces it byte for byte', (t) => {
+    const cwd = tempDir(t);
+    const first = runCli(['first', ...QUICK, '--rate-limit', 'relaxed', '--global-limit', '20/1m', '--node', '22', '--no-docker', '--port', '8080',
+      '--trust-proxy', '2', '--body-limit', '1mb', '--dev-origins', 'http://localhost:4200', '--pm', 'pnpm'], { cwd });
+    assert.equal(first.code, 0, first.stderr);
+    const again = runCli(['second', '--no-install', '--no-git', '--preset', join('first', '.secure-express.json')], { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(snapshot(join(cwd, 'second')), snapshot(join(cwd, 'first')));
+  });
+
+  it('flags win over the preset', (t) => {
+    const cwd = tempDir(t);
+    writeFileSync(join(cwd, 'preset.json'), JSON.stringify({ port: 8080, trustProxy: 2 }));
+    assert.equal(runCli(['my-api', ...QUICK, '--preset', 'preset.json', '--port', '9090'], { cwd }).code, 0);
+    const { answers } = JSON.parse(readFileSync(join(cwd, 'my-api', '.secure-express.json'), 'utf8'));
+    assert.equal(answers.port, 9090);
+    assert.equal(answers.trustProxy, 2);
+  });
+
+  it('makes a first commit on a machine with no git identity', (t) => {
+    const cwd = tempDir(t);
+    const home = tempDir(t, 'cse-home-');
+    const env = { HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: '', GIT_COMMITTER_NAME: '', EMAIL: '' };
+    const result = runCli(['my-api', '--yes', '--no-install'], { cwd, env });
+    assert.equal(result.code, 0, result.stderr);
+    const target = join(cwd, 'my-api');
+    assert.equal(git(target, 'rev-list', '--count', 'HEAD'), '1');
+    assert.equal(git(target, 'status', '--porcelain'), '');
+    assert.match(git(target, 'log', '-1', '--format=%s'), /Initial commit from create-secure-express/);
+  });
+
+  it('skips git init with a warning inside another work tree', (t) => {
+    const cwd = tempDir(t);
+    git(cwd, 'init', '--quiet');
+    const result = runCli(['my-api', '--yes', '--no-install'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /inside the git work tree .*skipped git init/);
+    assert.ok(!existsSync(join(cwd, 'my-api', '.git')));
+  });
+
+  it('a failed install leaves the project in place and says how to finish', (t) => {
+    const cwd = tempDir(t);
+    const bin = tempDir(t, 'cse-bin-');
+    writeFileSync(join(bin, 'pnpm'), '#!/bin/sh\necho "ERR_PNPM_FETCH_404 something broke" >&2\nexit 3\n', { mode: 0o755 });
+    const result = runCli(['my-api', '--yes', '--no-git', '--pm', 'pnpm'], { cwd, env: { PATH: `${bin}:${process.env.PATH}` } });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /ERR_PNPM_FETCH_404 something broke/);
+    assert.match(result.stderr, /pnpm install exited with code 3; the project is in place: run "pnpm install" in it to finish/);
+    assert.ok(existsSync(join(cwd, 'my-api', 'package.json')));
+  });
+});

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { CONTROL_FLAGS } from '../../src/cli/control-flags.ts';
+import { helpText } from '../../src/cli/help.ts';
+import { parseArgv } from '../../src/cli/parse-argv.ts';
+import type { Answers } from '../../src/options/answers.ts';
+import { answersFileContent } from '../../src/options/answers-file.ts';
+import { OPTIONS } from '../../src/options/registry.ts';
+import { RATE_LIMIT_TIERS } from '../../src/options/tiers.ts';
+
+const DESIGN_FLAGS = [
+  'name', 'origins', 'dev-origins', 'credentials', 'rate-limit', 'global-limit', 'auth-limit', 'rate-limit-store', 'node', 'port',
+  'trust-proxy', 'body-limit', 'docker', 'template', 'preset', 'pm', 'install', 'git', 'force', 'dry-run', 'yes', 'help', 'version',
+];
+
+/** The order the issue asks the questions in (after the folder). */
+const PROMPT_ORDER = ['origins', 'devOrigins', 'credentials', 'rateLimit', 'globalLimit', 'authLimit', 'rateLimitStore', 'node', 'port',
+  'trustProxy', 'docker', 'pm', 'install', 'git'];
+
+const defaults = (): Answers => {
+  const answers: Partial<Record<keyof Answers, unknown>> = {};
+  for (const spec of OPTIONS) answers[spec.key] = spec.defaultValue({ folder: 'my-api', answers: answers as Partial<Answers>, userAgent: undefined });
+  return answers as Answers;
+};
+
+describe('option registry', () => {
+  const help = helpText('0.0.0');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const allFlags = [...OPTIONS.map((spec) => spec.flag), ...CONTROL_FLAGS.map((control) => control.flag)];
+
+  it('has every flag of the design, and no other', () => assert.deepEqual([...allFlags].sort(), [...DESIGN_FLAGS, 'debug'].sort()));
+
+  for (const spec of OPTIONS) {
+    it(`--${spec.flag}: help shows it with its default, the parser accepts it, the default validates`, () => {
+      const usage = spec.kind === 'boolean' ? `--${spec.flag} | --no-${spec.flag}` : `--${spec.flag} ${spec.placeholder}`;
+      const line = help.split('\n').find((row) => row.startsWith(`  ${usage} `));
+      assert.ok(line, `help has a row for ${usage}`);
+      const row = help.slice(help.indexOf(line), help.indexOf('\n  --', help.indexOf(line) + 1));
+      assert.match(row.replace(/\s+/g, ' '), /\(default: [^)]+\)/);
+      const value = defaults()[spec.key];
+      assert.deepEqual(spec.parse(Array.isArray(value) ? value.join(',') : value), value);
+      const raw = spec.kind === 'boolean' ? [`--no-${spec.flag}`] : [`--${spec.flag}`, 'x'];
+      assert.equal(parseArgv(raw).given[spec.key], spec.kind === 'boolean' ? false : 'x');
+    });
+    it(`--${spec.flag} is documented in the README`, () => assert.match(readme, new RegExp(`--${spec.flag}\\b`)));
+  }
+  for (const control of CONTROL_FLAGS) {
+    it(`--${control.flag} is in help and the README`, () => {
+      assert.match(help, new RegExp(`--${control.flag}\\b`));
+      assert.match(readme, new RegExp(`--${control.flag}\\b`));
+    });
+  }
+
+  it('prompts in the natural order, and only for options that have one', () => {
+    assert.deepEqual(OPTIONS.filter((spec) => spec.prompt).map((spec) => spec.key), PROMPT_ORDER);
+  });
+
+  it('the answers file holds every option, in registry order', () => {
+    const file = JSON.parse(answersFileContent({ generator: { name: 'x', version: '1' }, template: { source: 'built-in' } }, defaults()));
+    assert.deepEqual(Object.keys(file.answers), OPTIONS.map((spec) => spec.key));
+  });
+
+  for (const [tier, limits] of Object.entries(RATE_LIMIT_TIERS)) {
+    it(`tier ${tier} presets the limits ${limits.global} and ${limits.auth}`, () => {
+      const context = { folder: 'x', answers: { rateLimit: tier as Answers['rateLimit'] }, userAgent: undefined };
+      assert.equal(OPTIONS.find((spec) => spec.key === 'globalLimit')?.defaultValue(context), limits.global);
+      assert.equal(OPTIONS.find((spec) => spec.key === 'authLimit')?.defaultValue(context), limits.auth);
+    });
+  }
+
+  for (const [agent, pm] of [['pnpm/9.1.0 npm/? node/v24.0.0', 'pnpm'], ['yarn/4.0.0', 'yarn'], ['bun/1.2.0', 'bun'], ['npm/11.0.0', 'npm'], ['', 'npm']]) {
+    it(`detects ${pm} from user agent ${JSON.stringify(agent)}`, () => {
+      assert.equal(OPTIONS.find((spec) => spec.key === 'pm')?.defaultValue({ folder: 'x', answers: {}, userAgent: agent }), pm);
+    });
+  }
+});
