@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, defaults, loadConfig } from '../src/config.ts';
+import { startApp } from './helpers.ts';
+
+const ALLOWED = 'https://app.example.com';
+
+function accessControlHeaders(res: Response): string[] {
+  return [...res.headers.keys()].filter((name) => name.startsWith('access-control-allow-'));
+}
+
+test('an allowed origin is echoed exactly, with Vary: Origin and the exposed headers', async (t) => {
+  const { url } = await startApp(t, { CORS_ORIGINS: `${ALLOWED},http://localhost:5173` });
+  const res = await fetch(`${url}/api/v1/users`, { headers: { origin: ALLOWED } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('access-control-allow-origin'), ALLOWED);
+  assert.match(res.headers.get('vary') ?? '', /\bOrigin\b/);
+  assert.deepEqual(
+    (res.headers.get('access-control-expose-headers') ?? '').split(','),
+    ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'],
+  );
+});
+
+test('a preflight from an allowed origin lists methods and headers and has a max-age', async (t) => {
+  const { url } = await startApp(t, { CORS_ORIGINS: ALLOWED });
+  const res = await fetch(`${url}/api/v1/users`, {
+    method: 'OPTIONS',
+    headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get('access-control-allow-origin'), ALLOWED);
+  assert.match(res.headers.get('access-control-allow-methods') ?? '', /\bPOST\b/);
+  assert.match(res.headers.get('access-control-allow-headers') ?? '', /\bContent-Type\b/);
+  assert.equal(res.headers.get('access-control-max-age'), '600');
+});
+
+test('disallowed origins get no Access-Control-Allow-* header at all', async (t) => {
+  const { url } = await startApp(t, { CORS_ORIGINS: ALLOWED });
+  const refused = [
+    'null',
+    'https://app.example.com.evil.test', // look-alike host
+    'https://evilapp.example.com',
+    'https://example.com',
+    'http://app.example.com', // other scheme
+    'https://app.example.com:8443', // other port
+    'https://APP.example.com.', // trailing dot
+    'https://evil.test',
+  ];
+  for (const origin of refused) {
+    const simple = await fetch(`${url}/api/v1/users`, { headers: { origin } });
+    assert.deepEqual(accessControlHeaders(simple), [], `GET from ${origin}`);
+    assert.match(simple.headers.get('vary') ?? '', /\bOrigin\b/, `Vary on GET from ${origin}`);
+
+    const preflight = await fetch(`${url}/api/v1/users`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 403, `preflight from ${origin}`);
+    assert.deepEqual(accessControlHeaders(preflight), [], `preflight from ${origin}`);
+  }
+});
+
+test('credentials are allowed only when the project was generated with them', async (t) => {
+  const { url } = await startApp(t, { CORS_ORIGINS: ALLOWED });
+  const res = await fetch(`${url}/api/v1/users`, { headers: { origin: ALLOWED } });
+  assert.equal(res.headers.get('access-control-allow-credentials'), defaults.credentials ? 'true' : null);
+});
+
+test('production uses the production allowlist, development the development one', async (t) => {
+  const production = await startApp(t, { NODE_ENV: 'production' });
+  const development = await startApp(t, { NODE_ENV: 'development' });
+  const productionOrigins: readonly string[] = defaults.productionOrigins;
+  const developmentOrigins: readonly string[] = defaults.developmentOrigins;
+  const allowedOrigin = async (base: string, origin: string) =>
+    (await fetch(`${base}/healthz`, { headers: { origin } })).headers.get('access-control-allow-origin');
+
+  for (const origin of productionOrigins) assert.equal(await allowedOrigin(production.url, origin), origin);
+  for (const origin of developmentOrigins) {
+    assert.equal(await allowedOrigin(development.url, origin), origin);
+    if (!productionOrigins.includes(origin)) assert.equal(await allowedOrigin(production.url, origin), null);
+  }
+});
+
+test("CORS_ORIGINS='*' is refused", () => {
+  assert.throws(
+    () => loadConfig({ CORS_ORIGINS: '*' }),
+    (error: unknown) => error instanceof ConfigError && /^Invalid environment variable CORS_ORIGINS: .*'\*' is refused/.test(error.message),
+  );
+});

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import express from 'express';
+import { z } from 'zod';
+import { validate } from '../src/http/validate.ts';
+import { postJson, startApp } from './helpers.ts';
+
+interface Problem {
+  status: number;
+  errors?: { path: string; message: string }[];
+}
+
+async function problemOf(res: Response): Promise<Problem> {
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  return (await res.json()) as Problem;
+}
+
+test('unknown fields are refused, not ignored', async (t) => {
+  const { url } = await startApp(t);
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'long enough pass', role: 'admin' });
+  assert.equal(res.status, 400);
+  const problem = await problemOf(res);
+  assert.deepEqual(problem.errors, [{ path: 'body.role', message: 'Unknown field' }]);
+});
+
+test('types are exact and lengths bounded', async (t) => {
+  const { url } = await startApp(t);
+  const cases: [unknown, string][] = [
+    [{ email: 'a@example.com', password: 123456789012345 }, 'body.password'],
+    [{ email: 'a@example.com', password: 'short' }, 'body.password'],
+    [{ email: 'a@example.com', password: 'p'.repeat(129) }, 'body.password'],
+    [{ email: ['a@example.com'], password: 'long enough pass' }, 'body.email'],
+    [{ email: 'not an email', password: 'long enough pass' }, 'body.email'],
+    [{ email: `${'a'.repeat(250)}@example.com`, password: 'long enough pass' }, 'body.email'],
+    [{ email: 'a@example.com', password: 'long enough pass', name: 'n'.repeat(101) }, 'body.name'],
+    [['a@example.com', 'long enough pass'], 'body'],
+  ];
+  for (const [body, path] of cases) {
+    const res = await postJson(`${url}/api/v1/users`, body);
+    assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+    assert.deepEqual(
+      (await problemOf(res)).errors?.map((error) => error.path),
+      [path],
+    );
+  }
+});
+
+test('a repeated query parameter is refused (HTTP parameter pollution)', async (t) => {
+  const { url } = await startApp(t);
+  const res = await fetch(`${url}/api/v1/users?limit=1&limit=2`);
+  assert.equal(res.status, 400);
+  assert.deepEqual((await problemOf(res)).errors, [{ path: 'query.limit', message: 'Repeated parameter' }]);
+});
+
+test('nested query syntax stays a literal, unknown parameter', async (t) => {
+  const { url } = await startApp(t);
+  for (const query of ['limit[gt]=1', 'a[b]=1', 'limit[]=1']) {
+    const res = await fetch(`${url}/api/v1/users?${query}`);
+    assert.equal(res.status, 400, query);
+    assert.equal((await problemOf(res)).errors?.[0]?.message, 'Unknown parameter', query);
+  }
+});
+
+test('query values are checked: limit must be 1..100', async (t) => {
+  const { url } = await startApp(t);
+  for (const limit of ['0', '101', '1e2', '-1', ' 5', 'abc']) {
+    assert.equal((await fetch(`${url}/api/v1/users?limit=${encodeURIComponent(limit)}`)).status, 400, limit);
+  }
+  assert.equal((await fetch(`${url}/api/v1/users?limit=100`)).status, 200);
+});
+
+test('route parameters are validated: a malformed id is a 400', async (t) => {
+  const { url } = await startApp(t);
+  const res = await fetch(`${url}/api/v1/users/not-a-uuid`);
+  assert.equal(res.status, 400);
+  assert.equal((await problemOf(res)).errors?.[0]?.path, 'params.id');
+});
+
+test('bodies must be JSON: anything else is a 415', async (t) => {
+  const { url } = await startApp(t);
+  const bodies: [string, string][] = [
+    ['text/plain', '{"email":"a@example.com"}'],
+    ['application/x-www-form-urlencoded', 'email=a%40example.com&password=x'],
+    ['multipart/form-data; boundary=x', '--x--'],
+  ];
+  for (const [type, body] of bodies) {
+    const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': type }, body });
+    assert.equal(res.status, 415, type);
+    assert.equal((await problemOf(res)).status, 415);
+  }
+  const compressed = await fetch(`${url}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: 'not really gzip',
+  });
+  assert.equal(compressed.status, 415);
+});
+
+test('a body over the configured limit is a 413', async (t) => {
+  const { url } = await startApp(t);
+  const { defaults } = await import('../src/config.ts');
+  const limitBytes = Number.parseInt(defaults.bodyLimit, 10) * (/mb$/i.test(defaults.bodyLimit) ? 1024 * 1024 : /kb$/i.test(defaults.bodyLimit) ? 1024 : 1);
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'x'.repeat(limitBytes) });
+  assert.equal(res.status, 413);
+  assert.equal((await problemOf(res)).status, 413);
+});
+
+async function listen(t: TestContext, app: express.Express): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.after(() => server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+test('handlers get the parsed values, frozen, and only what the schemas name', async (t) => {
+  const app = express();
+  app.use(express.json());
+  app.post(
+    '/items/:id',
+    validate({
+      params: z.strictObject({ id: z.string().regex(/^\d+$/).transform(Number) }),
+      query: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
+      body: z.strictObject({ tags: z.array(z.string()).max(3) }),
+    }),
+    (req, res) => {
+      res.json({
+        id: req.params.id,
+        idType: typeof req.params.id,
+        query: req.query,
+        frozen: [Object.isFrozen(req.params), Object.isFrozen(req.query), Object.isFrozen(req.body), Object.isFrozen(req.body.tags)],
+      });
+    },
+  );
+  const url = await listen(t, app);
+  const res = await postJson(`${url}/items/42?dryRun=true`, { tags: ['a'] });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { id: 42, idType: 'number', query: { dryRun: 'true' }, frozen: [true, true, true, true] });
+});
