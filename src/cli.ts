@@ -4,15 +4,17 @@ import { parseArgv, type ParsedArgv } from './cli/parse-argv.ts';
 import { CancelledError, CliError, UsageError } from './errors.ts';
 import { planProject } from './generate.ts';
 import type { Answers } from './options/answers.ts';
-import { readPreset } from './options/answers-file.ts';
+import { readPreset, type Preset, type TemplateProvenance } from './options/answers-file.ts';
 import { OPTIONS, formatValue } from './options/registry.ts';
-import { flagSource, resolveAnswers, type AnswerSource } from './options/resolve.ts';
+import { flagSource, resolveAnswers, resolveValues } from './options/resolve.ts';
 import { PACKAGE, TEMPLATES_ROOT } from './package-info.ts';
 import type { PlannedFile } from './render/plan.ts';
 import { makeStagingFolder, placeProject } from './render/place.ts';
 import { renderPlan } from './render/render.ts';
 import { filesToReplace, inspectTarget } from './render/target.ts';
 import { cleanUp } from './run/cleanup.ts';
+import { varSource } from './team/questions.ts';
+import { loadTeamTemplate } from './team/team-template.ts';
 import { createOutput, type Output } from './ui/output.ts';
 import type { Prompter } from './ui/prompter.ts';
 
@@ -30,9 +32,38 @@ export interface Io {
 const canPrompt = (io: Io, args: ParsedArgv) =>
   !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
 
-function summary(out: Output, answers: Readonly<Answers>, target: string): string {
-  const rows = OPTIONS.map((spec) => `  ${spec.flag.padEnd(18)}${formatValue(answers[spec.key])}`);
+function summary(out: Output, answers: Readonly<Answers>, vars: Readonly<Record<string, unknown>>, target: string): string {
+  const rows = [
+    ...OPTIONS.map((spec) => `  ${spec.flag.padEnd(18)}${formatValue(answers[spec.key])}`),
+    ...Object.entries(vars).map(([name, value]) => `  ${name.padEnd(18)}${formatValue(value)}`),
+  ];
   return [`${out.bold('Project')} ${target}`, ...rows].join('\n');
+}
+
+/**
+ * The team template named by --template, or by the preset when reproducing a project. A plopfile is
+ * code from someone else: it runs only with --trust, or after a yes on a terminal naming the source.
+ */
+async function loadTemplate(args: ParsedArgv, preset: Preset | undefined, cwd: string, out: Output, prompter: Prompter | undefined) {
+  const recorded = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
+  const spec = args.template ?? (recorded ? `${recorded.source}${recorded.commit ? `#${recorded.commit}` : ''}` : undefined);
+  if (!spec) return undefined;
+  const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
+  const { fetched, manifest, plopfile } = template;
+  if (plopfile && !args.trust) {
+    const where = fetched.commit ? `${fetched.source} at ${fetched.commit.slice(0, 12)}` : fetched.source;
+    if (!prompter) throw new UsageError(`--template ${spec} has a plopfile (code that would run here): pass --trust to run it`);
+    out.warn(`template ${manifest.name} from ${where} has a plopfile: code that runs on this machine with your permissions`);
+    if (!(await prompter.confirm(`Run the plopfile of ${where}?`, false))) throw new CancelledError('the template\'s plopfile was not trusted; nothing was written');
+  }
+  const ref = args.template ? fetched.ref : (recorded?.ref ?? fetched.ref);
+  const provenance: TemplateProvenance = {
+    source: fetched.source,
+    name: manifest.name,
+    ...(ref && ref !== fetched.commit ? { ref } : {}),
+    ...(fetched.commit ? { commit: fetched.commit } : {}),
+  };
+  return { template, provenance };
 }
 
 function fileList(plan: readonly PlannedFile[], replaced: readonly string[]): string {
@@ -55,18 +86,25 @@ async function run(io: Io, out: Output): Promise<number> {
   const targetPath = resolve(io.cwd, directory);
   const target = await inspectTarget(targetPath, { force: args.force });
 
-  // 3. Answers: flags, then a preset, then prompts or defaults.
-  const sources: AnswerSource[] = [flagSource(args.given)];
-  if (args.preset) sources.push(await readPreset(resolve(io.cwd, args.preset)));
+  // 3. A team template, if any: fetched into a private folder, its plopfile run only when trusted.
+  const preset = args.preset ? await readPreset(resolve(io.cwd, args.preset)) : undefined;
+  const team = await loadTemplate(args, preset, io.cwd, out, prompter);
+  if (!team && args.vars.length > 0) throw new UsageError('--var answers a team template\'s question: give --template too');
+
+  // 4. Answers: locks, then flags, then the preset, then team defaults, then prompts or defaults.
+  const resolveInput = { folder: basename(targetPath), userAgent: io.env.npm_config_user_agent, asker: prompter, acceptDefaults: args.yes };
   let answers: Readonly<Answers>;
+  let vars: Readonly<Record<string, unknown>> = {};
   try {
     answers = await resolveAnswers({
-      sources,
-      folder: basename(targetPath),
-      userAgent: io.env.npm_config_user_agent,
-      asker: prompter,
-      acceptDefaults: args.yes,
+      ...resolveInput,
+      sources: [flagSource(args.given), preset?.answers, team?.template.defaults].filter((source) => source !== undefined),
+      locks: team?.template.locks,
     });
+    if (team) {
+      const sources = [varSource(args.vars, team.template.manifest.questions), preset?.vars].filter((source) => source !== undefined);
+      vars = await resolveValues(team.template.questions, { ...resolveInput, sources });
+    }
   } catch (error) {
     if (folderMissing && error instanceof UsageError) {
       throw new UsageError(error.message.replace('give ', 'give a target folder, '));
@@ -75,36 +113,43 @@ async function run(io: Io, out: Output): Promise<number> {
   }
   if (folderMissing) throw new UsageError('no terminal to ask on: give a target folder, or pass --yes to accept the defaults');
 
-  // 4. The plan: every file, before anything is written.
-  const provenance = { generator: { name: PACKAGE.name, version: PACKAGE.version }, template: { source: 'built-in' } };
-  const plan = await planProject({ answers, provenance, templatesRoot: TEMPLATES_ROOT });
+  // 5. The plan: every file, before anything is written.
+  const provenance = { generator: { name: PACKAGE.name, version: PACKAGE.version }, template: team?.provenance ?? { source: 'built-in' } };
+  const plan = await planProject({
+    answers,
+    vars,
+    provenance,
+    templatesRoot: TEMPLATES_ROOT,
+    extraLayers: team?.template.layer ? [team.template.layer] : [],
+    remove: team?.template.manifest.remove,
+  });
   const replaced = filesToReplace(target, plan);
   const shownTarget = relative(io.cwd, targetPath) || '.';
 
   if (args.dryRun) {
-    out.info(summary(out, answers, shownTarget));
+    out.info(summary(out, answers, vars, shownTarget));
     out.info(`\n${out.bold('Files')} (dry run: nothing was written)\n${fileList(plan, replaced)}`);
     return 0;
   }
   if (prompter) {
-    out.info(`\n${summary(out, answers, shownTarget)}`);
+    out.info(`\n${summary(out, answers, vars, shownTarget)}`);
     if (replaced.length > 0) out.info(`\n${out.bold('These files will be replaced:')}\n${fileList(plan.filter((f) => replaced.includes(f.target)), [])}`);
     if (!(await prompter.confirm('Create the project?'))) throw new CancelledError('cancelled; nothing was written');
   } else if (replaced.length > 0) {
     out.warn(`--force: replacing ${replaced.length} existing file(s): ${replaced.join(', ')}`);
   }
 
-  // 5. Render into a staging folder, then move into place.
+  // 6. Render into a staging folder, then move into place.
   const staging = await makeStagingFolder();
-  await renderPlan(plan, answers, staging);
+  await renderPlan(plan, { ...answers, ...vars }, staging, { plopfile: team?.template.plopfile });
   await placeProject(staging, target, plan);
   out.success(`Created ${shownTarget} (${plan.length} files)`);
 
-  // 6. Install, then commit, so the lockfile is part of the first commit.
+  // 7. Install, then commit, so the lockfile is part of the first commit.
   const installed = answers.install ? await (await import('./run/install.ts')).installDependencies(targetPath, answers.pm, out) : false;
   if (answers.git) await (await import('./run/git.ts')).initRepository(targetPath, out, PACKAGE.name);
 
-  // 7. Next steps.
+  // 8. Next steps.
   const steps = [
     shownTarget !== '.' ? `cd ${shownTarget}` : undefined,
     installed ? undefined : `${answers.pm} install`,
@@ -139,6 +184,8 @@ export async function main(io: Io): Promise<number> {
     if (debug) out.info(String((error as Error).stack));
     return 1;
   } finally {
+    // Whatever is still registered is temporary by now (staging, a fetched template): remove it.
+    cleanUp();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -11,6 +11,8 @@ import { planFiles, type PlannedFile } from './render/plan.ts';
  */
 export interface ProjectPlanInput {
   readonly answers: Readonly<Answers>;
+  /** A team template's extra answers. */
+  readonly vars?: Readonly<Record<string, unknown>>;
   readonly provenance: Provenance;
   readonly templatesRoot: string;
   readonly extraLayers?: readonly Layer[];
@@ -22,7 +24,7 @@ export async function planProject(input: ProjectPlanInput): Promise<PlannedFile[
     layers: [...builtInLayers(input.templatesRoot, input.answers), ...(input.extraLayers ?? [])],
     generated: {
       'package.json': `${JSON.stringify(projectPackageJson(input.answers), null, 2)}\n`,
-      [ANSWERS_FILE]: answersFileContent(input.provenance, input.answers),
+      [ANSWERS_FILE]: answersFileContent(input.provenance, input.answers, input.vars),
     },
     remove: input.remove,
   });

@@ -9,6 +9,9 @@ export interface ParsedArgv {
   readonly given: Readonly<Partial<Record<AnswerKey, string | boolean>>>;
   readonly template: string | undefined;
   readonly preset: string | undefined;
+  /** `--var name=value` pairs for a team template's questions. */
+  readonly vars: readonly string[];
+  readonly trust: boolean;
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly yes: boolean;
@@ -23,7 +26,11 @@ const PARSE_OPTIONS: ParseOptions = Object.fromEntries([
   ...OPTIONS.map((spec) => [spec.flag, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }] as const),
   ...CONTROL_FLAGS.map((control) => [
     control.flag,
-    { type: control.kind === 'boolean' ? 'boolean' : 'string', ...('short' in control ? { short: control.short } : {}) },
+    {
+      type: control.kind === 'boolean' ? 'boolean' : 'string',
+      ...('short' in control ? { short: control.short } : {}),
+      ...('multiple' in control ? { multiple: control.multiple } : {}),
+    },
   ] as const),
 ]);
 
@@ -70,6 +77,8 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     given: Object.freeze(given),
     template: text('template'),
     preset: text('preset'),
+    vars: (controlValue('var') as string[] | undefined) ?? [],
+    trust: on('trust'),
     force: on('force'),
     dryRun: on('dry-run'),
     yes: on('yes'),

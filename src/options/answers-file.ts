@@ -10,21 +10,37 @@ import type { AnswerSource } from './resolve.ts';
  */
 export const ANSWERS_FILE = '.secure-express.json';
 
-export interface Provenance {
-  readonly generator: { readonly name: string; readonly version: string };
-  readonly template: { readonly source: string; readonly commit?: string };
+export interface TemplateProvenance {
+  /** `built-in`, or a team template's absolute path or git URL (without the ref). */
+  readonly source: string;
+  readonly name?: string;
+  readonly ref?: string;
+  readonly commit?: string;
 }
 
-/** Keys in registry order, so the same answers always give the same bytes. */
-export function answersFileContent(provenance: Provenance, answers: Readonly<Answers>): string {
+export interface Provenance {
+  readonly generator: { readonly name: string; readonly version: string };
+  readonly template: TemplateProvenance;
+}
+
+/** Keys in registry order (and a team's questions in theirs), so the same answers give the same bytes. */
+export function answersFileContent(provenance: Provenance, answers: Readonly<Answers>, vars: Readonly<Record<string, unknown>> = {}): string {
   const ordered = Object.fromEntries(OPTIONS.map((spec) => [spec.key, answers[spec.key]]));
-  return `${JSON.stringify({ ...provenance, answers: ordered }, null, 2)}\n`;
+  const extra = Object.keys(vars).length > 0 ? { vars } : {};
+  return `${JSON.stringify({ ...provenance, answers: ordered, ...extra }, null, 2)}\n`;
+}
+
+export interface Preset {
+  readonly answers: AnswerSource;
+  /** A team template's extra answers. */
+  readonly vars: AnswerSource;
+  readonly template: TemplateProvenance | undefined;
 }
 
 const KNOWN_KEYS = new Set<string>(OPTIONS.map((spec) => spec.key));
 
-/** Reads a preset: a `.secure-express.json` (its `answers`) or a plain object of answers. */
-export async function readPreset(file: string): Promise<AnswerSource> {
+/** Reads a preset: a `.secure-express.json` (its `answers`, `vars` and `template`) or a plain object of answers. */
+export async function readPreset(file: string): Promise<Preset> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -40,7 +56,10 @@ export async function readPreset(file: string): Promise<AnswerSource> {
   }
   const isObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === 'object' && value !== null && !Array.isArray(value);
-  const answers = isObject(data) && 'answers' in data ? data.answers : data;
+  const saved = isObject(data) && 'answers' in data ? data : undefined;
+  const answers = saved ? saved.answers : data;
+  const vars = isObject(saved?.vars) ? saved.vars : {};
+  const template = isObject(saved?.template) && typeof saved.template.source === 'string' ? (saved.template as unknown as TemplateProvenance) : undefined;
   if (!isObject(answers)) {
     throw new UsageError(`--preset: ${file} must hold an object of answers (or a .secure-express.json)`);
   }
@@ -49,7 +68,8 @@ export async function readPreset(file: string): Promise<AnswerSource> {
     throw new UsageError(`--preset: unknown field ${unknown.map((key) => JSON.stringify(key)).join(', ')}; accepted: ${[...KNOWN_KEYS].join(', ')}`);
   }
   return {
-    describe: (spec) => `--preset field "${spec.key}"`,
-    values: answers as Partial<Record<AnswerKey, unknown>>,
+    answers: { describe: (spec) => `--preset field "${spec.key}"`, values: answers as Partial<Record<AnswerKey, unknown>> },
+    vars: { describe: (spec) => `--preset field "vars.${spec.key}"`, values: vars },
+    template,
   };
 }

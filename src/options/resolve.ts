@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { Answers } from './answers.ts';
-import { OPTIONS, type AnswerKey, type OptionSpec } from './registry.ts';
+import { OPTIONS, formatValue, type OptionSpec } from './registry.ts';
 
 /**
  * Where a value may come from, strongest first. A value found in a source is validated with the option's
@@ -8,16 +9,23 @@ import { OPTIONS, type AnswerKey, type OptionSpec } from './registry.ts';
  * get the same explanation.
  */
 export interface AnswerSource {
-  /** How an error names a key from this source, e.g. `--trust-proxy` or `preset field "trustProxy"`. */
+  /** How an error names a key from this source, e.g. `--trust-proxy` or `--preset field "trustProxy"`. */
   readonly describe: (spec: OptionSpec) => string;
-  readonly values: Readonly<Partial<Record<AnswerKey, unknown>>>;
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 export interface Asker {
   /** Asks one option; the returned value has been validated with `spec.parse`. */
-  ask(spec: OptionSpec, suggested: unknown, answers: Partial<Answers>): Promise<unknown>;
+  ask(spec: OptionSpec, suggested: unknown): Promise<unknown>;
   /** Whether to ask the options the previous answer implied (the tier's limits). */
-  wantsToAdjust(specs: readonly OptionSpec[], suggested: Partial<Answers>): Promise<boolean>;
+  wantsToAdjust(specs: readonly OptionSpec[], suggested: Readonly<Record<string, unknown>>): Promise<boolean>;
+}
+
+/** Answers a team template does not let anyone change: its own default, else the built-in one. */
+export interface Locks {
+  readonly keys: ReadonlySet<string>;
+  readonly by: string;
+  readonly defaults: AnswerSource;
 }
 
 export interface ResolveInput {
@@ -28,6 +36,7 @@ export interface ResolveInput {
   readonly asker: Asker | undefined;
   /** When not prompting: take defaults for the gaps (--yes), or refuse naming them. */
   readonly acceptDefaults: boolean;
+  readonly locks?: Locks;
 }
 
 export const flagSource = (values: AnswerSource['values']): AnswerSource => ({
@@ -35,54 +44,81 @@ export const flagSource = (values: AnswerSource['values']): AnswerSource => ({
   values,
 });
 
-function fromSources(spec: OptionSpec, sources: readonly AnswerSource[]): { found: boolean; value?: unknown } {
-  for (const source of sources) {
-    const raw = source.values[spec.key];
-    if (raw === undefined) continue;
-    try {
-      return { found: true, value: spec.parse(raw) };
-    } catch (error) {
-      if (error instanceof InvalidValue) throw new UsageError(`${source.describe(spec)}: ${error.message}`);
-      throw error;
-    }
+function parseFrom(spec: OptionSpec, source: AnswerSource): unknown {
+  const raw = source.values[spec.key];
+  if (raw === undefined) return undefined;
+  try {
+    return spec.parse(raw);
+  } catch (error) {
+    if (error instanceof InvalidValue) throw new UsageError(`${source.describe(spec)}: ${error.message}`);
+    throw error;
   }
-  return { found: false };
 }
 
-/** Resolves every option: source ?? (interactive ? prompt : default). Returns frozen, validated answers. */
-export async function resolveAnswers(input: ResolveInput): Promise<Readonly<Answers>> {
-  const answers: Partial<Record<AnswerKey, unknown>> = {};
+function firstGiven(spec: OptionSpec, sources: readonly AnswerSource[]): unknown {
+  for (const source of sources) {
+    const value = parseFrom(spec, source);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** A locked answer: every source that gives it must agree with the lock (a preset of the same template does). */
+function lockedValue(spec: OptionSpec, suggested: unknown, input: ResolveInput, locks: Locks): unknown {
+  const value = parseFrom(spec, locks.defaults) ?? suggested;
+  for (const source of input.sources) {
+    const given = parseFrom(spec, source);
+    if (given !== undefined && !isDeepStrictEqual(given, value)) {
+      throw new UsageError(`${source.describe(spec)}: locked to ${formatValue(value)} by template ${locks.by}`);
+    }
+  }
+  return value;
+}
+
+/**
+ * Resolves each option in table order: locked ?? source ?? (interactive ? prompt : default). Later
+ * defaults may depend on earlier answers (a tier's limits), which is why this is one ordered loop.
+ */
+export async function resolveValues(specs: readonly OptionSpec[], input: ResolveInput): Promise<Readonly<Record<string, unknown>>> {
+  const answers: Record<string, unknown> = {};
   const missing: string[] = [];
   let adjustDecision: boolean | undefined;
 
-  for (const spec of OPTIONS) {
-    const given = fromSources(spec, input.sources);
-    if (given.found) {
-      answers[spec.key] = given.value;
-      continue;
-    }
+  for (const spec of specs) {
     const context = { folder: input.folder, answers: answers as Partial<Answers>, userAgent: input.userAgent };
     const suggested = spec.defaultValue(context);
-    if (!spec.prompt || (input.asker === undefined && input.acceptDefaults)) {
-      answers[spec.key] = suggested;
-    } else if (input.asker === undefined) {
-      missing.push(`--${spec.flag}`);
-      answers[spec.key] = suggested;
-    } else {
+    if (input.locks?.keys.has(spec.key)) {
+      answers[spec.key] = lockedValue(spec, suggested, input, input.locks);
+      continue;
+    }
+    const given = firstGiven(spec, input.sources);
+    if (given !== undefined) {
+      answers[spec.key] = given;
+    } else if (input.asker && spec.prompt) {
       if (spec.prompt.adjustable && adjustDecision === undefined) {
-        const adjustable = OPTIONS.filter((other) => other.prompt?.adjustable && !fromSources(other, input.sources).found);
+        const adjustable = specs.filter((other) => other.prompt?.adjustable && firstGiven(other, input.sources) === undefined);
         const implied = Object.fromEntries(adjustable.map((other) => [other.key, other.defaultValue(context)]));
         adjustDecision = await input.asker.wantsToAdjust(adjustable, implied);
       }
-      answers[spec.key] = spec.prompt.adjustable && !adjustDecision
-        ? suggested
-        : await input.asker.ask(spec, suggested, answers as Partial<Answers>);
+      answers[spec.key] = spec.prompt.adjustable && !adjustDecision ? suggested : await input.asker.ask(spec, suggested);
+    } else if (suggested === undefined || (spec.prompt && !input.asker && !input.acceptDefaults)) {
+      missing.push(`--${spec.flag}`);
+    } else {
+      answers[spec.key] = suggested;
     }
   }
 
   if (missing.length > 0) {
-    throw new UsageError(`no terminal to ask on: give ${missing.join(', ')}, or pass --yes to accept the defaults`);
+    throw new UsageError(
+      input.acceptDefaults
+        ? `${missing.join(', ')} has no default: give a value`
+        : `no terminal to ask on: give ${missing.join(', ')}, or pass --yes to accept the defaults`,
+    );
   }
   for (const value of Object.values(answers)) if (Array.isArray(value)) Object.freeze(value);
-  return Object.freeze(answers as Answers);
+  return Object.freeze(answers);
+}
+
+export async function resolveAnswers(input: ResolveInput): Promise<Readonly<Answers>> {
+  return (await resolveValues(OPTIONS, input)) as unknown as Readonly<Answers>;
 }

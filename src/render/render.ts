@@ -36,8 +36,23 @@ function registerActions(plop: NodePlopAPI, destDir: string): void {
 }
 
 export interface RenderOptions {
-  /** Registers a team template's helpers, partials and actions on the same plop instance. */
-  readonly extend?: (plop: NodePlopAPI) => Promise<void>;
+  /**
+   * A trusted team template's plopfile. Its helpers, partials and action types are loaded into the same
+   * plop instance before rendering; a generator it names `secure-express` runs after the built-in
+   * files are written, in the new project.
+   */
+  readonly plopfile?: string;
+}
+
+export const TEAM_GENERATOR = 'secure-express';
+
+async function runGenerator(plop: NodePlopAPI, name: string, data: Readonly<Record<string, unknown>>): Promise<void> {
+  const { failures } = await plop.getGenerator(name).runActions({ ...data });
+  const failure = failures[0];
+  if (failure) {
+    const reason = String(failure.error || failure.message).split('\n')[0];
+    throw new GenerationError(`could not render ${failure.path || failure.type}: ${reason}`);
+  }
 }
 
 export async function renderPlan(
@@ -49,7 +64,13 @@ export async function renderPlan(
   const plop = await nodePlop('', { destBasePath: destDir, force: false });
   for (const [name, helper] of Object.entries(TEMPLATE_HELPERS)) plop.setHelper(name, helper as never);
   registerActions(plop, destDir);
-  await options.extend?.(plop);
+  if (options.plopfile) {
+    try {
+      await plop.load(options.plopfile, { destBasePath: destDir }, true);
+    } catch (error) {
+      throw new GenerationError(`the template's plopfile failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, { cause: error });
+    }
+  }
 
   const actions = plan.map((file) => {
     switch (file.kind) {
@@ -61,11 +82,7 @@ export async function renderPlan(
         return { type: 'write', target: file.target, content: file.content, abortOnFail: true };
     }
   });
-  const generator = plop.setGenerator('project', { description: 'project', prompts: [], actions: actions as never });
-  const { failures } = await generator.runActions({ ...data });
-  const failure = failures[0];
-  if (failure) {
-    const reason = String(failure.error || failure.message).split('\n')[0];
-    throw new GenerationError(`could not render ${failure.path || failure.type}: ${reason}`);
-  }
+  plop.setGenerator('project', { description: 'project', prompts: [], actions: actions as never });
+  await runGenerator(plop, 'project', data);
+  if (plop.getGeneratorList().some((generator) => generator.name === TEAM_GENERATOR)) await runGenerator(plop, TEAM_GENERATOR, data);
 }

@@ -32,7 +32,7 @@ async function prompt<T>(question: Record<string, unknown>): Promise<T> {
 
 export interface Prompter extends Asker {
   askFolder(suggested: string, validate: (value: string) => true | string): Promise<string>;
-  confirm(message: string): Promise<boolean>;
+  confirm(message: string, suggested?: boolean): Promise<boolean>;
 }
 
 export function createPrompter(out: Output): Prompter {
@@ -40,7 +40,7 @@ export function createPrompter(out: Output): Prompter {
     askFolder: (suggested, validate) =>
       prompt<string>({ type: 'input', message: 'Project folder', default: suggested, validate, filter: (v: string) => v.trim() }),
 
-    confirm: (message) => prompt<boolean>({ type: 'confirm', message, default: true }),
+    confirm: (message, suggested = true) => prompt<boolean>({ type: 'confirm', message, default: suggested }),
 
     async wantsToAdjust(specs: readonly OptionSpec[], suggested) {
       const limits = specs.map((spec) => `${spec.flag} ${formatValue(suggested[spec.key])}`).join(', ');

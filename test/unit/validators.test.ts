@@ -107,7 +107,7 @@ for (const table of TABLES) {
 }
 
 describe('default package name from a folder', () => {
-  for (const [folder, name] of [['My API', 'my-api'], ['orders_service', 'orders_service'], ['.tmp', 'tmp'], ['!!!', 'my-api'], ['http', 'my-api']]) {
+  for (const [folder, name] of [['My API', 'my-api'], ['orders_service', 'orders_service'], ['.tmp', 'tmp'], ['!!!', 'my-api'], ['http', 'my-api']] as const) {
     it(`${JSON.stringify(folder)} -> ${name}`, () => assert.equal(toPackageName(folder), name));
   }
 });

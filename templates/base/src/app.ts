@@ -1,11 +1,10 @@
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, httpLogger, type Logger } from './log.ts';
 import { Readiness } from './readiness.ts';
 import { apiRouter } from './routes/index.ts';
 import { healthRouter } from './routes/health.ts';
@@ -41,7 +40,7 @@ export function createApp(config: Config, dependencies: AppDependencies = {}): E
 
   // 1. An id for every request, then one log line per request carrying it.
   app.use(requestId());
-  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
+  app.use(httpLogger(logger));
 
   // 2. Security headers and CORS, before anything can answer, so every response carries them.
   app.use(securityHeaders());

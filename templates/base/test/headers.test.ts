@@ -19,12 +19,12 @@ function assertSecurityHeaders(res: Response): void {
   assert.equal(h.get('x-xss-protection'), '0');
   assert.equal(h.get('cache-control'), 'no-store');
   assert.equal(h.get('x-powered-by'), null);
-  const permissions = h.get('permissions-policy') ?? '';
+  const permissions = (h.get('permissions-policy') ?? '').split(', ');
   for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'sync-xhr', 'fullscreen']) {
-    assert.match(permissions, new RegExp(`(^|, )${feature}=\\(\\)(,|$)`), `Permissions-Policy disables ${feature}`);
+    assert.ok(permissions.includes(`${feature}=()`), `Permissions-Policy disables ${feature}`);
   }
   // Every listed feature is disabled: no allowlist anywhere.
-  for (const directive of permissions.split(', ')) assert.match(directive, /^[a-z-]+=\(\)$/);
+  for (const directive of permissions) assert.match(directive, /^[a-z-]+=\(\)$/);
 }
 
 test('a successful response carries every security header', async (t) => {

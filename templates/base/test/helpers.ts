@@ -6,9 +6,9 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { createHttpServer } from '../src/http/http-server.ts';
 import { createLogger } from '../src/log.ts';
 
-/** The configuration of a test: NODE_ENV=test plus the given variables, never the real environment. */
+/** The configuration of a test: NODE_ENV=test, no logs, plus the given variables; never the real environment. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', ...env });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
 }
 
 export interface TestServer {

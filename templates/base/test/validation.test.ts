@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import express from 'express';
 import { z } from 'zod';
+import { defaults } from '../src/config.ts';
 import { validate } from '../src/http/validate.ts';
 import { postJson, startApp } from './helpers.ts';
 
@@ -99,7 +100,6 @@ test('bodies must be JSON: anything else is a 415', async (t) => {
 
 test('a body over the configured limit is a 413', async (t) => {
   const { url } = await startApp(t);
-  const { defaults } = await import('../src/config.ts');
   const limitBytes = Number.parseInt(defaults.bodyLimit, 10) * (/mb$/i.test(defaults.bodyLimit) ? 1024 * 1024 : /kb$/i.test(defaults.bodyLimit) ? 1024 : 1);
   const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'x'.repeat(limitBytes) });
   assert.equal(res.status, 413);

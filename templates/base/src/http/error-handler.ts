@@ -20,13 +20,19 @@ function bodyErrorOf(err: unknown): { status: number; detail: string } | undefin
   return Object.hasOwn(BODY_ERRORS, err.type) ? BODY_ERRORS[err.type] : undefined;
 }
 
+/** A 4xx status set by Express or a library (a path with broken %-encoding is a 400, for example). */
+function clientStatusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null || !('status' in err) || typeof err.status !== 'number') return undefined;
+  return err.status >= 400 && err.status < 500 ? err.status : undefined;
+}
+
 /**
  * The last middleware: every error becomes an RFC 9457 problem, so Express's own error handler (an
  * HTML page that prints the stack outside production) is never reached.
  *
  * What the client sees is chosen here, never taken from the error: an HttpError's detail was written
- * for clients, body-parser errors get fixed messages, and anything else is a bug answered with a bare
- * 500. Outside production the 500 carries the error's message to speed up debugging; in production
+ * for clients, body-parser errors get fixed messages, other 4xx errors only their status, and anything
+ * else is a bug answered with a bare 500. Outside production the 500 carries the error's message to speed up debugging; in production
  * no message, stack or file path leaves the server. The full error always goes to the log.
  */
 export function errorHandler(env: Environment): ErrorRequestHandler {
@@ -48,6 +54,13 @@ export function errorHandler(env: Environment): ErrorRequestHandler {
     const bodyError = bodyErrorOf(err);
     if (bodyError) {
       sendProblem(req, res, bodyError.status, bodyError.detail);
+      return;
+    }
+
+    // The status is trusted, the message is not: it may name internals.
+    const clientStatus = clientStatusOf(err);
+    if (clientStatus !== undefined) {
+      sendProblem(req, res, clientStatus);
       return;
     }
 

@@ -16,6 +16,6 @@ export const SERVER_TIMEOUTS = {
   connectionsCheckingInterval: 1_000,
 } as const;
 
-export function createHttpServer(app: RequestListener, timeouts: Partial<typeof SERVER_TIMEOUTS> = {}): Server {
+export function createHttpServer(app: RequestListener, timeouts: Partial<Record<keyof typeof SERVER_TIMEOUTS, number>> = {}): Server {
   return createServer({ ...SERVER_TIMEOUTS, ...timeouts }, app);
 }

@@ -22,8 +22,12 @@ function limiter(name: string, rule: RateLimitRule, logger: Logger, options: Par
     // The library's configuration warnings (such as an X-Forwarded-For header arriving while
     // TRUST_PROXY is 0, meaning a proxy nobody told us about) go to the log, not to stderr.
     logger: {
-      warn: (error, message) => logger.warn({ err: error }, message ?? 'express-rate-limit warning'),
-      error: (error, message) => logger.error({ err: error }, message ?? 'express-rate-limit error'),
+      warn: (error, message) => {
+        logger.warn({ err: error }, message ?? 'express-rate-limit warning');
+      },
+      error: (error, message) => {
+        logger.error({ err: error }, message ?? 'express-rate-limit error');
+      },
     },
     ...options,
   });

@@ -1,0 +1,83 @@
+import { stat } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import fs from 'fs-extra';
+import { UsageError } from '../errors.ts';
+import { removeOnAbort } from '../run/cleanup.ts';
+
+/**
+ * Brings a team template into a private temporary folder: a local folder is copied, a git repository is
+ * fetched shallowly at its ref (branch, tag or commit). The caller removes the folder when the run ends.
+ */
+export interface TemplateLocation {
+  readonly kind: 'local' | 'git';
+  /** What `.secure-express.json` records: an absolute path or a URL, without the ref. */
+  readonly source: string;
+  readonly ref?: string;
+}
+
+export interface FetchedTemplate extends TemplateLocation {
+  /** The template's files. */
+  readonly dir: string;
+  /** The temporary folder holding `dir`: remove it when the run ends, whatever happens. */
+  readonly root: string;
+  readonly commit?: string;
+}
+
+const GIT_URL = /^(?:(?:https?|ssh|git|file):\/\/|[\w.-]+@[\w.-]+:)/;
+
+export function parseTemplateSpec(spec: string, cwd: string): TemplateLocation {
+  const hash = spec.lastIndexOf('#');
+  const [base, ref] = hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
+  if (ref !== undefined && !/^[\w./-]+$/.test(ref)) throw new UsageError(`--template: ${JSON.stringify(ref)} is not a branch, tag or commit`);
+  const shorthand = /^github:([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(base);
+  if (shorthand) return { kind: 'git', source: `https://github.com/${shorthand[1]}.git`, ...(ref ? { ref } : {}) };
+  if (GIT_URL.test(base)) return { kind: 'git', source: base, ...(ref ? { ref } : {}) };
+  if (ref !== undefined) throw new UsageError(`--template: a #ref needs a git URL; ${base} is a local folder`);
+  return { kind: 'local', source: resolve(cwd, spec) };
+}
+
+const git = (args: readonly string[], cwd?: string) =>
+  execa('git', args, { cwd, reject: false, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' } });
+
+const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '')?.replace(/^fatal: /, '') ?? 'no reason given';
+
+async function fetchGit(location: TemplateLocation, dir: string): Promise<string> {
+  const reachable = await git(['ls-remote', '--quiet', location.source, 'HEAD']);
+  if (reachable.failed) {
+    throw new UsageError(`--template: cannot reach ${location.source}: ${firstLine(String(reachable.stderr ?? reachable.message ?? ''))}`);
+  }
+  const steps = [
+    ['init', '--quiet', dir],
+    ['-C', dir, 'remote', 'add', 'origin', location.source],
+    ['-C', dir, 'fetch', '--quiet', '--depth', '1', 'origin', location.ref ?? 'HEAD'],
+    ['-C', dir, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', 'FETCH_HEAD'],
+  ];
+  for (const args of steps) {
+    const result = await git(args);
+    if (result.failed) {
+      const what = args.includes('fetch') && location.ref ? `unknown ref ${JSON.stringify(location.ref)} in ${location.source}` : `git ${args[2] ?? args[0]} failed`;
+      throw new UsageError(`--template: ${what}: ${firstLine(String(result.stderr ?? ''))}`);
+    }
+  }
+  const head = await git(['-C', dir, 'rev-parse', 'HEAD']);
+  await fs.remove(join(dir, '.git'));
+  return String(head.stdout).trim();
+}
+
+export async function fetchTemplate(location: TemplateLocation): Promise<FetchedTemplate> {
+  const dir = await mkdtemp(join(tmpdir(), 'create-secure-express-template-'));
+  removeOnAbort(dir);
+  if (location.kind === 'git') {
+    const commit = await fetchGit(location, join(dir, 'repo'));
+    return { ...location, dir: join(dir, 'repo'), root: dir, commit };
+  }
+  const info = await stat(location.source).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`--template: ${location.source} is not a folder or a git URL`);
+  await fs.copy(location.source, join(dir, 'repo'), {
+    filter: (path) => !/[\\/](?:\.git|node_modules)(?:[\\/]|$)/.test(path.slice(location.source.length)),
+  });
+  return { ...location, dir: join(dir, 'repo'), root: dir };
+}

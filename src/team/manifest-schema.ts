@@ -1,0 +1,62 @@
+import { OPTIONS } from '../options/registry.ts';
+import type { Schema } from './json-schema.ts';
+
+/**
+ * The JSON Schema of `secure-express.template.json`, built from the option registry so that the names a
+ * manifest may use are always the registry's. The build publishes it as
+ * `schema/template-manifest.schema.json`; editors can point `$schema` at it.
+ */
+const ANSWER_KEYS = OPTIONS.map((spec) => spec.key);
+const IDENTIFIER = '^[A-Za-z][A-Za-z0-9_]*$';
+
+export const MANIFEST_FILE = 'secure-express.template.json';
+
+export const manifestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'create-secure-express/template-manifest.schema.json',
+  title: 'create-secure-express team template manifest',
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 100, description: 'Short name of the template.' },
+    description: { type: 'string', maxLength: 500 },
+    requires: { type: 'string', minLength: 1, description: "A semver range of create-secure-express's version, e.g. >=1.0.0." },
+    defaults: {
+      type: 'object',
+      description: 'Answers that replace the built-in defaults; flags, presets and prompts may still change them.',
+      propertyNames: { enum: ANSWER_KEYS },
+    },
+    locked: {
+      type: 'array',
+      description: "Answers nobody may change: the template's default, or the built-in one.",
+      items: { type: 'string', enum: ANSWER_KEYS },
+      uniqueItems: true,
+    },
+    remove: {
+      type: 'array',
+      description: 'Output paths of built-in files to leave out, e.g. Dockerfile.',
+      items: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$' },
+      uniqueItems: true,
+    },
+    questions: {
+      type: 'array',
+      description: 'Extra answers for the templates, asked on a terminal or given as --var name=value.',
+      items: {
+        type: 'object',
+        required: ['name', 'message'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', pattern: IDENTIFIER, maxLength: 64 },
+          message: { type: 'string', minLength: 1, maxLength: 200 },
+          type: { type: 'string', enum: ['input', 'confirm', 'select'] },
+          choices: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+          pattern: { type: 'string', minLength: 1 },
+          required: { type: 'boolean' },
+          default: { description: 'A string for input and select questions, true or false for confirm.' },
+        },
+      },
+    },
+  },
+} as const satisfies Schema;

@@ -1,0 +1,53 @@
+import { InvalidValue, UsageError } from '../errors.ts';
+import type { OptionSpec } from '../options/registry.ts';
+import type { AnswerSource } from '../options/resolve.ts';
+import { parseBoolean, parseChoice } from '../options/validators.ts';
+import type { TemplateQuestion } from './manifest.ts';
+
+/**
+ * A team template's extra questions become option specs of the same shape as the built-in ones, so they
+ * go through the same resolution: `--var name=value`, then the preset's `vars`, then a prompt or default.
+ */
+function parserFor(question: TemplateQuestion): (value: unknown) => unknown {
+  if (question.type === 'confirm') return parseBoolean;
+  if (question.type === 'select') return parseChoice(question.choices ?? []);
+  const pattern = question.pattern === undefined ? undefined : new RegExp(question.pattern, 'u');
+  return (value) => {
+    if (typeof value !== 'string') throw new InvalidValue(`${JSON.stringify(value)} is not accepted: expected text`);
+    const text = value.trim();
+    if (text === '' && question.required) throw new InvalidValue('is required: expected a value');
+    if (text !== '' && pattern && !pattern.test(text)) throw new InvalidValue(`${JSON.stringify(text)} is not accepted: expected text matching ${question.pattern}`);
+    return text;
+  };
+}
+
+export function questionSpecs(questions: readonly TemplateQuestion[]): OptionSpec[] {
+  return questions.map(
+    (question) =>
+      ({
+        key: question.name,
+        flag: `var ${question.name}=<value>`,
+        kind: 'value',
+        help: question.message,
+        parse: parserFor(question),
+        defaultValue: () => question.default ?? (question.required || question.type === 'select' ? undefined : question.type === 'confirm' ? false : ''),
+        prompt: { type: question.type, message: question.message, ...(question.choices ? { choices: question.choices } : {}) },
+      }) as unknown as OptionSpec,
+  );
+}
+
+/** `--var name=value` flags, checked against the questions the template asks. */
+export function varSource(pairs: readonly string[], questions: readonly TemplateQuestion[]): AnswerSource {
+  const names = questions.map((question) => question.name);
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq > 0 ? pair.slice(0, eq) : '';
+    if (!name) throw new UsageError(`--var ${pair}: expected name=value`);
+    if (!names.includes(name)) {
+      throw new UsageError(`--var ${name}: the template asks no such question${names.length ? ` (it asks: ${names.join(', ')})` : ''}`);
+    }
+    values[name] = pair.slice(eq + 1);
+  }
+  return { describe: (spec) => `--var ${spec.key}`, values };
+}

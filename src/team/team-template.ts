@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OptionSpec } from '../options/registry.ts';
+import type { AnswerSource, Locks } from '../options/resolve.ts';
+import type { Layer } from '../render/layers.ts';
+import { fetchTemplate, parseTemplateSpec, type FetchedTemplate } from './fetch.ts';
+import { readManifest, type TemplateManifest } from './manifest.ts';
+import { questionSpecs } from './questions.ts';
+
+/**
+ * A team template, ready to use: where it came from, its manifest, its `templates/` layer, its extra
+ * questions and, if it has one, its plopfile (code, which runs only when trusted).
+ */
+export interface TeamTemplate {
+  readonly fetched: FetchedTemplate;
+  readonly manifest: TemplateManifest;
+  readonly layer: Layer | undefined;
+  readonly questions: readonly OptionSpec[];
+  readonly plopfile: string | undefined;
+  readonly defaults: AnswerSource;
+  readonly locks: Locks;
+}
+
+const PLOPFILES = ['plopfile.js', 'plopfile.mjs', 'plopfile.cjs'];
+
+/**
+ * A template folder has no package.json to say how to read `plopfile.js`; the manifest's contract is
+ * that it is an ES module, so the private copy names it `.mjs` and Node loads it as one.
+ */
+async function findPlopfile(dir: string): Promise<string | undefined> {
+  const name = PLOPFILES.find((candidate) => existsSync(join(dir, candidate)));
+  if (!name) return undefined;
+  if (name !== 'plopfile.js') return join(dir, name);
+  await rename(join(dir, name), join(dir, 'plopfile.mjs'));
+  return join(dir, 'plopfile.mjs');
+}
+
+export async function loadTeamTemplate(spec: string, cwd: string, generatorVersion: string): Promise<TeamTemplate> {
+  const fetched = await fetchTemplate(parseTemplateSpec(spec, cwd));
+  const manifest = await readManifest(fetched.dir, spec, generatorVersion);
+  const templates = join(fetched.dir, 'templates');
+  return {
+    fetched,
+    manifest,
+    layer: existsSync(templates) ? { id: `template:${manifest.name}`, dir: templates } : undefined,
+    questions: questionSpecs(manifest.questions),
+    plopfile: await findPlopfile(fetched.dir),
+    defaults: { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults },
+    locks: {
+      keys: new Set(manifest.locked),
+      by: manifest.name,
+      defaults: { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults },
+    },
+  };
+}

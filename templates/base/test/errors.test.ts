@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createUserStore, type UserStore } from '../src/users/user-store.ts';
+import { startApp } from './helpers.ts';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId: string;
+}
+
+async function expectProblem(res: Response, status: number): Promise<Problem> {
+  assert.equal(res.status, status);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json; charset=utf-8$/);
+  const problem = (await res.json()) as Problem;
+  assert.equal(problem.type, 'about:blank');
+  assert.equal(problem.status, status);
+  assert.equal(typeof problem.title, 'string');
+  assert.equal(problem.requestId, res.headers.get('x-request-id'));
+  return problem;
+}
+
+const failing = (message: string): UserStore => ({
+  ...createUserStore(),
+  findById: () => {
+    throw new Error(message);
+  },
+});
+
+test('malformed JSON is a 400 problem, not a 500, and does not echo the parser message', async (t) => {
+  const { url } = await startApp(t);
+  const res = await fetch(`${url}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"email": "a@example.com", ',
+  });
+  const problem = await expectProblem(res, 400);
+  assert.equal(problem.title, 'Bad Request');
+  assert.equal(problem.detail, 'The request body is not valid JSON.');
+});
+
+test('a JSON scalar at the top level is refused as malformed', async (t) => {
+  const { url } = await startApp(t);
+  const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"x"' });
+  await expectProblem(res, 400);
+});
+
+test('an unknown route is a 404 problem', async (t) => {
+  const { url } = await startApp(t);
+  const problem = await expectProblem(await fetch(`${url}/api/v1/nothing-here?token=secret`), 404);
+  assert.equal(problem.title, 'Not Found');
+  assert.equal(problem.instance, '/api/v1/nothing-here', 'the query string is not echoed');
+});
+
+test('a known route with a method it does not serve is a 405 with Allow', async (t) => {
+  const { url } = await startApp(t);
+  const cases: [string, string, string][] = [
+    ['DELETE', '/api/v1/users', 'GET, POST, HEAD, OPTIONS'],
+    ['PUT', '/api/v1/users/00000000-0000-4000-8000-000000000000', 'GET, HEAD, OPTIONS'],
+    ['GET', '/api/v1/auth/login', 'POST, OPTIONS'],
+    ['POST', '/healthz', 'GET, HEAD, OPTIONS'],
+  ];
+  for (const [method, path, allow] of cases) {
+    const res = await fetch(`${url}${path}`, { method });
+    assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
+    await expectProblem(res, 405);
+  }
+});
+
+test('an unexpected error is a 500 problem; Express default handler (HTML) never answers', async (t) => {
+  const { url } = await startApp(t, {}, { users: failing('boom') });
+  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+  const problem = await expectProblem(res, 500);
+  assert.equal(problem.title, 'Internal Server Error');
+});
+
+test('a malformed percent-encoding in the path is a 400 problem', async (t) => {
+  const { url } = await startApp(t);
+  await expectProblem(await fetch(`${url}/api/v1/users/%E0%A4%A`), 400);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { captureLogs, postJson, startApp } from './helpers.ts';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('one JSON log line per request, with its request id, method, URL and status', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, {}, { logger });
+  await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-one' } });
+  await fetch(`${url}/nope`, { headers: { 'x-request-id': 'req-two' } });
+  await settle();
+  const requests = lines().filter((line) => line.req !== undefined);
+  assert.equal(requests.length, 2);
+  const [first, second] = requests as [Record<string, unknown>, Record<string, unknown>];
+  assert.deepEqual(
+    [first.req, second.req].map((req) => {
+      const { id, method, url: path } = req as Record<string, unknown>;
+      return { id, method, path };
+    }),
+    [
+      { id: 'req-one', method: 'GET', path: '/healthz' },
+      { id: 'req-two', method: 'GET', path: '/nope' },
+    ],
+  );
+  assert.equal((first.res as { statusCode: number }).statusCode, 200);
+  assert.equal((second.res as { statusCode: number }).statusCode, 404);
+  assert.equal(typeof first.responseTime, 'number');
+});
+
+test('Authorization, cookies and passwords never reach the log', async (t) => {
+  const { logger, lines } = captureLogs('trace');
+  const { url } = await startApp(t, {}, { logger });
+  const secrets = ['Bearer sekrit-token-123', 'session=sekrit-cookie-456', 'sekrit-password-789'];
+  await postJson(
+    `${url}/api/v1/auth/login`,
+    { email: 'nobody@example.com', password: secrets[2] },
+    { authorization: secrets[0] ?? '', cookie: secrets[1] ?? '' },
+  );
+  await settle();
+  const text = lines()
+    .map((line) => JSON.stringify(line))
+    .join('\n');
+  assert.ok(text.length > 0);
+  for (const secret of secrets) assert.ok(!text.includes(secret), `log contains ${secret}`);
+  const request = lines().find((line) => line.req !== undefined)?.req as { headers: Record<string, string> };
+  assert.equal(request.headers.authorization, '[redacted]');
+  assert.equal(request.headers.cookie, '[redacted]');
+});
+
+test('password fields are redacted wherever code logs them', () => {
+  const { logger, lines } = captureLogs();
+  logger.info({ password: 'p1', user: { password: 'p2' }, body: { user: { password: 'p3' } } }, 'careless');
+  const [line] = lines();
+  assert.ok(line);
+  assert.ok(!JSON.stringify(line).match(/p[123]"/), JSON.stringify(line));
+});

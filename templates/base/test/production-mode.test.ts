@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createUserStore, type UserStore } from '../src/users/user-store.ts';
+import { captureLogs, startApp } from './helpers.ts';
+
+const SECRET_MESSAGE = 'connect ECONNREFUSED 10.1.2.3:5432 at /srv/app/src/db/internal.ts';
+
+const failing: UserStore = {
+  ...createUserStore(),
+  findById: () => {
+    throw new Error(SECRET_MESSAGE);
+  },
+};
+
+test('in production a 500 carries no stack, file path or internal message', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, { NODE_ENV: 'production' }, { users: failing, logger });
+  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+  assert.equal(res.status, 500);
+  const text = await res.text();
+  const problem = JSON.parse(text) as Record<string, unknown>;
+  assert.equal(problem.detail, 'An unexpected error occurred.');
+  assert.doesNotMatch(text, /ECONNREFUSED|10\.1\.2\.3|internal\.ts|\/srv\/|at \w+ \(|\.ts:\d+/);
+  assert.deepEqual(Object.keys(problem).sort(), ['detail', 'instance', 'requestId', 'status', 'title', 'type']);
+
+  // The server log keeps everything, tied to the request id.
+  await new Promise((resolve) => setImmediate(resolve));
+  const line = lines().find((entry) => entry.reqId === problem.requestId || (entry.req as { id?: string } | undefined)?.id === problem.requestId);
+  assert.ok(line, 'a log line for the request');
+  const err = line.err as { message: string; stack: string };
+  assert.equal(err.message, SECRET_MESSAGE);
+  assert.match(err.stack, /production-mode\.test\.ts/);
+});
+
+test('outside production the 500 detail helps debugging (but still has no stack)', async (t) => {
+  const { url } = await startApp(t, { NODE_ENV: 'development' }, { users: failing });
+  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+  const problem = (await res.json()) as Record<string, unknown>;
+  assert.equal(problem.detail, SECRET_MESSAGE);
+  assert.equal(problem.stack, undefined);
+});
+
+test('client errors are identical in production: their details are written for clients', async (t) => {
+  const { url } = await startApp(t, { NODE_ENV: 'production' });
+  const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+  assert.equal(res.status, 400);
+  assert.equal(((await res.json()) as { detail: string }).detail, 'The request body is not valid JSON.');
+});
