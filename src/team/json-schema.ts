@@ -32,7 +32,7 @@ function matchesType(value: unknown, type: NonNullable<Schema['type']>): boolean
 
 export function validateSchema(value: unknown, schema: Schema, path = ''): string[] {
   const at = path || '(the manifest)';
-  if (schema.type && !matchesType(value, schema.type)) return [`${at}: must be ${schema.type === 'integer' ? 'an' : 'a'} ${schema.type}, got ${typeOf(value)}`];
+  if (schema.type && !matchesType(value, schema.type)) return [`${at}: must be ${/^[aeiou]/.test(schema.type) ? 'an' : 'a'} ${schema.type}, got ${typeOf(value)}`];
   if (schema.enum && !schema.enum.some((option) => option === value)) {
     return [`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.map((option) => JSON.stringify(option)).join(', ')}`];
   }

@@ -14,6 +14,7 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',
   'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
   'password',
   '*.password',
   '*.*.password',

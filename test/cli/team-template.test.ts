@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
+
+/** Team templates from real git repositories: a work tree with commits and a tag, cloned bare as the remote. */
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.test', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
+
+const MANIFEST = {
+  name: 'acme-api',
+  requires: '>=0.1.0',
+  defaults: { origins: ['https://app.acme.test'], trustProxy: 1 },
+  locked: ['trustProxy', 'node'],
+  remove: ['.env.example'],
+  questions: [{ name: 'ownerEmail', message: "Owning team's email", type: 'input', pattern: '^[^@\\s]+@[^@\\s]+$', required: true }],
+};
+
+function writeTree(root: string, files: Readonly<Record<string, string>>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+/** A template repository: v1 (tagged), then a second commit on main. Returns its bare remote and commits. */
+function templateRepository(t: TestContext) {
+  const work = tempDir(t, 'cse-template-');
+  writeTree(work, {
+    'secure-express.template.json': JSON.stringify(MANIFEST, null, 2),
+    'templates/CODEOWNERS.hbs': '* {{ownerEmail}}\n',
+    'templates/VERSION': 'one\n',
+  });
+  git(work, 'init', '--quiet');
+  git(work, 'add', '-A');
+  git(work, 'commit', '--quiet', '-m', 'v1');
+  git(work, 'tag', 'v1');
+  const first = git(work, 'rev-parse', 'HEAD');
+  writeTree(work, { 'templates/VERSION': 'two\n' });
+  git(work, 'commit', '--quiet', '-am', 'v2');
+  git(work, 'branch', 'next');
+  const second = git(work, 'rev-parse', 'HEAD');
+  const bare = `${work}.git`;
+  git(dirname(work), 'clone', '--quiet', '--bare', work, bare);
+  t.after(() => execFileSync('rm', ['-rf', bare]));
+  return { work, url: `file://${bare}`, first, second };
+}
+
+const OWNER = ['--var', 'ownerEmail=platform@acme.test'];
+const answersFile = (dir: string) => JSON.parse(readFileSync(join(dir, '.secure-express.json'), 'utf8'));
+
+describe('team templates', () => {
+  for (const [label, ref, version] of [['a tag', 'v1', 'one'], ['a branch', 'next', 'two'], ['a commit', 'first', 'one']] as const) {
+    it(`generates from a file:// git URL at ${label}, and records the source and commit`, (t) => {
+      const repo = templateRepository(t);
+      const cwd = tempDir(t);
+      const tmp = tempDir(t, 'cse-tmp-');
+      const at = ref === 'first' ? repo.first : ref;
+      const result = runCli(['svc', ...QUICK, '--template', `${repo.url}#${at}`, ...OWNER], { cwd, env: { TMPDIR: tmp } });
+      assert.equal(result.code, 0, result.stderr);
+      const target = join(cwd, 'svc');
+      assert.equal(readFileSync(join(target, 'VERSION'), 'utf8'), `${version}\n`);
+      assert.equal(readFileSync(join(target, 'CODEOWNERS'), 'utf8'), '* platform@acme.test\n');
+      assert.ok(!existsSync(join(target, '.env.example')), 'the template removed a built-in file');
+      const file = answersFile(target);
+      assert.equal(file.template.source, repo.url);
+      assert.equal(file.template.name, 'acme-api');
+      assert.equal(file.template.commit, version === 'one' ? repo.first : repo.second);
+      assert.deepEqual(file.answers.origins, ['https://app.acme.test']);
+      assert.equal(file.answers.trustProxy, 1);
+      assert.deepEqual(file.vars, { ownerEmail: 'platform@acme.test' });
+      assert.deepEqual(readdirSync(tmp), [], 'the clone and the staging folder are gone');
+    });
+  }
+
+  it('reproduces a project from its .secure-express.json alone, at the recorded commit, byte for byte', (t) => {
+    const repo = templateRepository(t);
+    const cwd = tempDir(t);
+    assert.equal(runCli(['first', ...QUICK, '--template', `${repo.url}#v1`, ...OWNER, '--port', '8080'], { cwd }).code, 0);
+    const again = runCli(['second', '--no-install', '--no-git', '--preset', 'first/.secure-express.json', '--name', 'first'], { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(snapshot(join(cwd, 'second')), snapshot(join(cwd, 'first')));
+  });
+
+  it('a local folder works too', (t) => {
+    const repo = templateRepository(t);
+    const cwd = tempDir(t);
+    const result = runCli(['svc', ...QUICK, '--template', repo.work, ...OWNER], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(answersFile(join(cwd, 'svc')).template.source, repo.work);
+  });
+
+  const REFUSED: readonly { name: string; args: (url: string) => string[]; message: RegExp }[] = [
+    { name: 'a flag against a locked answer', args: (url) => ['--template', url, ...OWNER, '--trust-proxy', '2'], message: /--trust-proxy: locked to 1 by template acme-api/ },
+    { name: 'a locked answer at its built-in default', args: (url) => ['--template', url, ...OWNER, '--node', '22'], message: /--node: locked to 24 by template acme-api/ },
+    { name: 'a missing required question without a terminal', args: (url) => ['--template', url], message: /--var ownerEmail=<value> has no default/ },
+    { name: 'a --var the template does not ask', args: (url) => ['--template', url, ...OWNER, '--var', 'team=x'], message: /--var team: the template asks no such question \(it asks: ownerEmail\)/ },
+    { name: 'a --var that fails the question\'s pattern', args: (url) => ['--template', url, '--var', 'ownerEmail=nobody'], message: /--var ownerEmail: "nobody" is not accepted/ },
+    { name: 'an unknown ref', args: (url) => ['--template', `${url}#no-such-branch`, ...OWNER], message: /unknown ref "no-such-branch"/ },
+    { name: 'an unreachable repository', args: () => ['--template', 'file:///nonexistent/repo.git', ...OWNER], message: /cannot reach file:\/\/\/nonexistent\/repo\.git/ },
+    { name: 'a folder that does not exist', args: () => ['--template', './nowhere', ...OWNER], message: /is not a folder or a git URL/ },
+    { name: '--var without a template', args: () => OWNER, message: /--var answers a team template's question: give --template too/ },
+  ];
+  for (const { name, args, message } of REFUSED) {
+    it(`refuses ${name}: one line, exit 2, nothing written`, (t) => {
+      const repo = templateRepository(t);
+      const cwd = tempDir(t);
+      const tmp = tempDir(t, 'cse-tmp-');
+      const result = runCli(['svc', ...QUICK, ...args(repo.url)], { cwd, env: { TMPDIR: tmp } });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, message);
+      assert.deepEqual(readdirSync(cwd), []);
+      assert.deepEqual(readdirSync(tmp), []);
+    });
+  }
+});
+
+describe('template manifests', () => {
+  const BAD_MANIFESTS: readonly { field: string; change: Record<string, unknown>; message: RegExp }[] = [
+    { field: 'name', change: { name: 'Acme API' }, message: /name: must match/ },
+    { field: 'name (missing)', change: { name: undefined }, message: /name: is required/ },
+    { field: 'an unknown field', change: { colour: 'red' }, message: /colour: is not a known field/ },
+    { field: 'defaults (unknown answer)', change: { defaults: { proxy: 1 } }, message: /defaults\.proxy \(name\): "proxy" is not one of/ },
+    { field: 'defaults (bad value)', change: { defaults: { trustProxy: 'true' } }, message: /defaults\.trustProxy: "true" is not accepted: expected an integer from 0 to 10/ },
+    { field: 'defaults (wildcard origin)', change: { defaults: { origins: ['*'] } }, message: /defaults\.origins: .*wildcards/ },
+    { field: 'locked (unknown answer)', change: { locked: ['proxyHops'] }, message: /locked\[0\]: "proxyHops" is not one of/ },
+    { field: 'locked (not a list)', change: { locked: 'node' }, message: /locked: must be an array/ },
+    { field: 'remove (escaping path)', change: { remove: ['../etc/passwd'] }, message: /remove\[0\]: must match/ },
+    { field: 'questions (no message)', change: { questions: [{ name: 'team' }] }, message: /questions\[0\]\.message: is required/ },
+    { field: 'questions (built-in name)', change: { questions: [{ name: 'port', message: 'Port?' }] }, message: /questions\[0\]\.name: "port" is a built-in answer/ },
+    { field: 'questions (bad type)', change: { questions: [{ name: 'team', message: 'Team?', type: 'editor' }] }, message: /questions\[0\]\.type: "editor" is not one of/ },
+    { field: 'questions (select without choices)', change: { questions: [{ name: 'team', message: 'Team?', type: 'select' }] }, message: /questions\[0\]\.choices: a select question needs choices/ },
+    { field: 'requires (unmet)', change: { requires: '>=99.0.0' }, message: /requires: the template needs create-secure-express >=99\.0\.0; this is / },
+    { field: 'requires (not a range)', change: { requires: 'latest' }, message: /requires: "latest" is not a semver range/ },
+  ];
+  for (const { field, change, message } of BAD_MANIFESTS) {
+    it(`refuses a manifest with a bad ${field}, naming it`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ ...MANIFEST, ...change }) });
+      const cwd = tempDir(t);
+      const result = runCli(['svc', ...QUICK, '--template', dir, ...OWNER], { cwd });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^error: --template .*: invalid secure-express\.template\.json: /);
+      assert.match(result.stderr, message);
+      assert.deepEqual(readdirSync(cwd), []);
+    });
+  }
+
+  it('refuses a folder without a manifest', (t) => {
+    const dir = tempDir(t, 'cse-template-');
+    const result = runCli(['svc', ...QUICK, '--template', dir], { cwd: tempDir(t) });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /no secure-express\.template\.json at its top level/);
+  });
+
+  it('runs a plopfile only with --trust, and then its helpers reach the templates', (t) => {
+    const dir = tempDir(t, 'cse-template-');
+    writeTree(dir, {
+      'secure-express.template.json': JSON.stringify({ name: 'helpers' }),
+      'plopfile.js': "export default function (plop) { plop.setHelper('shout', (text) => String(text).toUpperCase()); }\n",
+      'templates/SHOUT.md.hbs': '{{shout name}}\n',
+    });
+    const cwd = tempDir(t);
+    const refused = runCli(['svc', ...QUICK, '--template', dir], { cwd });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /has a plopfile \(code that would run here\): pass --trust to run it/);
+    assert.deepEqual(readdirSync(cwd), []);
+    const trusted = runCli(['svc', ...QUICK, '--template', dir, '--trust'], { cwd });
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.equal(readFileSync(join(cwd, 'svc', 'SHOUT.md'), 'utf8'), 'SVC\n');
+  });
+});
