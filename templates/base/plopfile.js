@@ -16,6 +16,7 @@ export default function plopfile(plop) {
   plop.setHelper('collectionMethods', (list) =>
     ['GET', 'POST'].filter((method) => list.includes(method)).map((method) => `'${method}'`).join(', '),
   );
+  plop.setHelper('bodyMethods', (list) => ['POST', 'PUT', 'PATCH'].some((method) => list.includes(method)));
   plop.setHelper('itemMethods', (list) =>
     ['GET', 'PUT', 'PATCH', 'DELETE'].filter((method) => list.includes(method)).map((method) => `'${method}'`).join(', '),
   );

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+{{#if (has methods 'POST')}}
 import { postJson, startApp } from './helpers.ts';
+{{else}}
+import { startApp } from './helpers.ts';
+{{/if}}
+{{#if (itemMethods methods)}}
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+{{/if}}
 {{#if (has methods 'POST')}}
 
 test('POST /api/v1/{{kebabCase name}} creates an item and refuses unknown fields', async (t) => {

@@ -9,13 +9,17 @@ import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
 
+{{#if (bodyMethods methods)}}
 // What a client may send. Strict: a field not named here is a 400, never passed on (mass assignment).
 // Bound every string and number.
 const itemBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
 });
+{{/if}}
 {{#if (itemMethods methods)}}
+{{#if (bodyMethods methods)}}
 
+{{/if}}
 const itemParams = z.strictObject({ id: z.uuid() });
 {{/if}}
 {{#if (has methods 'GET')}}
@@ -30,9 +34,16 @@ const listQuery = z.strictObject({
 });
 {{/if}}
 
+{{#if (bodyMethods methods)}}
 interface Item extends z.output<typeof itemBody> {
   readonly id: string;
 }
+{{else}}
+interface Item {
+  readonly id: string;
+  readonly name: string;
+}
+{{/if}}
 
 /** /api/v1/{{kebabCase name}}: kept in memory as an example; replace the Map with your storage. */
 export function {{camelCase name}}Router(): Router {

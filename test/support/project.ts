@@ -1,0 +1,85 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Runs a generated project's own commands the way its users do, on a real Node 24 or 22 (the `node@N`
+ * npm packages fetched by scripts/node-bin.sh), with one npm cache shared by every project of the run.
+ */
+export const NPM_CACHE = process.env.CSE_NPM_CACHE || join(import.meta.dirname, '..', '..', '.cache', 'npm');
+
+export function projectEnv(node: 22 | 24, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const bin = process.env[`CSE_NODE${node}_BIN`];
+  if (!bin) throw new Error(`CSE_NODE${node}_BIN is not set: run the tests with npm test`);
+  const { NODE_ENV: _nodeEnv, npm_config_prefix: _prefix, ...rest } = process.env;
+  return { ...rest, PATH: `${bin}${delimiter}${process.env.PATH}`, npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', ...extra };
+}
+
+export interface Step {
+  readonly code: number | null;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+export function npm(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000): Step {
+  const started = Date.now();
+  const result = spawnSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+  return { code: result.status, output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface RunningServer {
+  readonly child: ChildProcess;
+  readonly base: string;
+  output(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `node <entry>` in `cwd` on a free port and waits until /healthz answers. */
+export async function startServer(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn('node', args, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not answer /healthz within 20 s:\n${output}`);
+    }
+    await sleep(100);
+  }
+  return {
+    child,
+    base,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
