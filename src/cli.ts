@@ -9,12 +9,9 @@ import { OPTIONS, formatValue } from './options/registry.ts';
 import { flagSource, resolveAnswers, resolveValues } from './options/resolve.ts';
 import { PACKAGE, TEMPLATES_ROOT } from './package-info.ts';
 import type { PlannedFile } from './render/plan.ts';
-import { makeStagingFolder, placeProject } from './render/place.ts';
-import { renderPlan } from './render/render.ts';
 import { filesToReplace, inspectTarget } from './render/target.ts';
 import { cleanUp } from './run/cleanup.ts';
 import { varSource } from './team/questions.ts';
-import { loadTeamTemplate } from './team/team-template.ts';
 import { createOutput, type Output } from './ui/output.ts';
 import type { Prompter } from './ui/prompter.ts';
 
@@ -48,6 +45,7 @@ async function loadTemplate(args: ParsedArgv, preset: Preset | undefined, cwd: s
   const recorded = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
   const spec = args.template ?? (recorded ? `${recorded.source}${recorded.commit ? `#${recorded.commit}` : ''}` : undefined);
   if (!spec) return undefined;
+  const { loadTeamTemplate } = await import('./team/team-template.ts');
   const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
   const { fetched, manifest, plopfile } = template;
   if (plopfile && !args.trust) {
@@ -139,7 +137,8 @@ async function run(io: Io, out: Output): Promise<number> {
     out.warn(`--force: replacing ${replaced.length} existing file(s): ${replaced.join(', ')}`);
   }
 
-  // 6. Render into a staging folder, then move into place.
+  // 6. Render into a staging folder, then move into place. (Loaded here: --help and errors stay fast.)
+  const [{ renderPlan }, { makeStagingFolder, placeProject }] = await Promise.all([import('./render/render.ts'), import('./render/place.ts')]);
   const staging = await makeStagingFolder();
   await renderPlan(plan, { ...answers, ...vars }, staging, { plopfile: team?.template.plopfile });
   await placeProject(staging, target, plan);

@@ -88,7 +88,7 @@ const LIMIT_SHAPE = 'max/window such as 100/15m, with max >= 1 and a window in s
 /** A rate limit, `max/window`, e.g. `100/15m`. */
 export function parseLimit(value: unknown): string {
   const text = asText(value, LIMIT_SHAPE);
-  const match = /^(\d{1,7})\/(\d{1,5})([smh])$/.exec(text);
+  const match = /^(\d{1,6})\/(\d{1,5})([smh])$/.exec(text);
   const max = Number(match?.[1]);
   const seconds = Number(match?.[2]) * WINDOW_SECONDS[(match?.[3] ?? 's') as keyof typeof WINDOW_SECONDS];
   if (!match || max < 1 || seconds < 1 || seconds > 86_400) {

@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { QUICK, runCli } from '../support/cli.ts';
-import { npm, projectEnv, startServer, type RunningServer } from '../support/project.ts';
+import { pageResult, servePage } from '../support/browser.ts';
+import { freePort, npm, projectEnv, startServer, type RunningServer } from '../support/project.ts';
 
 /**
  * The answer sets CI builds end to end: each is generated from the packed CLI, installed, typechecked,
  * linted, tested, built, started in production mode and checked over HTTP, then stopped with SIGTERM.
  */
-const ANSWER_SETS: readonly { name: string; args: readonly string[]; node: 22 | 24; newRoute?: boolean }[] = [
+const ANSWER_SETS: readonly { name: string; args: readonly string[]; node: 22 | 24; newRoute?: boolean; browser?: boolean }[] = [
   { name: 'the defaults', args: [], node: 24, newRoute: true },
-  { name: 'production origins with credentials', args: ['--origins', 'https://app.example.com,https://admin.example.com', '--credentials'], node: 24 },
+  { name: 'production origins with credentials', args: ['--origins', 'https://app.example.com,https://admin.example.com', '--credentials'], node: 24, browser: true },
   { name: 'strict tier behind one proxy hop', args: ['--rate-limit', 'strict', '--trust-proxy', '1'], node: 24 },
   { name: 'relaxed tier on Node 22 without Docker', args: ['--rate-limit', 'relaxed', '--node', '22', '--no-docker', '--port', '4000'], node: 22 },
 ];
@@ -123,6 +125,28 @@ for (const set of ANSWER_SETS) {
         assert.equal(await server.stop('SIGTERM'), 0, server.output());
       });
     });
+
+    if (set.browser) {
+      it('in Chromium, a page on an allowed origin reads the API and one on another origin is blocked', async (t) => {
+        const servers: Server[] = [];
+        t.after(() => servers.forEach((server) => server.close()));
+        const apiPort = await freePort();
+        const api = `http://127.0.0.1:${apiPort}/api/v1/users?limit=1`;
+        const allowed = await servePage(api, answers.credentials);
+        const other = await servePage(api, answers.credentials);
+        servers.push(allowed.server, other.server);
+        // CORS_ORIGINS replaces the generated allowlist: here, the page server's own origin.
+        const server = await startServer(dir, ['dist/server.js'], {
+          ...env, NODE_ENV: 'production', CORS_ORIGINS: `http://localhost:${allowed.port}`,
+        }, apiPort);
+        try {
+          assert.match(await pageResult(`http://localhost:${allowed.port}/`), /^allowed 200 /);
+          assert.equal(await pageResult(`http://localhost:${other.port}/`), 'blocked TypeError');
+        } finally {
+          assert.equal(await server.stop(), 0);
+        }
+      });
+    }
 
     if (set.newRoute) {
       it('npm run new:route adds a validated route whose new test passes untouched', () => {
