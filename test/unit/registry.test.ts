@@ -29,7 +29,7 @@ describe('option registry', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const allFlags = [...OPTIONS.map((spec) => spec.flag), ...CONTROL_FLAGS.map((control) => control.flag)];
 
-  it('has every flag of the design, and no other', () => assert.deepEqual([...allFlags].sort(), [...DESIGN_FLAGS, 'debug'].sort()));
+  it('has every flag of the design, plus --debug and the team-template flags, and no other', () => assert.deepEqual([...allFlags].sort(), [...DESIGN_FLAGS, 'debug', 'var', 'trust'].sort()));
 
   for (const spec of OPTIONS) {
     it(`--${spec.flag}: help shows it with its default, the parser accepts it, the default validates`, () => {
