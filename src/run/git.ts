@@ -6,8 +6,8 @@ import type { Output } from '../ui/output.ts';
  * another work tree (a monorepo: its own repository should take the files). The commit works without a
  * configured identity, and never signs, so it cannot hang on a key passphrase.
  */
-async function git(cwd: string, args: readonly string[]) {
-  return execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+async function git(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}) {
+  return execa('git', args, { cwd, reject: false, stdin: 'ignore', env });
 }
 
 async function configured(cwd: string, key: string): Promise<boolean> {
@@ -26,19 +26,22 @@ export async function initRepository(cwd: string, out: Output, generatorName: st
     out.warn(`the project is inside the git work tree ${inside.stdout.trim()}; skipped git init`);
     return false;
   }
-  const identity = (await configured(cwd, 'user.email')) && (await configured(cwd, 'user.name'))
-    ? []
-    : ['-c', `user.name=${generatorName}`, '-c', `user.email=${generatorName}@users.noreply.localhost`];
+  const hasIdentity = (await configured(cwd, 'user.email')) && (await configured(cwd, 'user.name'));
+  const email = `${generatorName}@users.noreply.localhost`;
+  const identity: Record<string, string> = hasIdentity
+    ? {}
+    : { GIT_AUTHOR_NAME: generatorName, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: generatorName, GIT_COMMITTER_EMAIL: email };
   const branch = (await configured(cwd, 'init.defaultBranch')) ? [] : ['-c', 'init.defaultBranch=main'];
   const steps: readonly (readonly string[])[] = [
     [...branch, 'init', '--quiet'],
     ['add', '--all'],
-    [...identity, '-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', `Initial commit from ${generatorName}`],
+    ['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', `Initial commit from ${generatorName}`],
   ];
   for (const args of steps) {
-    const result = await git(cwd, args);
+    const result = await git(cwd, args, identity);
     if (result.failed) {
-      out.warn(`git ${args.filter((arg) => !arg.includes('=') && arg !== '-c').join(' ')} failed: ${String(result.stderr || result.message || '').split('\n')[0]}`);
+      const command = args.find((arg) => ['init', 'add', 'commit'].includes(arg));
+      out.warn(`git ${command} failed: ${String(result.stderr || result.message || '').split('\n')[0]}; the project is in place without a repository`);
       return false;
     }
   }

@@ -119,7 +119,8 @@ describe('generating', () => {
   it('makes a first commit on a machine with no git identity', (t) => {
     const cwd = tempDir(t);
     const home = tempDir(t, 'cse-home-');
-    const env = { HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: '', GIT_COMMITTER_NAME: '', EMAIL: '' };
+    const unset = Object.fromEntries(['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'EMAIL'].map((key) => [key, undefined]));
+    const env = { ...unset, HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: '1' };
     const result = runCli(['my-api', '--yes', '--no-install'], { cwd, env });
     assert.equal(result.code, 0, result.stderr);
     const target = join(cwd, 'my-api');

@@ -19,7 +19,10 @@ if (!CLI_BIN) throw new Error('CSE_BIN is not set: run the tests with `npm test`
 export function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string }): CliResult {
   const result = spawnSync(options.node ?? CLI_NODE, [CLI_BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, CI: 'true', npm_config_user_agent: '', ...options.env },
+    // A key set to undefined in options.env is removed from the child's environment.
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, CI: 'true', npm_config_user_agent: '', ...options.env }).filter(([, value]) => value !== undefined),
+    ),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 120_000,
