@@ -3,10 +3,10 @@ import { helpText } from './cli/help.ts';
 import { parseArgv, type ParsedArgv } from './cli/parse-argv.ts';
 import { CancelledError, CliError, UsageError } from './errors.ts';
 import { planProject } from './generate.ts';
-import type { Answers } from './options/answers.ts';
 import { readPreset, type Preset, type TemplateProvenance } from './options/answers-file.ts';
 import { OPTIONS, formatValue } from './options/registry.ts';
 import { flagSource, resolveAnswers, resolveValues } from './options/resolve.ts';
+import type { Answers } from './options/answers.ts';
 import { PACKAGE, TEMPLATES_ROOT } from './package-info.ts';
 import type { PlannedFile } from './render/plan.ts';
 import { filesToReplace, inspectTarget } from './render/target.ts';
@@ -80,7 +80,12 @@ async function run(io: Io, out: Output): Promise<number> {
   const interactive = canPrompt(io, args);
   const prompter: Prompter | undefined = interactive ? (await import('./ui/prompter.ts')).createPrompter(out) : undefined;
   const folderMissing = args.directory === undefined && !interactive && !args.yes;
-  const directory = args.directory ?? (await prompter?.askFolder(DEFAULT_FOLDER, () => true)) ?? DEFAULT_FOLDER;
+  const usableFolder = async (folder: string) =>
+    inspectTarget(resolve(io.cwd, folder), { force: args.force }).then(
+      () => true as const,
+      (error: unknown) => (error instanceof UsageError ? error.message : String(error)),
+    );
+  const directory = args.directory ?? (await prompter?.askFolder(DEFAULT_FOLDER, usableFolder)) ?? DEFAULT_FOLDER;
   const targetPath = resolve(io.cwd, directory);
   const target = await inspectTarget(targetPath, { force: args.force });
 
@@ -90,26 +95,24 @@ async function run(io: Io, out: Output): Promise<number> {
   if (!team && args.vars.length > 0) throw new UsageError('--var answers a team template\'s question: give --template too');
 
   // 4. Answers: locks, then flags, then the preset, then team defaults, then prompts or defaults.
-  const resolveInput = { folder: basename(targetPath), userAgent: io.env.npm_config_user_agent, asker: prompter, acceptDefaults: args.yes };
-  let answers: Readonly<Answers>;
-  let vars: Readonly<Record<string, unknown>> = {};
-  try {
-    answers = await resolveAnswers({
-      ...resolveInput,
-      sources: [flagSource(args.given), preset?.answers, team?.template.defaults].filter((source) => source !== undefined),
-      locks: team?.template.locks,
-    });
-    if (team) {
-      const sources = [varSource(args.vars, team.template.manifest.questions), preset?.vars].filter((source) => source !== undefined);
-      vars = await resolveValues(team.template.questions, { ...resolveInput, sources });
-    }
-  } catch (error) {
-    if (folderMissing && error instanceof UsageError) {
-      throw new UsageError(error.message.replace('give ', 'give a target folder, '));
-    }
-    throw error;
-  }
-  if (folderMissing) throw new UsageError('no terminal to ask on: give a target folder, or pass --yes to accept the defaults');
+  const resolveInput = {
+    folder: basename(targetPath),
+    userAgent: io.env.npm_config_user_agent,
+    asker: prompter,
+    acceptDefaults: args.yes,
+    alsoMissing: folderMissing ? ['a target folder'] : [],
+  };
+  const answers = await resolveAnswers({
+    ...resolveInput,
+    sources: [flagSource(args.given), preset?.answers, team?.template.defaults].filter((source) => source !== undefined),
+    locks: team?.template.locks,
+  });
+  const vars = team
+    ? await resolveValues(team.template.questions, {
+        ...resolveInput,
+        sources: [varSource(args.vars, team.template.manifest.questions), preset?.vars].filter((source) => source !== undefined),
+      })
+    : {};
 
   // 5. The plan: every file, before anything is written.
   const provenance = { generator: { name: PACKAGE.name, version: PACKAGE.version }, template: team?.provenance ?? { source: 'built-in' } };

@@ -37,6 +37,8 @@ export interface ResolveInput {
   /** When not prompting: take defaults for the gaps (--yes), or refuse naming them. */
   readonly acceptDefaults: boolean;
   readonly locks?: Locks;
+  /** Gaps found before the options, named first when the run has to stop (a target folder). */
+  readonly alsoMissing?: readonly string[];
 }
 
 export const flagSource = (values: AnswerSource['values']): AnswerSource => ({
@@ -81,7 +83,7 @@ function lockedValue(spec: OptionSpec, suggested: unknown, input: ResolveInput, 
  */
 export async function resolveValues(specs: readonly OptionSpec[], input: ResolveInput): Promise<Readonly<Record<string, unknown>>> {
   const answers: Record<string, unknown> = {};
-  const missing: string[] = [];
+  const missing: string[] = [...(input.alsoMissing ?? [])];
   let adjustDecision: boolean | undefined;
 
   for (const spec of specs) {

@@ -13,7 +13,8 @@ export const NPM_CACHE = process.env.CSE_NPM_CACHE || join(import.meta.dirname, 
 export function projectEnv(node: 22 | 24, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const bin = process.env[`CSE_NODE${node}_BIN`];
   if (!bin) throw new Error(`CSE_NODE${node}_BIN is not set: run the tests with npm test`);
-  const { NODE_ENV: _nodeEnv, npm_config_prefix: _prefix, ...rest } = process.env;
+  // NODE_TEST_CONTEXT would make the project's own `node --test` think it runs inside ours, and skip.
+  const { NODE_ENV: _nodeEnv, npm_config_prefix: _prefix, NODE_TEST_CONTEXT: _testContext, ...rest } = process.env;
   return { ...rest, PATH: `${bin}${delimiter}${process.env.PATH}`, npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', ...extra };
 }
 
