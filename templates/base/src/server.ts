@@ -25,6 +25,12 @@ const server = createHttpServer(app);
 
 shutdownOnSignals({ server, readiness, logger, ...config.shutdown });
 
+// Listening failed (the port is taken, say): one log line and exit 1, not an unhandled 'error' event.
+server.once('error', (error) => {
+  logger.fatal({ err: error }, 'server error');
+  process.exit(1);
+});
+
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   logger.info({ port, host: config.host, env: config.env }, 'listening');

@@ -6,9 +6,18 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { createHttpServer } from '../src/http/http-server.ts';
 import { createLogger } from '../src/log.ts';
 
-/** The configuration of a test: NODE_ENV=test, no logs, plus the given variables; never the real environment. */
+/**
+ * The configuration of a test: NODE_ENV=test, no logs and limits high enough not to get in the way,
+ * overridden by the given variables; never the real environment. Rate-limit tests set their own.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_GLOBAL: '1000/1m',
+    RATE_LIMIT_AUTH: '1000/1m',
+    ...env,
+  });
 }
 
 export interface TestServer {

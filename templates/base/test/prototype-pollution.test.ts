@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import express from 'express';
+import { jsonBody } from '../src/http/json-body.ts';
 import { startApp } from './helpers.ts';
 
 function assertPrototypeClean(): void {
@@ -37,4 +40,44 @@ test('prototype-pollution keys in a query string are refused', async (t) => {
     assert.equal(res.status, 400, query);
   }
   assertPrototypeClean();
+});
+
+/** The kind of deep merge found in many codebases: it copies `__proto__` like any other key. */
+function naiveMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (typeof value === 'object' && value !== null) {
+      target[key] ??= {};
+      naiveMerge(target[key] as Record<string, unknown>, value as Record<string, unknown>);
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}
+
+test('the JSON parser itself refuses them, protecting code that skips validation', async (t) => {
+  const app = express();
+  app.use(jsonBody('10kb'));
+  app.post('/merge', (req, res) => {
+    res.json(naiveMerge({}, req.body as Record<string, unknown>));
+  });
+  app.use((err: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.sendStatus(err.status ?? 500);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.after(() => {
+    server.close();
+    // Undo the damage if the protection failed, so one failure does not cascade.
+    for (const key of Object.keys(Object.prototype)) Reflect.deleteProperty(Object.prototype, key);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/merge`;
+  for (const body of payloads) {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(res.status, 400, body);
+  }
+  assertPrototypeClean();
+  const ordinary = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":{"b":1}}' });
+  assert.deepEqual(await ordinary.json(), { a: { b: 1 } });
 });
