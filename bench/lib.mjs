@@ -1,0 +1,171 @@
+// What every bench shares: the machine's facts, timing, the packed generator, a generated project, and
+// the one table they all print into. Plain Node ESM on the machine's Node.js; no dependencies.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+/** The npm cache shared with the tests (test/support/project.ts): "warm" means this one. */
+export const WARM_CACHE = process.env.CSE_NPM_CACHE || join(ROOT, '.cache', 'npm');
+
+/** Folders made by this run, removed at exit unless BENCH_KEEP is set (to look at what was measured). */
+const made = [];
+process.on('exit', () => {
+  if (process.env.BENCH_KEEP) return;
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'cse-bench-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function machineFacts() {
+  const cpuList = cpus();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    node: process.version,
+    npm: execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim(),
+    os: `${platform()} ${release()}`,
+    cpus: `${cpuList.length} x ${cpuList[0]?.model.trim() ?? 'unknown'}`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free)`,
+  };
+}
+
+export function printFacts(facts = machineFacts()) {
+  console.log(`machine: ${facts.cpus}, ${facts.memory}, ${facts.os}`);
+  console.log(`node ${facts.node} (npm ${facts.npm}), ${facts.date}`);
+}
+
+export function log(message) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Runs a command to completion and returns its wall time in seconds; throws if it fails. */
+export function timed(command, args, options = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, ...options });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+  }
+  return { seconds, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Prints the bin folder of a real Node.js of this major (scripts/node-bin.sh), as the tests do. */
+export function nodeBin(major) {
+  return execFileSync('bash', [join(ROOT, 'scripts', 'node-bin.sh'), String(major)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** An environment whose `node` and `npm` are those of `bin`, with the given npm cache. */
+export function envWith(bin, cache, extra = {}) {
+  const { NODE_ENV: _nodeEnv, npm_config_prefix: _prefix, ...rest } = process.env;
+  return {
+    ...rest,
+    PATH: bin ? `${bin}${delimiter}${process.env.PATH}` : process.env.PATH,
+    npm_config_cache: cache,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    ...extra,
+  };
+}
+
+/** Packages below a prefix, as `npm ls --all --parseable` lists them (the root itself left out). */
+export function countPackages(prefix, args = []) {
+  const result = spawnSync('npm', ['ls', '--all', '--parseable', ...args], { cwd: prefix, encoding: 'utf8', env: envWith('', WARM_CACHE) });
+  return result.stdout.split('\n').filter((line) => line.trim() !== '' && resolve(line) !== resolve(prefix)).length;
+}
+
+export function folderBytes(dir) {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    total += stat.isDirectory() ? folderBytes(path) : stat.size;
+  }
+  return total;
+}
+
+/**
+ * The generator as users get it: `npm pack` (whose prepack runs the build) and an install of the
+ * tarball into a scratch prefix. Done once per run and shared by every bench.
+ */
+let packed;
+export function packedGenerator() {
+  if (packed) return packed;
+  const dir = tempDir('cse-bench-pack-');
+  log('npm pack (runs the build) ...');
+  const { stdout } = timed('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT });
+  // prepack's own output comes first on stdout; the JSON report is the rest.
+  const [info] = JSON.parse(stdout.slice(stdout.search(/^\[/m)));
+  const tarball = join(dir, info.filename);
+  const prefix = join(dir, 'installed');
+  mkdirSync(prefix);
+  timed('npm', ['install', '--prefix', prefix, '--no-save', '--loglevel=error', tarball], { env: envWith('', WARM_CACHE) });
+  const bin = join(prefix, 'node_modules', 'create-secure-express', 'bin', 'create-secure-express.js');
+  if (!existsSync(bin)) throw new Error(`the installed bin is missing: ${bin}`);
+  packed = { tarball, bin, info };
+  return packed;
+}
+
+/**
+ * A project generated with the defaults by the packed bin, then `npm install` (its time is that of the
+ * first install: warm only if an earlier run filled the cache) and `npm run build` on Node 24.
+ */
+let project;
+export function generatedProject() {
+  if (project) return project;
+  const { bin } = packedGenerator();
+  const node24 = nodeBin(24);
+  const parent = tempDir('cse-bench-project-');
+  timed(process.execPath, [bin, 'my-api', '--yes', '--no-install', '--no-git'], { cwd: parent, env: { ...process.env, CI: 'true' } });
+  const dir = join(parent, 'my-api');
+  const env = envWith(node24, WARM_CACHE);
+  log('generated project: npm install ...');
+  const firstInstall = timed('npm', ['install', '--loglevel=error'], { cwd: dir, env }).seconds;
+  log('generated project: npm run build ...');
+  timed('npm', ['run', 'build'], { cwd: dir, env });
+  project = { dir, env, node24, firstInstall };
+  return project;
+}
+
+/** The table every bench adds rows to: what, the figure, the target and whether it holds. */
+export function row(bench, what, value, target = '', holds = undefined) {
+  return { bench, what, value, target, holds: holds === undefined ? '' : holds ? 'yes' : 'NO' };
+}
+
+export function printTable(rows) {
+  const header = { bench: 'bench', what: 'measure', value: 'figure', target: 'target', holds: 'holds' };
+  const keys = Object.keys(header);
+  const widths = keys.map((key) => Math.max(...[header, ...rows].map((r) => String(r[key]).length)));
+  const line = (r) => `| ${keys.map((key, i) => String(r[key]).padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+export const seconds = (value) => `${value.toFixed(3)} s`;
+export const ratio = (value) => `${value.toFixed(2)}x`;
+export const kib = (bytes) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`);
+
+/** Lets each bench run on its own (`node bench/scaffold.mjs`) as well as from run.mjs. */
+export async function runAlone(meta, bench) {
+  if (process.argv[1] !== fileURLToPath(meta.url)) return;
+  printFacts();
+  try {
+    printTable(await bench());
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,43 @@
+// `npm run bench`: every bench in one run, one table. The generator is packed and installed once, and
+// one generated project serves the project and runtime benches.
+//   node bench/run.mjs [--only scaffold,footprint,project,runtime]
+// Knobs (environment): BENCH_SCAFFOLD_RUNS (15), BENCH_INSTALL_ROUNDS (3), BENCH_DURATION (10 s),
+// BENCH_WARMUP (2 s), BENCH_VARIANT_DURATION (3 s), BENCH_VARIANT_ROUNDS (3), BENCH_CONNECTIONS (32),
+// BENCH_KEEP (keep temp folders).
+import { footprintBench } from './footprint.mjs';
+import { log, machineFacts, printFacts, printTable } from './lib.mjs';
+import { projectBench } from './project.mjs';
+import { runtimeBench } from './runtime.mjs';
+import { scaffoldBench } from './scaffold.mjs';
+
+const BENCHES = { scaffold: scaffoldBench, footprint: footprintBench, project: projectBench, runtime: runtimeBench };
+
+const onlyIndex = process.argv.indexOf('--only');
+const names = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',') : Object.keys(BENCHES);
+const unknown = names.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
+  process.exit(2);
+}
+
+const facts = machineFacts();
+const started = Date.now();
+const rows = [];
+let failed = false;
+for (const name of names) {
+  try {
+    rows.push(...(await BENCHES[name]()));
+  } catch (error) {
+    failed = true;
+    log(`${name} failed: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+console.log('');
+printFacts(facts);
+console.log(`benches: ${names.join(', ')} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+printTable(rows);
+const missed = rows.filter((r) => r.holds === 'NO').map((r) => `${r.bench}: ${r.what}`);
+console.log(`\ntargets: ${rows.filter((r) => r.holds === 'yes').length} hold, ${missed.length} do not${missed.length ? ` (${missed.join('; ')})` : ''}`);
+// A missed target is a finding, not a crash: only a bench that could not run fails the command.
+process.exitCode = failed ? 1 : 0;

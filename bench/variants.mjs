@@ -1,0 +1,64 @@
+// Copies of the generated project's built dist/ with one layer taken out, to find what each costs.
+// Each copy lives inside the project (so `express` and friends resolve from its node_modules) and
+// starts from bench-server.js: server.js's own start-up with the user store seeded in process, since
+// a variant without the JSON parser or validation could not be seeded through its API.
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Removes the line `app.use(<call>);` from app.js. */
+const dropUse = (call) => ({ file: 'app.js', from: new RegExp(`^\\s*app\\.use\\(${call.replace(/[().]/g, '\\$&')}\\);\\n`, 'm'), to: '' });
+
+// Validation swapped for the least a handler needs: `limit` as a number, unchecked.
+const NO_VALIDATION = {
+  file: 'routes/users.js',
+  from: 'validate({ query: listUsersQuery })',
+  to: "((req, _res, next) => { Object.defineProperty(req, 'query', { value: { limit: Number(req.query.limit ?? 20) }, enumerable: true, configurable: true }); next(); })",
+};
+
+const LAYERS = [
+  { id: 'no-request-id', label: 'without request id', edits: [dropUse('requestId()')] },
+  { id: 'no-logging', label: 'without JSON request logging (pino-http)', edits: [dropUse('httpLogger(logger)')] },
+  { id: 'no-headers', label: 'without security headers (helmet + 3)', edits: [dropUse('securityHeaders()')] },
+  { id: 'no-cors', label: 'without CORS policy', edits: [dropUse('corsPolicy(config.cors)')] },
+  { id: 'no-rate-limit', label: 'without global rate limit', edits: [dropUse('globalRateLimit(config.rateLimit.global, logger)')] },
+  { id: 'no-json-body', label: 'without JSON body parser', edits: [dropUse('jsonBody(config.bodyLimit)')] },
+  { id: 'no-validation', label: 'without zod validation (limit read by hand)', edits: [NO_VALIDATION] },
+];
+
+export const VARIANTS = [
+  { id: 'all-on', label: 'all layers on (reference)', edits: [] },
+  ...LAYERS,
+  { id: 'none', label: 'every layer above off (router, 404, errors only)', edits: LAYERS.flatMap((layer) => layer.edits) },
+];
+
+const BENCH_SERVER = `import { readFileSync } from 'node:fs';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createHttpServer } from './http/http-server.js';
+import { createLogger } from './log.js';
+import { createUserStore } from './users/user-store.js';
+
+const config = loadConfig();
+const logger = createLogger(config);
+const users = createUserStore();
+const seed = JSON.parse(readFileSync(new URL('../users.json', import.meta.url), 'utf8'));
+for (const user of seed) await users.create({ email: user.email, password: user.password, name: user.name ?? undefined });
+createHttpServer(createApp(config, { logger, users })).listen(config.port, config.host);
+`;
+
+/** Writes the variant's copy of dist/ (once) and returns its folder. */
+export function makeVariant(projectDir, variantsDir, variant) {
+  const dir = join(variantsDir, variant.id);
+  if (existsSync(dir)) return dir;
+  cpSync(join(projectDir, 'dist'), dir, { recursive: true, filter: (source) => !source.endsWith('.map') });
+  for (const { file, from, to } of variant.edits) {
+    const path = join(dir, file);
+    const text = readFileSync(path, 'utf8');
+    const edited = text.replace(from, to);
+    // The templates changed under the bench: say so rather than measure the wrong thing.
+    if (edited === text) throw new Error(`variant ${variant.id}: ${from} not found in dist/${file}`);
+    writeFileSync(path, edited);
+  }
+  writeFileSync(join(dir, 'bench-server.js'), BENCH_SERVER);
+  return dir;
+}
