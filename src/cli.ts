@@ -142,8 +142,8 @@ async function run(io: Io, out: Output): Promise<number> {
 
   // 6. Render into a staging folder, then move into place. (Loaded here: --help and errors stay fast.)
   const [{ renderPlan }, { makeStagingFolder, placeProject }] = await Promise.all([import('./render/render.ts'), import('./render/place.ts')]);
-  const staging = await makeStagingFolder();
-  await renderPlan(plan, { ...answers, ...vars }, staging, { plopfile: team?.template.plopfile });
+  const staging = await makeStagingFolder(targetPath);
+  await renderPlan(plan, { ...answers, ...vars }, staging.path, { templatesRoot: TEMPLATES_ROOT, plopfile: team?.template.plopfile });
   await placeProject(staging, target, plan);
   out.success(`Created ${shownTarget} (${plan.length} files)`);
 

@@ -1,31 +1,54 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import fs from 'fs-extra';
+import { basename, dirname, join } from 'node:path';
 import { GenerationError } from '../errors.ts';
 import { removeNow, removeOnAbort } from '../run/cleanup.ts';
 import type { PlannedFile } from './plan.ts';
 import type { TargetState } from './target.ts';
 
 /**
- * Render, then move. The project is rendered into a temporary folder; only when every file rendered is
- * it moved into place. A new target folder appears whole or not at all. In an existing folder (--force)
- * each replaced file is first moved aside, and put back if anything fails, so no user file is lost.
+ * Render, then move. The project is rendered into a staging folder; only when every file rendered is
+ * it moved into place. A new target folder appears whole, in one rename, or not at all. In an existing
+ * folder (--force) each replaced file is first moved aside, and put back if anything fails, so no user
+ * file is lost.
  */
-export async function makeStagingFolder(): Promise<string> {
-  const staging = await mkdtemp(join(tmpdir(), 'create-secure-express-'));
-  removeOnAbort(staging);
-  return staging;
+export interface Staging {
+  readonly path: string;
+  /** Folders made above the target (for `a/b/my-api`): removed too if the run does not finish. */
+  readonly forgetParents: () => void;
+}
+
+export async function makeStagingFolder(target: string): Promise<Staging> {
+  // Beside the target when possible: the same file system, so the final move is a single rename.
+  const parent = dirname(target);
+  const createdParent = await mkdir(parent, { recursive: true }).catch(() => undefined);
+  const forgetParents = createdParent ? removeOnAbort(createdParent) : () => {};
+  const path = await mkdtemp(join(parent, `.${basename(target)}.create-secure-express-`)).catch(() =>
+    mkdtemp(join(tmpdir(), 'create-secure-express-')),
+  );
+  removeOnAbort(path);
+  return { path, forgetParents: () => void forgetParents() };
+}
+
+/** fs-extra's move falls back to copy-and-delete across file systems, where rename cannot go. */
+async function move(from: string, to: string, overwrite = false): Promise<void> {
+  try {
+    if (!overwrite) return await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+  }
+  const { default: fs } = await import('fs-extra');
+  await fs.move(from, to, { overwrite });
 }
 
 async function moveIntoNewFolder(staging: string, target: string): Promise<void> {
   const forgetTarget = removeOnAbort(target);
-  await fs.mkdirp(dirname(target));
-  await fs.move(staging, target);
+  await move(staging, target);
   forgetTarget();
 }
 
 async function moveIntoExistingFolder(staging: string, target: string, plan: readonly PlannedFile[]): Promise<void> {
+  const { default: fs } = await import('fs-extra');
   const backup = join(staging, '.replaced');
   const moved: string[] = [];
   const replaced: string[] = [];
@@ -46,11 +69,12 @@ async function moveIntoExistingFolder(staging: string, target: string, plan: rea
   }
 }
 
-export async function placeProject(staging: string, target: TargetState, plan: readonly PlannedFile[]): Promise<void> {
+export async function placeProject(staging: Staging, target: TargetState, plan: readonly PlannedFile[]): Promise<void> {
   try {
-    if (target.exists) await moveIntoExistingFolder(staging, target.path, plan);
-    else await moveIntoNewFolder(staging, target.path);
+    if (target.exists) await moveIntoExistingFolder(staging.path, target.path, plan);
+    else await moveIntoNewFolder(staging.path, target.path);
+    staging.forgetParents();
   } finally {
-    removeNow(staging);
+    removeNow(staging.path);
   }
 }
