@@ -6,6 +6,9 @@ const nodeEngines = { 22: '>=22.18', 24: '>=24' } as const;
 
 const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'pino', 'pino-http', 'zod'] as const;
 
+/** With `--rate-limit-store redis`: the limits' store and the client it talks to Redis through. */
+const redisDependencies = ['@redis/client', 'rate-limit-redis'] as const;
+
 const devDependencies = [
   '@eslint/js',
   '@types/cors',
@@ -17,7 +20,7 @@ const devDependencies = [
   'typescript-eslint',
 ] as const;
 
-type FlatVersionName = (typeof dependencies)[number] | (typeof devDependencies)[number];
+type FlatVersionName = (typeof dependencies)[number] | (typeof redisDependencies)[number] | (typeof devDependencies)[number];
 
 function ranges(names: readonly FlatVersionName[], extra: Record<string, string> = {}): Record<string, string> {
   const entries: [string, string][] = names.map((name) => [name, projectVersions[name]]);
@@ -46,7 +49,7 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       lint: 'eslint --max-warnings 0 .',
       'new:route': 'plop route',
     },
-    dependencies: ranges(dependencies),
+    dependencies: ranges(answers.rateLimitStore === 'redis' ? [...dependencies, ...redisDependencies] : dependencies),
     devDependencies: ranges(devDependencies, { '@types/node': projectVersions['@types/node'][answers.node] }),
   };
 }

@@ -15,6 +15,16 @@ export const projectVersions = {
   'pino-http': '^11.0.0',
   zod: '^4.6.7',
 
+  // Runtime, with `--rate-limit-store redis` only (see package-json.ts).
+  // node-redis's client package: `redis` is the same client plus four Redis Stack module packages the
+  // project never uses. Chosen over ioredis, whose own README recommends node-redis for new projects,
+  // because it can fail fast while disconnected (`disableOfflineQueue`: commands are refused at once
+  // instead of queued until Redis is back), reconnects on its own with a back-off we choose, and bounds
+  // each connection attempt (`connectTimeout`): the rate limiters' failure rules rely on all three.
+  '@redis/client': '^6.3.1',
+  // The express-rate-limit store for Redis, from the same maintainers; one Lua script per count.
+  'rate-limit-redis': '^6.0.1',
+
   // Development
   '@eslint/js': '^10.0.1',
   // Follows the Node major the project targets, so the types only offer what that runtime has.

@@ -15,6 +15,7 @@ export const FEATURES: Readonly<Record<string, (answers: Readonly<Answers>) => b
   base: () => true,
   docker: (answers) => answers.docker,
   redis: (answers) => answers.rateLimitStore === 'redis',
+  compose: (answers) => answers.docker && answers.rateLimitStore === 'redis',
 };
 
 export function builtInLayers(templatesRoot: string, answers: Readonly<Answers>): Layer[] {
