@@ -6,16 +6,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Runs a generated project's own commands the way its users do, on a real Node 24 or 22 (the `node@N`
- * npm packages fetched by scripts/node-bin.sh), with one npm cache shared by every project of the run.
+ * npm packages fetched by scripts/node-bin.sh), with one npm cache shared by every project of the run
+ * (npm's own, or CSE_NPM_CACHE).
  */
-export const NPM_CACHE = process.env.CSE_NPM_CACHE || join(import.meta.dirname, '..', '..', '.cache', 'npm');
+export const NPM_CACHE = process.env.CSE_NPM_CACHE;
 
 export function projectEnv(node: 22 | 24, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const bin = process.env[`CSE_NODE${node}_BIN`];
   if (!bin) throw new Error(`CSE_NODE${node}_BIN is not set: run the tests with npm test`);
   // NODE_TEST_CONTEXT would make the project's own `node --test` think it runs inside ours, and skip.
   const { NODE_ENV: _nodeEnv, npm_config_prefix: _prefix, NODE_TEST_CONTEXT: _testContext, ...rest } = process.env;
-  return { ...rest, PATH: `${bin}${delimiter}${process.env.PATH}`, npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', ...extra };
+  const cache = NPM_CACHE ? { npm_config_cache: NPM_CACHE } : {};
+  return { ...rest, PATH: `${bin}${delimiter}${process.env.PATH}`, ...cache, npm_config_update_notifier: 'false', ...extra };
 }
 
 export interface Step {
