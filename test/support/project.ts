@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
