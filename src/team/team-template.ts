@@ -40,17 +40,14 @@ export async function loadTeamTemplate(spec: string, cwd: string, generatorVersi
   const fetched = await fetchTemplate(parseTemplateSpec(spec, cwd));
   const manifest = await readManifest(fetched.dir, spec, generatorVersion);
   const templates = join(fetched.dir, 'templates');
+  const defaults: AnswerSource = { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults };
   return {
     fetched,
     manifest,
     layer: existsSync(templates) ? { id: `template:${manifest.name}`, dir: templates } : undefined,
     questions: questionSpecs(manifest.questions),
     plopfile: await findPlopfile(fetched.dir),
-    defaults: { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults },
-    locks: {
-      keys: new Set(manifest.locked),
-      by: manifest.name,
-      defaults: { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults },
-    },
+    defaults,
+    locks: { keys: new Set(manifest.locked), by: manifest.name, defaults },
   };
 }

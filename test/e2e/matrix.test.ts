@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { QUICK, runCli } from '../support/cli.ts';
 import { pageResult, servePage } from '../support/browser.ts';
-import { freePort, npm, projectEnv, startServer, type RunningServer } from '../support/project.ts';
+import { freePort, mustPass, npm, projectEnv, type RunningServer, startServer } from '../support/project.ts';
 
 /**
  * The answer sets CI builds end to end: each is generated from the packed CLI, installed, typechecked,
@@ -29,7 +29,6 @@ interface Answers {
 }
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-const MUST_PASS = (step: { code: number | null; output: string }, what: string) => assert.equal(step.code, 0, `${what} failed:\n${step.output.slice(-6000)}`);
 
 for (const set of ANSWER_SETS) {
   describe(`generated project: ${set.name}`, { concurrency: false }, () => {
@@ -62,16 +61,16 @@ for (const set of ANSWER_SETS) {
       if (dockerfile) assert.match(dockerfile, new RegExp(`FROM node:${set.node}`));
     });
 
-    it('installs', () => MUST_PASS(npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund'], env), 'npm install'));
-    it('typechecks', () => MUST_PASS(npm(dir, ['run', 'typecheck'], env), 'typecheck'));
-    it('lints with zero warnings', () => MUST_PASS(npm(dir, ['run', 'lint'], env), 'lint'));
+    it('installs', () => mustPass(npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund'], env), 'npm install'));
+    it('typechecks', () => mustPass(npm(dir, ['run', 'typecheck'], env), 'typecheck'));
+    it('lints with zero warnings', () => mustPass(npm(dir, ['run', 'lint'], env), 'lint'));
     it('passes its own tests', () => {
       const step = npm(dir, ['test'], env);
-      MUST_PASS(step, 'npm test');
+      mustPass(step, 'npm test');
       assert.match(step.output, /(ℹ|#) fail 0/);
       assert.doesNotMatch(step.output, /(ℹ|#) pass 0\b/);
     });
-    it('builds', () => MUST_PASS(npm(dir, ['run', 'build'], env), 'build'));
+    it('builds', () => mustPass(npm(dir, ['run', 'build'], env), 'build'));
 
     describe('started in production', { concurrency: false }, () => {
       let server: RunningServer;
@@ -157,13 +156,13 @@ for (const set of ANSWER_SETS) {
 
     if (set.newRoute) {
       it('npm run new:route adds a validated route whose new test passes untouched', () => {
-        MUST_PASS(npm(dir, ['run', 'new:route', '--', 'widgets', 'GET,POST'], env), 'new:route');
+        mustPass(npm(dir, ['run', 'new:route', '--', 'widgets', 'GET,POST'], env), 'new:route');
         assert.match(readFileSync(join(dir, 'src', 'routes', 'widgets.ts'), 'utf8'), /z\./);
         readFileSync(join(dir, 'test', 'widgets.test.ts'), 'utf8');
-        MUST_PASS(npm(dir, ['run', 'typecheck'], env), 'typecheck after new:route');
-        MUST_PASS(npm(dir, ['run', 'lint'], env), 'lint after new:route');
+        mustPass(npm(dir, ['run', 'typecheck'], env), 'typecheck after new:route');
+        mustPass(npm(dir, ['run', 'lint'], env), 'lint after new:route');
         const step = npm(dir, ['test'], env);
-        MUST_PASS(step, 'npm test after new:route');
+        mustPass(step, 'npm test after new:route');
         assert.match(step.output, /widgets/);
       });
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { QUICK, runCli } from '../support/cli.ts';
-import { npm, projectEnv, startServer, type RunningServer } from '../support/project.ts';
+import { mustPass, npm, projectEnv, type RunningServer, startServer } from '../support/project.ts';
 import { RedisServer } from '../support/redis.ts';
 
 /**
@@ -13,7 +13,6 @@ import { RedisServer } from '../support/redis.ts';
  * with REDIS_URL set (its redis tests run rather than skip), two instances share one limit, and losing
  * Redis fails the auth tier closed and readiness, until Redis is back.
  */
-const MUST_PASS = (step: { code: number | null; output: string }, what: string) => assert.equal(step.code, 0, `${what} failed:\n${step.output.slice(-6000)}`);
 
 async function waitForStatus(url: string, status: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -49,15 +48,15 @@ describe('generated project with the redis store', { concurrency: false }, () =>
   });
 
   it('installs, typechecks, lints and builds', () => {
-    MUST_PASS(npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund'], env), 'npm install');
-    MUST_PASS(npm(dir, ['run', 'typecheck'], env), 'typecheck');
-    MUST_PASS(npm(dir, ['run', 'lint'], env), 'lint');
-    MUST_PASS(npm(dir, ['run', 'build'], env), 'build');
+    mustPass(npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund'], env), 'npm install');
+    mustPass(npm(dir, ['run', 'typecheck'], env), 'typecheck');
+    mustPass(npm(dir, ['run', 'lint'], env), 'lint');
+    mustPass(npm(dir, ['run', 'build'], env), 'build');
   });
 
   it('passes its own tests against the real Redis, none of them skipped', () => {
     const step = npm(dir, ['test'], { ...env, REDIS_URL: redis.url });
-    MUST_PASS(step, 'npm test with REDIS_URL');
+    mustPass(step, 'npm test with REDIS_URL');
     assert.match(step.output, /(ℹ|#) fail 0/);
     assert.match(step.output, /(ℹ|#) skipped 0/);
     assert.match(step.output, /redis/i);
@@ -65,7 +64,7 @@ describe('generated project with the redis store', { concurrency: false }, () =>
 
   it('reports its redis tests as skipped, by name, without REDIS_URL', () => {
     const step = npm(dir, ['test'], env);
-    MUST_PASS(step, 'npm test without REDIS_URL');
+    mustPass(step, 'npm test without REDIS_URL');
     // The spec reporter marks a skipped test with ﹣ and its reason; TAP writes `# SKIP reason`.
     assert.match(step.output, /﹣ .*redis.*# REDIS_URL is not set|# SKIP.*REDIS_URL/i);
     assert.match(step.output, /(ℹ|#) skipped [1-9]/);

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { QUICK, runCli } from '../support/cli.ts';
-import { npm, projectEnv } from '../support/project.ts';
+import { mustPass, npm, projectEnv } from '../support/project.ts';
 
 /**
  * examples/team-template, as a team would use it: a git repository with a tag, fetched through a
  * file:// URL, its plopfile trusted; the project it makes must pass its own install, checks and tests.
  */
 const EXAMPLE = new URL('../../examples/team-template', import.meta.url).pathname;
-const MUST_PASS = (step: { code: number | null; output: string }, what: string) => assert.equal(step.code, 0, `${what} failed:\n${step.output.slice(-6000)}`);
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Platform', '-c', 'user.email=platform@acme.test', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
 
@@ -56,11 +55,11 @@ describe('the example team template', { concurrency: false }, () => {
   });
 
   it('the project installs, typechecks, lints and passes its tests, the template\'s own included', () => {
-    MUST_PASS(npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund'], env), 'npm install');
-    MUST_PASS(npm(dir, ['run', 'typecheck'], env), 'typecheck');
-    MUST_PASS(npm(dir, ['run', 'lint'], env), 'lint');
+    mustPass(npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund'], env), 'npm install');
+    mustPass(npm(dir, ['run', 'typecheck'], env), 'typecheck');
+    mustPass(npm(dir, ['run', 'lint'], env), 'lint');
     const step = npm(dir, ['test'], env);
-    MUST_PASS(step, 'npm test');
+    mustPass(step, 'npm test');
     assert.match(step.output, /service-info names the service and its owning team/);
     assert.match(step.output, /(ℹ|#) fail 0/);
   });

@@ -32,6 +32,11 @@ export function npm(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv
   return { code: result.status, output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };
 }
 
+/** Asserts that a step succeeded, showing the end of its output when it did not. */
+export function mustPass(step: Step, what: string): void {
+  if (step.code !== 0) throw new Error(`${what} failed (exit ${step.code}):\n${step.output.slice(-6000)}`);
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
