@@ -134,7 +134,7 @@ async function run(io: Io, out: Output): Promise<number> {
   }
   if (prompter) {
     out.info(`\n${summary(out, answers, vars, shownTarget)}`);
-    if (replaced.length > 0) out.info(`\n${out.bold('These files will be replaced:')}\n${fileList(plan.filter((f) => replaced.includes(f.target)), [])}`);
+    if (replaced.length > 0) out.info(`\n${out.bold('These files will be replaced:')}\n${replaced.map((file) => `  ${file}`).join('\n')}`);
     if (!(await prompter.confirm('Create the project?'))) throw new CancelledError('cancelled; nothing was written');
   } else if (replaced.length > 0) {
     out.warn(`--force: replacing ${replaced.length} existing file(s): ${replaced.join(', ')}`);
@@ -167,8 +167,8 @@ export async function main(io: Io): Promise<number> {
   const out = createOutput(io.stdout, io.stderr, io.env);
   const debug = io.argv.includes('--debug');
   const onSignal = (signal: NodeJS.Signals) => {
-    cleanUp();
-    out.error(`${signal === 'SIGINT' ? 'cancelled' : `stopped by ${signal}`}; removed what this run created`);
+    const removed = cleanUp();
+    out.error(`${signal === 'SIGINT' ? 'cancelled' : `stopped by ${signal}`}${removed ? '; removed what this run created' : ''}`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
@@ -176,7 +176,6 @@ export async function main(io: Io): Promise<number> {
   try {
     return await run(io, out);
   } catch (error) {
-    cleanUp();
     if (error instanceof CliError) {
       out.error(error.message);
       if (debug && error.cause) out.info(String((error.cause as Error).stack ?? error.cause));
@@ -186,7 +185,7 @@ export async function main(io: Io): Promise<number> {
     if (debug) out.info(String((error as Error).stack));
     return 1;
   } finally {
-    // Whatever is still registered is temporary by now (staging, a fetched template): remove it.
+    // On failure: what this run created. On success: only temporary folders (a fetched template).
     cleanUp();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

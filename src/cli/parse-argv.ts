@@ -15,7 +15,6 @@ export interface ParsedArgv {
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly yes: boolean;
-  readonly debug: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -82,7 +81,6 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     force: on('force'),
     dryRun: on('dry-run'),
     yes: on('yes'),
-    debug: on('debug'),
     help: on('help'),
     version: on('version'),
   });

@@ -98,7 +98,9 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
       answers[spec.key] = given;
     } else if (input.asker && spec.prompt) {
       if (spec.prompt.adjustable && adjustDecision === undefined) {
-        const adjustable = specs.filter((other) => other.prompt?.adjustable && firstGiven(other, input.sources) === undefined);
+        const adjustable = specs.filter(
+          (other) => other.prompt?.adjustable && !input.locks?.keys.has(other.key) && firstGiven(other, input.sources) === undefined,
+        );
         const implied = Object.fromEntries(adjustable.map((other) => [other.key, other.defaultValue(context)]));
         adjustDecision = await input.asker.wantsToAdjust(adjustable, implied);
       }

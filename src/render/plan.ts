@@ -13,7 +13,7 @@ export type PlannedFile =
   | { readonly target: string; readonly kind: 'render' | 'copy'; readonly source: string; readonly layer: string }
   | { readonly target: string; readonly kind: 'write'; readonly content: string; readonly layer: string };
 
-export function outputPath(templatePath: string): string {
+function outputPath(templatePath: string): string {
   return templatePath
     .split('/')
     .map((segment) => segment.replace(/^_/, '.'))

@@ -14,13 +14,13 @@ import type { PlannedFile } from './plan.ts';
  * accident. Each folder is made once, and the files are written with synchronous calls: for a few dozen
  * small files that is several times faster than a round trip through libuv's thread pool per call.
  */
-export const TEMPLATE_HELPERS: Readonly<Record<string, (...args: never[]) => unknown>> = {
+const TEMPLATE_HELPERS: Readonly<Record<string, (...args: never[]) => unknown>> = {
   eq: (a: unknown, b: unknown) => a === b,
   json: (value: unknown) => JSON.stringify(value),
   join: (list: readonly unknown[], separator: unknown) => list.join(typeof separator === 'string' ? separator : ','),
 };
 
-export const TEAM_GENERATOR = 'secure-express';
+const TEAM_GENERATOR = 'secure-express';
 
 /**
  * Renders one `.hbs` file with node-plop's Handlebars. A built-in template was precompiled by the build

@@ -16,6 +16,9 @@ export function removeNow(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
 
-export function cleanUp(): void {
-  for (const path of [...paths].reverse()) removeNow(path);
+/** Removes everything still registered; says whether there was anything to remove. */
+export function cleanUp(): boolean {
+  const pending = [...paths].reverse();
+  for (const path of pending) removeNow(path);
+  return pending.length > 0;
 }

@@ -16,7 +16,7 @@ export interface Output {
 
 type Stream = NodeJS.WriteStream;
 
-export function wantsColor(stream: Stream, env: NodeJS.ProcessEnv): boolean {
+function wantsColor(stream: Stream, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
