@@ -17,7 +17,7 @@ const NO_VALIDATION = {
 
 const LAYERS = [
   { id: 'no-request-id', label: 'without request id', edits: [dropUse('requestId()')] },
-  { id: 'no-logging', label: 'without JSON request logging (pino-http)', edits: [dropUse('httpLogger(logger)')] },
+  { id: 'no-logging', label: 'without JSON request logging', edits: [dropUse('requestLogger(logger)')] },
   { id: 'no-headers', label: 'without security headers (helmet + 3)', edits: [dropUse('securityHeaders()')] },
   { id: 'no-cors', label: 'without CORS policy', edits: [dropUse('corsPolicy(config.cors)')] },
   { id: 'no-rate-limit', label: 'without global rate limit', edits: [dropUse('globalRateLimit(config.rateLimit.global, logger)')] },

@@ -4,7 +4,7 @@ import { projectVersions } from './versions.ts';
 /** The oldest release of each Node major the project runs on: 22.18 is the first to strip types by default. */
 const nodeEngines = { 22: '>=22.18', 24: '>=24' } as const;
 
-const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'pino', 'pino-http', 'zod'] as const;
+const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'pino', 'zod'] as const;
 
 /** With `--rate-limit-store redis`: the limits' store and the client it talks to Redis through. */
 const redisDependencies = ['@redis/client', 'rate-limit-redis'] as const;

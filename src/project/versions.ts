@@ -12,7 +12,6 @@ export const projectVersions = {
   'express-rate-limit': '^8.7.5',
   helmet: '^8.3.0',
   pino: '^10.4.0',
-  'pino-http': '^11.0.0',
   zod: '^4.6.7',
 
   // Runtime, with `--rate-limit-store redis` only (see package-json.ts).

@@ -4,7 +4,7 @@ import { captureLogs, postJson, startApp } from './helpers.ts';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test('one JSON log line per request, with its request id, method, URL and status', async (t) => {
+test('one JSON log line per request, with its request id, method, URL, client address and status', async (t) => {
   const { logger, lines } = captureLogs();
   const { url } = await startApp(t, {}, { logger });
   await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-one' } });
@@ -15,12 +15,12 @@ test('one JSON log line per request, with its request id, method, URL and status
   const [first, second] = requests as [Record<string, unknown>, Record<string, unknown>];
   assert.deepEqual(
     [first.req, second.req].map((req) => {
-      const { id, method, url: path } = req as Record<string, unknown>;
-      return { id, method, path };
+      const { id, method, url: path, remoteAddress } = req as Record<string, unknown>;
+      return { id, method, path, remoteAddress };
     }),
     [
-      { id: 'req-one', method: 'GET', path: '/healthz' },
-      { id: 'req-two', method: 'GET', path: '/nope' },
+      { id: 'req-one', method: 'GET', path: '/healthz', remoteAddress: '127.0.0.1' },
+      { id: 'req-two', method: 'GET', path: '/nope', remoteAddress: '127.0.0.1' },
     ],
   );
   assert.equal((first.res as { statusCode: number }).statusCode, 200);
@@ -43,9 +43,9 @@ test('Authorization, cookies and passwords never reach the log', async (t) => {
     .join('\n');
   assert.ok(text.length > 0);
   for (const secret of secrets) assert.ok(!text.includes(secret), `log contains ${secret}`);
-  const request = lines().find((line) => line.req !== undefined)?.req as { headers: Record<string, string> };
-  assert.equal(request.headers.authorization, '[redacted]');
-  assert.equal(request.headers.cookie, '[redacted]');
+  // The request line names the request without copying any of its headers.
+  const request = lines().find((line) => line.req !== undefined)?.req as Record<string, unknown>;
+  assert.deepEqual(Object.keys(request).sort(), ['id', 'method', 'remoteAddress', 'url']);
 });
 
 test('password fields are redacted wherever code logs them', () => {

@@ -64,7 +64,7 @@ export function errorHandler(env: Environment): ErrorRequestHandler {
       return;
     }
 
-    // An unexpected error: pino-http logs `res.err` with its stack on the request's log line.
+    // An unexpected error: the request's log line carries `res.err` with its stack (see log.ts).
     res.err = err instanceof Error ? err : new Error(String(err));
     const detail = env === 'production' ? 'An unexpected error occurred.' : res.err.message;
     sendProblem(req, res, 500, detail);

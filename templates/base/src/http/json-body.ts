@@ -25,16 +25,8 @@ function hasBody(req: Parameters<RequestHandler>[0]): boolean {
  * from `a[b][c]=1`). A body of any other type is a 415 before anything reads it; one over the limit is
  * a 413 as soon as the count passes the limit, so a huge body costs neither memory nor a parse.
  */
-export function jsonBody(limit: string): RequestHandler[] {
-  const requireJson: RequestHandler = (req, _res, next) => {
-    if (hasBody(req) && !req.is('application/json')) {
-      next(new HttpError(415, 'Request bodies must be JSON, sent with Content-Type: application/json.'));
-      return;
-    }
-    next();
-  };
-
-  const parseJson = express.json({
+export function jsonBody(limit: string): RequestHandler {
+  const parseJson: RequestHandler = express.json({
     limit,
     // Objects and arrays only at the top level, as JSON APIs expect.
     strict: true,
@@ -45,5 +37,16 @@ export function jsonBody(limit: string): RequestHandler[] {
     reviver: refusePrototypeKeys,
   });
 
-  return [requireJson, parseJson];
+  return (req, res, next) => {
+    // Most requests (GET, HEAD, DELETE) have no body: nothing to check or parse.
+    if (!hasBody(req)) {
+      next();
+      return;
+    }
+    if (!req.is('application/json')) {
+      next(new HttpError(415, 'Request bodies must be JSON, sent with Content-Type: application/json.'));
+      return;
+    }
+    parseJson(req, res, next);
+  };
 }

@@ -14,7 +14,6 @@ export function requestId(): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const id = incoming !== undefined && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    // pino-http reads `req.id` for the request log line.
     req.id = id;
     res.setHeader('X-Request-Id', id);
     next();

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { sendProblem } from '../http/problem.ts';
 import type { Readiness } from '../readiness.ts';
@@ -6,10 +6,10 @@ import type { Readiness } from '../readiness.ts';
 /**
  * Liveness and readiness for load balancers and orchestrators. They are mounted before the rate
  * limiters, so frequent probes never use up a limit, and they say nothing about the app beyond a
- * status: no versions, no dependency names, nothing an attacker could use.
+ * status: no versions, no dependency names, nothing an attacker could use. They are added to the app
+ * itself rather than through a sub-router, which every other request would have to enter and leave.
  */
-export function healthRouter(readiness: Readiness): Router {
-  const router = Router();
+export function addHealthRoutes(router: Pick<Router, 'route'>, readiness: Readiness): void {
 
   // Liveness: the process is up and its event loop answers. Restart it if this fails.
   router
@@ -31,6 +31,4 @@ export function healthRouter(readiness: Readiness): Router {
       sendProblem(req, res, 503, 'This instance is not accepting traffic.');
     })
     .all(methodNotAllowed('GET'));
-
-  return router;
 }
