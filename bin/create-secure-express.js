@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-import module from 'node:module';
-
 // Node 22.1+ can keep the compiled bundle on disk between runs (in the OS temp folder); older Node
-// versions simply compile it each time.
-module.enableCompileCache?.();
+// versions simply compile it each time. (getBuiltinModule rather than `import`, as in the bundle: an
+// ES import of a built-in builds a facade of all its exports, see scripts/build.mjs.)
+process.getBuiltinModule('node:module').enableCompileCache?.();
 
 const { main } = await import('../dist/cli.js');
 process.exitCode = await main({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
-  stdin: process.stdin,
+  // Read on demand: making process.stdin takes a millisecond or more, and only prompts need it.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
 });

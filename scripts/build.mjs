@@ -1,8 +1,8 @@
 // Bundles the CLI and its runtime libraries into dist/, as create-vite does, so that `npm create`
 // downloads one package. Code only needed on a terminal (prompts) or after writing (git, install) is
 // split into chunks that load on demand.
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,8 +10,9 @@ import handlebars from 'handlebars';
 
 /**
  * The built-in `.hbs` templates, precompiled by Handlebars at build time: parsing and compiling them
- * is most of the rendering time of a run. Each entry keeps a digest of its source, so a template
- * edited after the build is compiled at run time instead (see src/render/render.ts).
+ * is most of the rendering time of a run. Each entry keeps its source, so a template edited after the
+ * build is compiled at run time instead (see src/render/render.ts); comparing the text needs no hash,
+ * and so no node:crypto, which takes a few milliseconds to load.
  */
 const precompiledTemplates = {
   name: 'precompiled-templates',
@@ -23,8 +24,7 @@ const precompiledTemplates = {
       const entries = await Promise.all(
         files.map(async (file) => {
           const source = await readFile(join(root, file), 'utf8');
-          const digest = createHash('sha256').update(source).digest('hex');
-          return `${JSON.stringify(file.split(sep).join('/'))}: { digest: ${JSON.stringify(digest)}, spec: ${handlebars.precompile(source)} }`;
+          return `${JSON.stringify(file.split(sep).join('/'))}: { source: ${JSON.stringify(source)}, spec: ${handlebars.precompile(source)} }`;
         }),
       );
       return { contents: `export default {\n${entries.join(',\n')}\n};\n`, loader: 'js', watchFiles: files.map((file) => join(root, file)) };
@@ -32,13 +32,54 @@ const precompiledTemplates = {
   },
 };
 
-/** Swaps two libraries the generator never uses at run time for small stand-ins (see scripts/shims/). */
+/**
+ * Swaps libraries for stand-ins (see scripts/shims/): node-plop's inquirer and the editor prompt's
+ * encodings, which the generator never uses; Handlebars with its compiler loaded on first use; and
+ * what node-plop loads at start-up for functions a run of the built-in generator does not call,
+ * loaded on first call instead.
+ */
 const shims = {
   name: 'shims',
   setup(builder) {
     const shim = (file) => ({ path: fileURLToPath(new URL(`shims/${file}`, import.meta.url)) });
-    builder.onResolve({ filter: /^inquirer$/ }, (args) => (/node-plop/.test(args.importer) ? shim('plop-inquirer.js') : undefined));
+    const fromPlop = (args) => /[\\/]node-plop[\\/]/.test(args.importer);
+    builder.onResolve({ filter: /^inquirer$/ }, (args) => (fromPlop(args) ? shim('plop-inquirer.js') : undefined));
     builder.onResolve({ filter: /^@inquirer\/external-editor$/ }, () => shim('external-editor.js'));
+    builder.onResolve({ filter: /^handlebars$/ }, () => shim('handlebars.cjs'));
+    builder.onResolve({ filter: /^(tinyglobby|isbinaryfile|resolve|title-case|node:fs\/promises)$/ }, (args) => (fromPlop(args) ? shim('plop-deps.js') : undefined));
+    builder.onResolve({ filter: /fs-promise-proxy\.js$/ }, (args) => (fromPlop(args) ? shim('plop-fs-promise-proxy.js') : undefined));
+  },
+};
+
+/**
+ * Node's built-in modules without an ES module facade. `import { parseArgs } from 'node:util'` left to
+ * Node builds a facade that reads every export of the module, and esbuild's CommonJS interop copies
+ * every property descriptor: either way Node loads code behind lazy exports the run never uses (its
+ * streams, text decoders, diff), a few milliseconds at each start. Here a built-in is imported through
+ * a small ES module that takes it with process.getBuiltinModule and exports each name as a pure call,
+ * so the bundle keeps only the names it imports and reads them when its chunk loads. Each importing
+ * file gets its own copy, so no chunk is made for a shared one.
+ */
+const builtinsWithoutFacade = {
+  name: 'builtins-without-facade',
+  setup(builder) {
+    const importers = new Map();
+    builder.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      if (!importers.has(args.importer)) importers.set(args.importer, importers.size);
+      return { path: `${args.path}?${importers.get(args.importer)}`, namespace: 'builtin' };
+    });
+    builder.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const id = args.path.split('?')[0];
+      const names = Object.keys(process.getBuiltinModule(id)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      const contents = [
+        `const builtin = process.getBuiltinModule(${JSON.stringify(id)});`,
+        'const get = (name) => builtin[name];',
+        'export default builtin;',
+        ...names.map((name) => `export const ${name} = /* @__PURE__ */ get(${JSON.stringify(name)});`),
+      ];
+      return { contents: contents.join('\n'), loader: 'js' };
+    });
   },
 };
 
@@ -56,10 +97,10 @@ const result = await build({
   // Chunks sit beside cli.js, one level below the package root, like src/: package-info.ts relies on it.
   chunkNames: '[name]-[hash]',
   // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __cseRequire } from 'node:module'; const require = __cseRequire(import.meta.url);" },
+  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
   logLevel: 'warning',
   metafile: true,
-  plugins: [shims, precompiledTemplates],
+  plugins: [shims, precompiledTemplates, builtinsWithoutFacade],
 });
 
 // The team template manifest's JSON Schema is built from the option registry; publish it as a file.

@@ -9,6 +9,7 @@ import { flagSource, resolveAnswers, resolveValues } from './options/resolve.ts'
 import type { Answers } from './options/answers.ts';
 import { PACKAGE, TEMPLATES_ROOT } from './package-info.ts';
 import type { PlannedFile } from './render/plan.ts';
+import { makeStagingFolder, placeProject } from './render/place.ts';
 import { filesToReplace, inspectTarget } from './render/target.ts';
 import { cleanUp } from './run/cleanup.ts';
 import { varSource } from './team/questions.ts';
@@ -140,8 +141,8 @@ async function run(io: Io, out: Output): Promise<number> {
     out.warn(`--force: replacing ${replaced.length} existing file(s): ${replaced.join(', ')}`);
   }
 
-  // 6. Render into a staging folder, then move into place. (Loaded here: --help and errors stay fast.)
-  const [{ renderPlan }, { makeStagingFolder, placeProject }] = await Promise.all([import('./render/render.ts'), import('./render/place.ts')]);
+  // 6. Render into a staging folder, then move into place. (The renderer is loaded here: --help and errors stay fast.)
+  const { renderPlan } = await import('./render/render.ts');
   const staging = await makeStagingFolder(targetPath);
   await renderPlan(plan, { ...answers, ...vars }, staging.path, { templatesRoot: TEMPLATES_ROOT, plopfile: team?.template.plopfile });
   await placeProject(staging, target, plan);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { Answers } from './answers.ts';
 import { OPTIONS, type AnswerKey } from './registry.ts';
@@ -43,7 +43,7 @@ const KNOWN_KEYS = new Set<string>(OPTIONS.map((spec) => spec.key));
 export async function readPreset(file: string): Promise<Preset> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new UsageError(`--preset: cannot read ${file}: ${reason}`);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { GenerationError } from '../errors.ts';
@@ -18,14 +18,23 @@ export interface Staging {
   readonly forgetParents: () => void;
 }
 
+/** What `make` returns, or undefined if it throws. */
+function attempt<T>(make: () => T): T | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function makeStagingFolder(target: string): Promise<Staging> {
   // Beside the target when possible: the same file system, so the final move is a single rename.
   const parent = dirname(target);
-  const createdParent = await mkdir(parent, { recursive: true }).catch(() => undefined);
+  const createdParent = attempt(() => mkdirSync(parent, { recursive: true }));
   const forgetParents = createdParent ? removeOnAbort(createdParent) : () => {};
-  const path = await mkdtemp(join(parent, `.${basename(target)}.create-secure-express-`)).catch(() =>
-    mkdtemp(join(tmpdir(), 'create-secure-express-')),
-  );
+  const path =
+    attempt(() => mkdtempSync(join(parent, `.${basename(target)}.create-secure-express-`))) ??
+    mkdtempSync(join(tmpdir(), 'create-secure-express-'));
   removeOnAbort(path);
   return { path, forgetParents: () => void forgetParents() };
 }
@@ -33,7 +42,7 @@ export async function makeStagingFolder(target: string): Promise<Staging> {
 /** fs-extra's move falls back to copy-and-delete across file systems, where rename cannot go. */
 async function move(from: string, to: string, overwrite = false): Promise<void> {
   try {
-    if (!overwrite) return await rename(from, to);
+    if (!overwrite) return renameSync(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
   }

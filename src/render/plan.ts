@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { GenerationError } from '../errors.ts';
 import type { Layer } from './layers.ts';
@@ -21,9 +21,9 @@ function outputPath(templatePath: string): string {
     .replace(/\.hbs$/, '');
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+function listFiles(dir: string): string[] {
   try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
     return entries
       .filter((entry) => entry.isFile())
       .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
@@ -46,7 +46,7 @@ export interface PlanInput {
 export async function planFiles({ layers, generated, remove = [] }: PlanInput): Promise<PlannedFile[]> {
   const byTarget = new Map<string, PlannedFile>();
   for (const layer of layers) {
-    for (const file of await listFiles(layer.dir)) {
+    for (const file of listFiles(layer.dir)) {
       const target = outputPath(file);
       const kind = file.endsWith('.hbs') ? 'render' : 'copy';
       byTarget.set(target, { target, kind, source: join(layer.dir, file), layer: layer.id });

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type Handlebars from 'handlebars';
 import nodePlop, { type NodePlopAPI } from 'node-plop';
+import plopCaseHelpers from 'node-plop/src/baked-in-helpers.js';
 import precompiled from 'virtual:precompiled-templates';
 import { GenerationError } from '../errors.ts';
 import type { PlannedFile } from './plan.ts';
@@ -22,17 +22,30 @@ const TEMPLATE_HELPERS: Readonly<Record<string, (...args: never[]) => unknown>> 
 
 const TEAM_GENERATOR = 'secure-express';
 
+/** node-plop hands its Handlebars instance to plopfiles as `plop.handlebars`; its types omit it. */
+type Plop = NodePlopAPI & { readonly handlebars: typeof Handlebars };
+
+/** node-plop's own helpers, which `getHelperList()` leaves out: `pkg` and the case helpers. */
+const PLOP_BUILT_IN_HELPERS = ['pkg', ...Object.keys(plopCaseHelpers)];
+
+/**
+ * What `plop.renderString` does before it compiles a template: every helper (node-plop's, ours, a
+ * team's) and partial registered with node-plop's Handlebars, here for the precompiled templates.
+ * Done directly, so that a run whose templates are all precompiled never loads Handlebars' compiler.
+ */
+function registerWithHandlebars(plop: Plop): void {
+  for (const name of [...PLOP_BUILT_IN_HELPERS, ...plop.getHelperList()]) plop.handlebars.registerHelper(name, plop.getHelper(name) as never);
+  for (const name of plop.getPartialList()) plop.handlebars.registerPartial(name, plop.getPartial(name));
+}
+
 /**
  * Renders one `.hbs` file with node-plop's Handlebars. A built-in template was precompiled by the build
  * (scripts/build.mjs); it is used when its source is unchanged since, else the source is compiled now.
  */
-/** node-plop hands its Handlebars instance to plopfiles as `plop.handlebars`; its types omit it. */
-type Plop = NodePlopAPI & { readonly handlebars: typeof Handlebars };
-
 function renderTemplate(plop: Plop, source: string, data: Readonly<Record<string, unknown>>, templatesRoot: string): string {
   const text = readFileSync(source, 'utf8');
   const built = precompiled[relative(templatesRoot, source).split(sep).join('/')];
-  if (built && built.digest === createHash('sha256').update(text).digest('hex')) return plop.handlebars.template(built.spec)(data);
+  if (built && built.source === text) return plop.handlebars.template(built.spec)(data);
   return plop.renderString(text, data);
 }
 
@@ -92,8 +105,7 @@ export async function renderPlan(
       throw new GenerationError(`the template's plopfile failed to load: ${String((error as Error).message ?? error).split('\n')[0]}`, { cause: error });
     }
   }
-  // Makes every helper and partial (ours, node-plop's, a team's) known to Handlebars for precompiled templates.
-  plop.renderString('', {});
+  registerWithHandlebars(plop);
   registerPlanAction(plop, plan, destDir, options.templatesRoot);
   plop.setGenerator('project', { description: 'the planned files', prompts: [], actions: [{ type: 'plan', abortOnFail: true }] as never });
   await runGenerator(plop, 'project', data);

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { PlannedFile } from './plan.ts';
@@ -17,13 +16,13 @@ const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
 export async function inspectTarget(path: string, { force }: { force: boolean }): Promise<TargetState> {
   let info;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, empty: true };
     throw new UsageError(`cannot use ${path} as the target folder: ${(error as Error).message}`);
   }
   if (!info.isDirectory()) throw new UsageError(`${path} exists and is not a folder; choose another target folder`);
-  const empty = (await readdir(path)).every((entry) => IGNORABLE.has(entry));
+  const empty = readdirSync(path).every((entry) => IGNORABLE.has(entry));
   if (!empty && !force) {
     throw new UsageError(`${path} is not empty; choose another folder, or pass --force to add to it (no file is deleted)`);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_NODE, QUICK, tempDir } from '../support/cli.ts';
@@ -107,5 +107,18 @@ describe('the published package', () => {
     assert.ok(!existsSync(join(project, 'node_modules')), '--no-install installs nothing');
     assert.ok(!filesBelow(project).some((path) => path.split(sep).includes('.git')), '--no-git makes no repository');
     assert.ok(relative(home, project) === 'my-api');
+  });
+
+  it('renders a built-in template edited after the build from its new text, with the same helpers', (t) => {
+    // The build precompiles the templates; one whose text no longer matches is compiled at run time.
+    const home = tempDir(t, 'cse-edited-');
+    const packageDir = join(home, 'create-secure-express');
+    cpSync(unpacked(t), packageDir, { recursive: true });
+    appendFileSync(join(packageDir, 'templates', 'base', 'README.md.hbs'), 'Edited: {{kebabCase name}} {{json port}}{{#if docker}} docker{{/if}}\n');
+    const bin = join(packageDir, 'bin', 'create-secure-express.js');
+    execFileSync(CLI_NODE, [bin, 'My-Api', ...QUICK], { cwd: home, env: { ...process.env, CI: 'true' }, stdio: 'pipe' });
+    const readme = readFileSync(join(home, 'My-Api', 'README.md'), 'utf8');
+    assert.ok(readme.endsWith('Edited: my-api 3000 docker\n'), readme.slice(-200));
+    assert.equal(readFileSync(join(home, 'My-Api', '.nvmrc'), 'utf8'), '24\n');
   });
 });
