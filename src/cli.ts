@@ -81,17 +81,20 @@ async function run(io: Io, out: Output): Promise<number> {
   const interactive = canPrompt(io, args);
   const prompter: Prompter | undefined = interactive ? (await import('./ui/prompter.ts')).createPrompter(out) : undefined;
   const folderMissing = args.directory === undefined && !interactive && !args.yes;
-  const usableFolder = async (folder: string) =>
-    inspectTarget(resolve(io.cwd, folder), { force: args.force }).then(
-      () => true as const,
-      (error: unknown) => (error instanceof UsageError ? error.message : String(error)),
-    );
+  const usableFolder = (folder: string): true | string => {
+    try {
+      inspectTarget(resolve(io.cwd, folder), { force: args.force });
+      return true;
+    } catch (error) {
+      return error instanceof UsageError ? error.message : String(error);
+    }
+  };
   const directory = args.directory ?? (await prompter?.askFolder(DEFAULT_FOLDER, usableFolder)) ?? DEFAULT_FOLDER;
   const targetPath = resolve(io.cwd, directory);
-  const target = await inspectTarget(targetPath, { force: args.force });
+  const target = inspectTarget(targetPath, { force: args.force });
 
   // 3. A team template, if any: fetched into a private folder, its plopfile run only when trusted.
-  const preset = args.preset ? await readPreset(resolve(io.cwd, args.preset)) : undefined;
+  const preset = args.preset ? readPreset(resolve(io.cwd, args.preset)) : undefined;
   const team = await loadTemplate(args, preset, io.cwd, out, prompter);
   if (!team && args.vars.length > 0) throw new UsageError('--var answers a team template\'s question: give --template too');
 
@@ -117,7 +120,7 @@ async function run(io: Io, out: Output): Promise<number> {
 
   // 5. The plan: every file, before anything is written.
   const provenance = { generator: { name: PACKAGE.name, version: PACKAGE.version }, template: team?.provenance ?? { source: 'built-in' } };
-  const plan = await planProject({
+  const plan = planProject({
     answers,
     vars,
     provenance,
@@ -143,7 +146,7 @@ async function run(io: Io, out: Output): Promise<number> {
 
   // 6. Render into a staging folder, then move into place. (The renderer is loaded here: --help and errors stay fast.)
   const { renderPlan } = await import('./render/render.ts');
-  const staging = await makeStagingFolder(targetPath);
+  const staging = makeStagingFolder(targetPath);
   await renderPlan(plan, { ...answers, ...vars }, staging.path, { templatesRoot: TEMPLATES_ROOT, plopfile: team?.template.plopfile });
   await placeProject(staging, target, plan);
   out.success(`Created ${shownTarget} (${plan.length} files)`);

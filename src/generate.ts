@@ -19,7 +19,7 @@ export interface ProjectPlanInput {
   readonly remove?: readonly string[];
 }
 
-export async function planProject(input: ProjectPlanInput): Promise<PlannedFile[]> {
+export function planProject(input: ProjectPlanInput): PlannedFile[] {
   return planFiles({
     layers: [...builtInLayers(input.templatesRoot, input.answers), ...(input.extraLayers ?? [])],
     generated: {

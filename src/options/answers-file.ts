@@ -40,7 +40,7 @@ export interface Preset {
 const KNOWN_KEYS = new Set<string>(OPTIONS.map((spec) => spec.key));
 
 /** Reads a preset: a `.secure-express.json` (its `answers`, `vars` and `template`) or a plain object of answers. */
-export async function readPreset(file: string): Promise<Preset> {
+export function readPreset(file: string): Preset {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

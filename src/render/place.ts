@@ -27,7 +27,7 @@ function attempt<T>(make: () => T): T | undefined {
   }
 }
 
-export async function makeStagingFolder(target: string): Promise<Staging> {
+export function makeStagingFolder(target: string): Staging {
   // Beside the target when possible: the same file system, so the final move is a single rename.
   const parent = dirname(target);
   const createdParent = attempt(() => mkdirSync(parent, { recursive: true }));

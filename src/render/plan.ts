@@ -43,7 +43,7 @@ export interface PlanInput {
   readonly remove?: readonly string[];
 }
 
-export async function planFiles({ layers, generated, remove = [] }: PlanInput): Promise<PlannedFile[]> {
+export function planFiles({ layers, generated, remove = [] }: PlanInput): PlannedFile[] {
   const byTarget = new Map<string, PlannedFile>();
   for (const layer of layers) {
     for (const file of listFiles(layer.dir)) {

@@ -13,7 +13,7 @@ export interface TargetState {
 /** Entries that do not make a folder "non-empty": a fresh `git init` leaves only `.git`. */
 const IGNORABLE = new Set(['.git', '.DS_Store', 'Thumbs.db']);
 
-export async function inspectTarget(path: string, { force }: { force: boolean }): Promise<TargetState> {
+export function inspectTarget(path: string, { force }: { force: boolean }): TargetState {
   let info;
   try {
     info = statSync(path);

@@ -31,7 +31,7 @@ async function prompt<T>(question: Record<string, unknown>): Promise<T> {
 }
 
 export interface Prompter extends Asker {
-  askFolder(suggested: string, validate: (value: string) => Promise<true | string>): Promise<string>;
+  askFolder(suggested: string, validate: (value: string) => true | string): Promise<string>;
   confirm(message: string, suggested?: boolean): Promise<boolean>;
 }
 
@@ -43,7 +43,7 @@ export function createPrompter(out: Output): Prompter {
         message: 'Project folder',
         default: suggested,
         filter: (value: string) => value.trim(),
-        validate: async (value: string) => (value.trim() === '' ? 'a folder name, or . for the current folder' : validate(value.trim())),
+        validate: (value: string) => (value.trim() === '' ? 'a folder name, or . for the current folder' : validate(value.trim())),
       }),
 
     confirm: (message, suggested = true) => prompt<boolean>({ type: 'confirm', message, default: suggested }),

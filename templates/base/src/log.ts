@@ -27,17 +27,23 @@ export const REDACTED_PATHS = [
  * Log lines are buffered and written in chunks of at least 4 KiB, off the request path, instead of one
  * blocking write per line: pino's asynchronous mode, which its authors recommend when logging a line
  * per request. Whatever is buffered is written within FLUSH_INTERVAL_MS, on `logger.flush()`, and
- * synchronously when the process exits (pino flushes on exit by itself), so a crash loses at most
- * what a power cut would.
+ * synchronously when the process exits, crashes included (pino flushes on exit by itself): only a hard
+ * kill (SIGKILL, a power cut) loses the lines of the last second.
  */
 const FLUSH_INTERVAL_MS = 1_000;
 
-function bufferedStdout(): DestinationStream & { flush(): void } {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => {
-    stream.flush();
-  }, FLUSH_INTERVAL_MS).unref();
-  return stream;
+/** One buffer for standard output per process, however many loggers write to it. */
+let stdout: DestinationStream | undefined;
+
+function bufferedStdout(): DestinationStream {
+  if (stdout === undefined) {
+    const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    setInterval(() => {
+      stream.flush();
+    }, FLUSH_INTERVAL_MS).unref();
+    stdout = stream;
+  }
+  return stdout;
 }
 
 /** A JSON logger: one object per line, ready for any log collector. Standard output unless told otherwise. */
@@ -46,18 +52,22 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination: Dest
 }
 
 /**
+ * The request line holds no user data except an error's. The wildcard paths above would make pino copy
+ * every line to search it, which costs more than the rest of the line, so only the error's paths apply.
+ */
+const REQUEST_LINE_REDACTED_PATHS = REDACTED_PATHS.filter((path) => path.startsWith('err.'));
+
+/**
  * One log line per request, when its response is done: request id, method, URL, client address,
  * status and time taken in milliseconds. Headers and bodies are never on it, so no credential can be.
  * 5xx lines carry the error with its stack (which the client never sees), and a client that hung up
  * before the response was sent gets a warning.
  *
  * Written by hand on plain pino rather than with pino-http: its line copies and redacts every header of
- * both the request and the response, which cost more per request than all the security layers together.
+ * both the request and the response, which made it the most expensive layer of the stack.
  */
 export function requestLogger(logger: Logger): RequestHandler {
-  // The line holds no user data except an error's; the base logger's wildcard paths would make pino
-  // copy every line to search it, so only the exact path an error can carry a password under is kept.
-  const lines = logger.child({}, { redact: { paths: ['err.body.password'], censor: '[redacted]' } });
+  const lines = logger.child({}, { redact: { paths: REQUEST_LINE_REDACTED_PATHS, censor: '[redacted]' } });
   return (req, res, next) => {
     const started = performance.now();
     res.once('close', () => {

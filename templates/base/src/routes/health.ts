@@ -9,10 +9,9 @@ import type { Readiness } from '../readiness.ts';
  * status: no versions, no dependency names, nothing an attacker could use. They are added to the app
  * itself rather than through a sub-router, which every other request would have to enter and leave.
  */
-export function addHealthRoutes(router: Pick<Router, 'route'>, readiness: Readiness): void {
-
+export function addHealthRoutes(app: Pick<Router, 'route'>, readiness: Readiness): void {
   // Liveness: the process is up and its event loop answers. Restart it if this fails.
-  router
+  app
     .route('/healthz')
     .get((_req, res) => {
       res.json({ status: 'ok' });
@@ -20,7 +19,7 @@ export function addHealthRoutes(router: Pick<Router, 'route'>, readiness: Readin
     .all(methodNotAllowed('GET'));
 
   // Readiness: send traffic here only while this answers 200.
-  router
+  app
     .route('/readyz')
     .get(async (req, res) => {
       if (await readiness.isReady()) {
