@@ -1,4 +1,4 @@
-import type { Answers, PackageManager } from './answers.ts';
+import type { Answers, DatabaseEngine, PackageManager, SessionTransport } from './answers.ts';
 import { RATE_LIMIT_TIERS } from './tiers.ts';
 import {
   parseBodyLimit,
@@ -47,9 +47,16 @@ export interface OptionSpec<K extends AnswerKey = AnswerKey> {
   /** How `--help` describes a default that depends on the run. */
   readonly defaultHelp?: string;
   readonly prompt?: PromptSpec;
+  /**
+   * A rule across answers: the reason this value cannot go with the answers before it in the table, or
+   * undefined when it can. Checked whatever the value's source; a prompt only offers allowed values.
+   */
+  readonly conflict?: (value: Answers[K], answers: Partial<Answers>) => string | undefined;
 }
 
 const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const satisfies readonly PackageManager[];
+const DATABASE_ENGINES = ['sqlite', 'postgres'] as const satisfies readonly DatabaseEngine[];
+const SESSION_TRANSPORTS = ['bearer', 'cookie'] as const satisfies readonly SessionTransport[];
 
 function detectPackageManager(userAgent: string | undefined): PackageManager {
   const launcher = userAgent?.split('/')[0];
@@ -92,12 +99,23 @@ export const OPTIONS = Object.freeze([
     prompt: { type: 'input', message: 'Development origins (comma-separated)' },
   }),
   option({
+    key: 'session',
+    flag: 'session',
+    kind: 'value',
+    placeholder: '<transport>',
+    help: 'how clients send their session: bearer (Authorization header) or cookie (HttpOnly __Host- cookie, for browser apps)',
+    parse: parseChoice(SESSION_TRANSPORTS),
+    defaultValue: () => 'bearer',
+    prompt: { type: 'select', message: 'Sessions', choices: SESSION_TRANSPORTS },
+  }),
+  option({
     key: 'credentials',
     flag: 'credentials',
     kind: 'boolean',
-    help: 'allow cookies and Authorization on cross-origin requests',
+    help: 'allow cookies on cross-origin requests (what a cookie session needs from another origin)',
     parse: parseBoolean,
-    defaultValue: () => false,
+    defaultValue: ({ answers }) => answers.session === 'cookie',
+    defaultHelp: 'yes with --session cookie, else no',
     prompt: { type: 'confirm', message: 'Allow cross-origin requests with cookies or Authorization (credentials)?' },
   }),
   option({
@@ -135,6 +153,16 @@ export const OPTIONS = Object.freeze([
     prompt: { type: 'input', message: 'Auth limit per client and account (max/window)', adjustable: true },
   }),
   option({
+    key: 'db',
+    flag: 'db',
+    kind: 'value',
+    placeholder: '<engine>',
+    help: "database: sqlite (Node's built-in, a file, one instance) or postgres (any number of instances)",
+    parse: parseChoice(DATABASE_ENGINES),
+    defaultValue: () => 'sqlite',
+    prompt: { type: 'select', message: 'Database', choices: DATABASE_ENGINES },
+  }),
+  option({
     key: 'rateLimitStore',
     flag: 'rate-limit-store',
     kind: 'value',
@@ -143,6 +171,10 @@ export const OPTIONS = Object.freeze([
     parse: parseChoice(['memory', 'redis'] as const),
     defaultValue: () => 'memory',
     prompt: { type: 'select', message: 'Rate-limit store', choices: ['memory', 'redis'] },
+    conflict: (store, { db }) =>
+      store === 'redis' && db === 'sqlite'
+        ? 'redis shares limits between several instances, but --db sqlite keeps the data in one instance\'s file: use --db postgres with it, or keep --rate-limit-store memory'
+        : undefined,
   }),
   option({
     key: 'node',

@@ -15,8 +15,11 @@ export interface AnswerSource {
 }
 
 export interface Asker {
-  /** Asks one option; the returned value has been validated with `spec.parse`. */
-  ask(spec: OptionSpec, suggested: unknown): Promise<unknown>;
+  /**
+   * Asks one option; the returned value has been validated with `spec.parse` and is allowed by
+   * `spec.conflict` given the answers so far.
+   */
+  ask(spec: OptionSpec, suggested: unknown, answers: Partial<Answers>): Promise<unknown>;
   /** Whether to ask the options the previous answer implied (the tier's limits). */
   wantsToAdjust(specs: readonly OptionSpec[], suggested: Readonly<Record<string, unknown>>): Promise<boolean>;
 }
@@ -58,11 +61,21 @@ function parseFrom(spec: OptionSpec, source: AnswerSource): unknown {
 }
 
 function firstGiven(spec: OptionSpec, sources: readonly AnswerSource[]): unknown {
+  return givenWithSource(spec, sources)?.value;
+}
+
+function givenWithSource(spec: OptionSpec, sources: readonly AnswerSource[]): { value: unknown; source: AnswerSource } | undefined {
   for (const source of sources) {
     const value = parseFrom(spec, source);
-    if (value !== undefined) return value;
+    if (value !== undefined) return { value, source };
   }
   return undefined;
+}
+
+/** Refuses a value that cannot go with the answers before it (the option's `conflict` rule). */
+function checkConflict(spec: OptionSpec, value: unknown, answers: Record<string, unknown>, source: AnswerSource | undefined): void {
+  const reason = spec.conflict?.(value as never, answers as Partial<Answers>);
+  if (reason !== undefined) throw new UsageError(`${source ? source.describe(spec) : `--${spec.flag}`} ${formatValue(value)}: ${reason}`);
 }
 
 /** A locked answer: every source that gives it must agree with the lock (a preset of the same template does). */
@@ -91,11 +104,13 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
     const suggested = spec.defaultValue(context);
     if (input.locks?.keys.has(spec.key)) {
       answers[spec.key] = lockedValue(spec, suggested, input, input.locks);
+      checkConflict(spec, answers[spec.key], answers, input.locks.defaults);
       continue;
     }
-    const given = firstGiven(spec, input.sources);
+    const given = givenWithSource(spec, input.sources);
     if (given !== undefined) {
-      answers[spec.key] = given;
+      checkConflict(spec, given.value, answers, given.source);
+      answers[spec.key] = given.value;
     } else if (input.asker && spec.prompt) {
       if (spec.prompt.adjustable && adjustDecision === undefined) {
         const adjustable = specs.filter(
@@ -104,10 +119,11 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
         const implied = Object.fromEntries(adjustable.map((other) => [other.key, other.defaultValue(context)]));
         adjustDecision = await input.asker.wantsToAdjust(adjustable, implied);
       }
-      answers[spec.key] = spec.prompt.adjustable && !adjustDecision ? suggested : await input.asker.ask(spec, suggested);
+      answers[spec.key] = spec.prompt.adjustable && !adjustDecision ? suggested : await input.asker.ask(spec, suggested, answers as Partial<Answers>);
     } else if (suggested === undefined || (spec.prompt && !input.asker && !input.acceptDefaults)) {
       missing.push(`--${spec.flag}`);
     } else {
+      checkConflict(spec, suggested, answers, undefined);
       answers[spec.key] = suggested;
     }
   }

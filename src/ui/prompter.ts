@@ -9,10 +9,9 @@ import type { Output } from './output.ts';
  * only when there is a terminal to ask on. Every answer is checked with the option's own parser, the
  * same function that checks the flag.
  */
-const validateWith = (parse: (value: unknown) => unknown) => (value: unknown) => {
+const validateWith = (check: (value: unknown) => true | string) => (value: unknown) => {
   try {
-    parse(value);
-    return true;
+    return check(value);
   } catch (error) {
     if (error instanceof InvalidValue) return error.message;
     throw error;
@@ -53,16 +52,17 @@ export function createPrompter(out: Output): Prompter {
       return prompt<boolean>({ type: 'confirm', message: `Adjust the limits (${limits})?`, default: false });
     },
 
-    async ask(spec, suggested) {
+    async ask(spec, suggested, answers) {
       const question = spec.prompt;
       if (!question) return suggested;
       if (question.why) out.info(out.dim(`  ${question.why}`));
-      const base = { message: question.message, validate: validateWith(spec.parse) };
+      const allowed = (value: unknown): true | string => spec.conflict?.(spec.parse(value) as never, answers) ?? true;
+      const base = { message: question.message, validate: validateWith(allowed) };
       const raw =
         question.type === 'confirm'
           ? await prompt<boolean>({ ...base, type: 'confirm', default: suggested })
           : question.type === 'select'
-            ? await prompt<string>({ ...base, type: 'select', choices: question.choices, default: String(suggested) })
+            ? await prompt<string>({ ...base, type: 'select', choices: question.choices?.filter((choice) => allowed(choice) === true), default: String(suggested) })
             : await prompt<string>({ ...base, type: 'input', default: formatValue(suggested) === '(none)' ? '' : formatValue(suggested) });
       return spec.parse(raw);
     },

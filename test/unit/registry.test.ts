@@ -10,12 +10,12 @@ import { OPTIONS } from '../../src/options/registry.ts';
 import { RATE_LIMIT_TIERS } from '../../src/options/tiers.ts';
 
 const DESIGN_FLAGS = [
-  'name', 'origins', 'dev-origins', 'credentials', 'rate-limit', 'global-limit', 'auth-limit', 'rate-limit-store', 'node', 'port',
+  'name', 'origins', 'dev-origins', 'session', 'credentials', 'rate-limit', 'global-limit', 'auth-limit', 'db', 'rate-limit-store', 'node', 'port',
   'trust-proxy', 'body-limit', 'docker', 'template', 'preset', 'pm', 'install', 'git', 'force', 'dry-run', 'yes', 'help', 'version',
 ];
 
 /** The order the issue asks the questions in (after the folder). */
-const PROMPT_ORDER = ['origins', 'devOrigins', 'credentials', 'rateLimit', 'globalLimit', 'authLimit', 'rateLimitStore', 'node', 'port',
+const PROMPT_ORDER = ['origins', 'devOrigins', 'session', 'credentials', 'rateLimit', 'globalLimit', 'authLimit', 'db', 'rateLimitStore', 'node', 'port',
   'trustProxy', 'docker', 'pm', 'install', 'git'];
 
 const defaults = (): Answers => {
