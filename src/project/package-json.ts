@@ -4,7 +4,11 @@ import { projectVersions } from './versions.ts';
 /** The oldest release of each Node major the project runs on: 22.18 is the first to strip types by default. */
 const nodeEngines = { 22: '>=22.18', 24: '>=24' } as const;
 
-const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'pino', 'zod'] as const;
+const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
+
+/** With `--db postgres`: the driver, and its types for the project's own code. */
+const postgresDependencies = ['pg'] as const;
+const postgresDevDependencies = ['@types/pg'] as const;
 
 /** With `--rate-limit-store redis`: the limits' store and the client it talks to Redis through. */
 const redisDependencies = ['@redis/client', 'rate-limit-redis'] as const;
@@ -20,7 +24,12 @@ const devDependencies = [
   'typescript-eslint',
 ] as const;
 
-type FlatVersionName = (typeof dependencies)[number] | (typeof redisDependencies)[number] | (typeof devDependencies)[number];
+type FlatVersionName =
+  | (typeof dependencies)[number]
+  | (typeof postgresDependencies)[number]
+  | (typeof postgresDevDependencies)[number]
+  | (typeof redisDependencies)[number]
+  | (typeof devDependencies)[number];
 
 function ranges(names: readonly FlatVersionName[], extra: Record<string, string> = {}): Record<string, string> {
   const entries: [string, string][] = names.map((name) => [name, projectVersions[name]]);
@@ -48,8 +57,17 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       typecheck: 'tsc --noEmit',
       lint: 'eslint --max-warnings 0 .',
       'new:route': 'plop route',
+      'new:migration': 'plop migration',
+      'db:migrate': 'node --env-file-if-exists=.env src/commands/migrate.ts',
+      'user:role': 'node --env-file-if-exists=.env src/commands/user-role.ts',
     },
-    dependencies: ranges(answers.rateLimitStore === 'redis' ? [...dependencies, ...redisDependencies] : dependencies),
-    devDependencies: ranges(devDependencies, { '@types/node': projectVersions['@types/node'][answers.node] }),
+    dependencies: ranges([
+      ...dependencies,
+      ...(answers.db === 'postgres' ? postgresDependencies : []),
+      ...(answers.rateLimitStore === 'redis' ? redisDependencies : []),
+    ]),
+    devDependencies: ranges([...devDependencies, ...(answers.db === 'postgres' ? postgresDevDependencies : [])], {
+      '@types/node': projectVersions['@types/node'][answers.node],
+    }),
   };
 }

@@ -11,8 +11,14 @@ export const projectVersions = {
   express: '^5.3.0',
   'express-rate-limit': '^8.7.5',
   helmet: '^8.3.0',
+  // The query layer over both databases: typed, SQL-first, no dependencies of its own, with a
+  // migrator. SQLite needs no driver package: node:sqlite is built into Node 22.18+ and 24.
+  kysely: '^0.29.9',
   pino: '^10.4.0',
   zod: '^4.6.7',
+
+  // Runtime, with `--db postgres` only: the PostgreSQL driver Kysely's PostgresDialect runs on.
+  pg: '^8.23.1',
 
   // Runtime, with `--rate-limit-store redis` only (see package-json.ts).
   // node-redis's client package: `redis` is the same client plus four Redis Stack module packages the
@@ -30,6 +36,7 @@ export const projectVersions = {
   '@types/node': { 22: '^22.20.5', 24: '^24.19.4' },
   '@types/cors': '^2.8.19',
   '@types/express': '^5.0.6',
+  '@types/pg': '^8.23.1',
   eslint: '^10.15.0',
   // Declares no peer range and uses ESLint's current rule API, so it runs on ESLint 10.
   'eslint-plugin-security': '^4.1.0',

@@ -13,9 +13,14 @@ export interface Layer {
 
 export const FEATURES: Readonly<Record<string, (answers: Readonly<Answers>) => boolean>> = {
   base: () => true,
+  sqlite: (answers) => answers.db === 'sqlite',
+  postgres: (answers) => answers.db === 'postgres',
+  bearer: (answers) => answers.session === 'bearer',
+  cookie: (answers) => answers.session === 'cookie',
   docker: (answers) => answers.docker,
   redis: (answers) => answers.rateLimitStore === 'redis',
-  compose: (answers) => answers.docker && answers.rateLimitStore === 'redis',
+  // Services to run beside the API: only when there is one (PostgreSQL, Redis).
+  compose: (answers) => answers.docker && (answers.db === 'postgres' || answers.rateLimitStore === 'redis'),
 };
 
 export function builtInLayers(templatesRoot: string, answers: Readonly<Answers>): Layer[] {

@@ -1,30 +1,47 @@
-/** A backing service the app cannot serve without, such as a database or a shared rate-limit store. */
-export type ReadinessCheck = () => Promise<boolean>;
+import type { ServiceHealth, ServiceState } from './service-health.ts';
+
+export type Phase = 'starting' | 'ready' | 'stopping';
+
+export interface ReadinessReport {
+  readonly phase: Phase;
+  /** The state of each shared service, by name: shown, but never the reason this instance is not ready. */
+  readonly dependencies: Readonly<Record<string, ServiceState>>;
+}
 
 /**
- * Whether this instance should receive traffic. Load balancers and orchestrators poll /readyz:
- * it fails as soon as shutdown begins, so they stop routing new requests here while the in-flight
- * ones finish, and whenever a registered backing service is down.
+ * Whether this instance should receive traffic. Load balancers and orchestrators poll /readyz: it
+ * fails until start-up work is done (server.ts marks it ready once listening) and again as soon as
+ * shutdown begins, so they stop routing new requests here while the in-flight ones finish. Shared
+ * services are reported but do not count (see service-health.ts).
  */
 export class Readiness {
-  #shuttingDown = false;
-  readonly #checks: ReadinessCheck[] = [];
+  #phase: Phase = 'starting';
+  readonly #services: ServiceHealth[] = [];
 
-  addCheck(check: ReadinessCheck): void {
-    this.#checks.push(check);
+  report(service: ServiceHealth): void {
+    this.#services.push(service);
+  }
+
+  markReady(): void {
+    if (this.#phase === 'starting') this.#phase = 'ready';
   }
 
   startShutdown(): void {
-    this.#shuttingDown = true;
+    this.#phase = 'stopping';
   }
 
   get shuttingDown(): boolean {
-    return this.#shuttingDown;
+    return this.#phase === 'stopping';
   }
 
-  async isReady(): Promise<boolean> {
-    if (this.#shuttingDown) return false;
-    const results = await Promise.all(this.#checks.map((check) => check().catch(() => false)));
-    return results.every(Boolean);
+  get ready(): boolean {
+    return this.#phase === 'ready';
+  }
+
+  status(): ReadinessReport {
+    return {
+      phase: this.#phase,
+      dependencies: Object.fromEntries(this.#services.map((service) => [service.name, service.state])),
+    };
   }
 }

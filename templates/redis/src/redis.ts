@@ -1,6 +1,7 @@
 import { createClient } from '@redis/client';
 import type { RedisReply } from 'rate-limit-redis';
 import type { Logger } from './log.ts';
+import { ServiceHealth } from './service-health.ts';
 
 /**
  * How long one connection attempt may take, and how long startup waits for the first one. Bounded, so
@@ -43,7 +44,7 @@ export interface RedisOptions {
  * It fails fast: a command sent while Redis is unreachable is refused at once rather than queued until
  * it is back (node-redis's offline queue is off), and one that gets no answer fails after
  * COMMAND_TIMEOUT_MS, so each tier's failure rule applies immediately (src/security/rate-limit.ts).
- * Meanwhile it reconnects on its own, for as long as it takes; `isUp()` is the readiness check.
+ * Meanwhile it reconnects on its own, for as long as it takes; `health` says whether it is up.
  *
  * The URL's password never reaches the log: lines name the host only, and error messages are
  * scrubbed of it.
@@ -53,16 +54,17 @@ export class RedisConnection {
   readonly #commandTimeoutMs: number;
   readonly #client;
   readonly #connected: Promise<void>;
+  /** Up or down, reported by /readyz; an outage is logged once when it starts and once when it ends. */
+  readonly health: ServiceHealth;
   readonly #logger: Logger;
   readonly #secrets: readonly string[];
-  #state: 'connecting' | 'up' | 'down' = 'connecting';
-  #lastError = '';
 
   constructor(url: string, logger: Logger, { keyPrefix = 'rl:', commandTimeoutMs = COMMAND_TIMEOUT_MS }: RedisOptions = {}) {
     const { host, password } = new URL(url);
     this.keyPrefix = keyPrefix;
     this.#commandTimeoutMs = commandTimeoutMs;
     this.#logger = logger.child({ redis: host });
+    this.health = new ServiceHealth('redis', this.#logger);
     this.#secrets = password === '' ? [] : [password, decodeURIComponent(password)];
     this.#client = createClient({
       url,
@@ -77,8 +79,7 @@ export class RedisConnection {
       this.#onError(error);
     });
     this.#client.on('ready', () => {
-      this.#logger.info(this.#state === 'down' ? 'Redis is reachable again' : 'connected to Redis');
-      this.#state = 'up';
+      this.health.succeeded();
     });
     this.#connected = this.#client.connect().then(() => undefined);
     // Rejects only when close() comes before the first connection: nothing left to report then.
@@ -100,14 +101,6 @@ export class RedisConnection {
     });
   }
 
-  /** The readiness check: Redis answers a PING right now. */
-  async isUp(): Promise<boolean> {
-    return this.sendCommand(['PING']).then(
-      (reply) => reply === 'PONG',
-      () => false,
-    );
-  }
-
   /** Closes the connection once the commands in flight have their replies; at once if Redis is down. */
   async close(): Promise<void> {
     if (!this.#client.isOpen) return;
@@ -117,19 +110,9 @@ export class RedisConnection {
     this.#logger.info('Redis connection closed');
   }
 
-  /** One warning when Redis becomes unreachable, or fails for a new reason; retries are debug lines. */
+  /** Reported once per outage by the health (service-health.ts); the retries in between say nothing. */
   #onError(error: unknown): void {
-    const message = this.#scrub(error instanceof Error ? error.message : String(error));
-    if (this.#state === 'down' && message === this.#lastError) {
-      this.#logger.debug({ error: message }, 'Redis still unreachable');
-      return;
-    }
-    this.#state = 'down';
-    this.#lastError = message;
-    this.#logger.warn(
-      { error: message },
-      'Redis is unreachable: /readyz answers 503, the auth rate limits refuse requests (503) and the global one lets them through uncounted until it is back',
-    );
+    this.health.failed(new Error(this.#scrub(error instanceof Error ? error.message : String(error))));
   }
 
   #scrub(text: string): string {

@@ -1,33 +1,37 @@
 import type { Router } from 'express';
+import { publicRoute } from '../auth/access.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { sendProblem } from '../http/problem.ts';
 import type { Readiness } from '../readiness.ts';
 
 /**
  * Liveness and readiness for load balancers and orchestrators. They are mounted before the rate
- * limiters, so frequent probes never use up a limit, and they say nothing about the app beyond a
- * status: no versions, no dependency names, nothing an attacker could use. They are added to the app
- * itself rather than through a sub-router, which every other request would have to enter and leave.
+ * limiters, so frequent probes never use up a limit. They say nothing an attacker could use: no
+ * versions, hosts or error messages; readiness names each shared service and whether it is up. They
+ * are added to the app itself rather than through a sub-router, which every other request would have
+ * to enter and leave.
  */
 export function addHealthRoutes(app: Pick<Router, 'route'>, readiness: Readiness): void {
   // Liveness: the process is up and its event loop answers. Restart it if this fails.
   app
     .route('/healthz')
-    .get((_req, res) => {
+    .get(publicRoute, (_req, res) => {
       res.json({ status: 'ok' });
     })
     .all(methodNotAllowed('GET'));
 
-  // Readiness: send traffic here only while this answers 200.
+  // Readiness: send traffic here only while this answers 200. A shared service being down does not
+  // change the status (see src/service-health.ts), only its entry in `dependencies`.
   app
     .route('/readyz')
-    .get(async (req, res) => {
-      if (await readiness.isReady()) {
-        res.json({ status: 'ready' });
+    .get(publicRoute, (req, res) => {
+      const { phase, dependencies } = readiness.status();
+      if (phase === 'ready') {
+        res.json({ status: 'ready', dependencies });
         return;
       }
       res.setHeader('Retry-After', '5');
-      sendProblem(req, res, 503, 'This instance is not accepting traffic.');
+      sendProblem(req, res, 503, phase === 'starting' ? 'This instance is starting.' : 'This instance is shutting down.');
     })
     .all(methodNotAllowed('GET'));
 }

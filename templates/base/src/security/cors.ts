@@ -1,11 +1,13 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
+import { transport } from '../auth/transport.ts';
 import { HttpError } from '../http/http-error.ts';
+import { routeTable } from '../http/route-table.ts';
 
 export interface CorsSettings {
   /** Exact origins such as `https://app.example.com`. */
   readonly origins: readonly string[];
-  /** Whether browsers may send cookies and Authorization along. */
+  /** Whether browsers may send cookies along (what a cookie session needs from another origin). */
   readonly credentials: boolean;
 }
 
@@ -26,27 +28,32 @@ export const EXPOSED_HEADERS = ['RateLimit', 'RateLimit-Policy', 'Retry-After', 
  * CORS is not access control: curl ignores it. It only stops other websites from using a visitor's
  * browser, and their cookies, against this API.
  */
-export function corsPolicy(settings: CorsSettings): RequestHandler {
+export function corsPolicy(settings: CorsSettings, app: Express): RequestHandler {
   const allowed = new Set(settings.origins);
-  const allowedHeaders = ['Content-Type', 'X-Request-Id'];
-  if (settings.credentials) allowedHeaders.push('Authorization');
+  // The session's own header (Authorization, for bearer tokens) besides the JSON body's.
+  const allowedHeaders = ['Content-Type', 'X-Request-Id', ...transport.requestHeaders];
 
-  const corsForAllowedOrigin = cors({
-    origin: true, // reflects the request's origin, which has just matched the allowlist exactly
-    credentials: settings.credentials,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders,
-    exposedHeaders: EXPOSED_HEADERS,
-    // Browsers may reuse a preflight answer for 10 minutes (Chromium caps it at 2 hours anyway).
-    maxAge: 600,
-  });
+  // Allow-Methods names the methods the routes serve, read from the router on the first cross-origin
+  // request (by then every route is registered): advertising methods nobody serves only widens what a
+  // page may try.
+  let corsForAllowedOrigin: RequestHandler | undefined;
+  const forAllowedOrigin = () =>
+    (corsForAllowedOrigin ??= cors({
+      origin: true, // reflects the request's origin, which has just matched the allowlist exactly
+      credentials: settings.credentials,
+      methods: [...new Set(routeTable(app).map((route) => route.method))].sort(),
+      allowedHeaders,
+      exposedHeaders: EXPOSED_HEADERS,
+      // Browsers may reuse a preflight answer for 10 minutes (Chromium caps it at 2 hours anyway).
+      maxAge: 600,
+    }));
 
   return (req, res, next) => {
     // The response depends on Origin, so shared caches must never serve one origin's answer to another.
     res.vary('Origin');
     const origin = req.get('origin');
     if (origin !== undefined && allowed.has(origin)) {
-      corsForAllowedOrigin(req, res, next);
+      forAllowedOrigin()(req, res, next);
       return;
     }
     if (req.method === 'OPTIONS' && req.get('access-control-request-method') !== undefined) {

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { hashPassword } from './password.ts';
+import type { Kysely, Selectable } from 'kysely';
+import { engine } from '../db/engine.ts';
+import type { Role, Schema, UsersTable } from '../db/schema.ts';
+
+export type { Role } from '../db/schema.ts';
 
 export interface User {
   readonly id: string;
   readonly email: string;
   readonly name: string | null;
+  readonly role: Role;
   readonly passwordHash: string;
+  readonly createdAt: number;
 }
 
 /** What the API shows of a user: never the password hash. */
@@ -13,54 +19,86 @@ export interface PublicUser {
   readonly id: string;
   readonly email: string;
   readonly name: string | null;
+  readonly role: Role;
 }
 
-export function toPublicUser(user: User): PublicUser {
-  return { id: user.id, email: user.email, name: user.name };
+export function toPublicUser(user: Pick<User, keyof PublicUser>): PublicUser {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** Where a page of the user list starts: just after this user, in (createdAt, id) order. */
+export interface UserCursor {
+  readonly createdAt: number;
+  readonly id: string;
 }
 
 export interface UserStore {
-  /** Undefined when the email is taken. */
-  create(input: { email: string; password: string; name?: string | undefined }): Promise<User | undefined>;
-  findById(id: string): User | undefined;
-  findByEmail(email: string): User | undefined;
-  /** Users after `cursor` (an id), oldest first. */
-  list(options: { limit: number; cursor?: string | undefined }): { users: User[]; nextCursor: string | null };
+  /** Undefined when the email is taken (also when another sign-up took it a moment earlier). */
+  create(input: { email: string; name?: string | undefined; passwordHash: string }): Promise<User | undefined>;
+  findById(id: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  /** Oldest first, `limit` at most, after `after`; `next` is where the following page starts. */
+  list(options: { limit: number; after?: UserCursor | undefined }): Promise<{ users: User[]; next: UserCursor | null }>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** False when no user has this email. */
+  setRole(email: string, role: Role): Promise<boolean>;
+}
+
+function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
 }
 
 /**
- * Example data kept in memory: the routes show the pattern, not a database. Swap this for a real
- * repository with the same shape; use parameterized queries there, never string concatenation.
+ * Users in the database. Every value reaches SQL as a bound parameter through Kysely's query builder:
+ * nothing here concatenates request data into SQL. Emails arrive normalized (routes/users.ts).
  */
-export function createUserStore(): UserStore {
-  const byId = new Map<string, User>();
-  const idByEmail = new Map<string, string>();
+export function createUserStore(db: Kysely<Schema>): UserStore {
+  const byColumn = async (column: 'id' | 'email', value: string) => {
+    const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
+    return row === undefined ? undefined : toUser(row);
+  };
 
   return {
-    async create({ email, password, name }) {
-      if (idByEmail.has(email)) return undefined;
-      const passwordHash = await hashPassword(password);
-      // Checked again: another request may have taken the email while this one was hashing.
-      if (idByEmail.has(email)) return undefined;
-      const user: User = Object.freeze({ id: randomUUID(), email, name: name ?? null, passwordHash });
-      byId.set(user.id, user);
-      idByEmail.set(email, user.id);
-      return user;
+    async create({ email, name, passwordHash }) {
+      const row = { id: randomUUID(), email, name: name ?? null, password_hash: passwordHash, role: 'user' as const, created_at: Date.now() };
+      try {
+        await db.insertInto('users').values(row).execute();
+      } catch (error) {
+        // The unique constraint decides between two sign-ups racing for one email: one wins, one gets a 409.
+        if (engine.isUniqueViolation(error)) return undefined;
+        throw error;
+      }
+      return toUser(row);
     },
 
-    findById: (id) => byId.get(id),
+    findById: (id) => byColumn('id', id),
 
-    findByEmail(email) {
-      const id = idByEmail.get(email);
-      return id === undefined ? undefined : byId.get(id);
-    },
+    findByEmail: (email) => byColumn('email', email),
 
-    list({ limit, cursor }) {
-      const all = [...byId.values()];
-      const start = cursor === undefined ? 0 : all.findIndex((user) => user.id === cursor) + 1;
-      const users = all.slice(start, start + limit);
+    async list({ limit, after }) {
+      let query = db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(limit + 1);
+      // Keyset pagination: the index on (created_at, id) finds the page directly, however deep it is.
+      if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
+      const rows = await query.execute();
+      const users = rows.slice(0, limit).map(toUser);
       const last = users.at(-1);
-      return { users, nextCursor: last !== undefined && start + limit < all.length ? last.id : null };
+      return { users, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    },
+
+    async setPasswordHash(id, passwordHash) {
+      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    },
+
+    async setRole(email, role) {
+      const result = await db.updateTable('users').set({ role }).where('email', '=', email).executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
   };
 }

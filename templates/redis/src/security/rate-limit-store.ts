@@ -1,29 +1,14 @@
 import { MemoryStore, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
-import { HttpError } from '../http/http-error.ts';
 import type { RedisConnection } from '../redis.ts';
-
-/**
- * A count that could not be made: Redis is unreachable or did not answer in time. Each tier decides
- * what that means (src/security/rate-limit.ts): the auth tiers answer with this 503, the global tier
- * lets the request through with a warning in the log.
- */
-export class RateLimitStoreUnavailable extends HttpError {
-  override name = 'RateLimitStoreUnavailable';
-
-  constructor(cause: unknown) {
-    super(503, 'The rate limit cannot be checked right now: try again in a few seconds.', {
-      cause,
-      headers: { 'Retry-After': '5' },
-    });
-  }
-}
+import { ServiceUnavailable } from '../service-health.ts';
 
 /**
  * rate-limit-redis, made to live through a Redis that comes and goes. The library loads its Lua
  * script when the limiter is created and keeps that promise: had Redis been down at that moment, every
  * later count would fail with the same error, even once Redis is back. Here a failed load is tried
- * again on the next count, and a failed count becomes a RateLimitStoreUnavailable.
+ * again on the next count, and a failed count becomes a ServiceUnavailable: the login tiers answer it
+ * with a 503, the global tier lets the request through with a warning in the log.
  */
 class SharedRedisStore extends RedisStore {
   override async init(options: Options): Promise<void> {
@@ -51,23 +36,28 @@ class SharedRedisStore extends RedisStore {
       });
       return await super.increment(key);
     } catch (error) {
-      throw new RateLimitStoreUnavailable(error);
+      throw new ServiceUnavailable(error);
     }
   }
 }
 
+/** Makes the store a limiter counts in; each limiter gets one of its own, named after it. */
+export type RateLimitStores = (name: string) => Store;
+
 /**
  * Where the rate limiters keep their counts: in Redis, shared by every instance, so a client gets its
  * limit once however many instances serve it, and a restart of the app forgets nothing. Each limiter
- * counts under its own key prefix (`rl:global:`, `rl:auth:`, `rl:account:`).
+ * counts under its own key prefix (`rl:global:`, `rl:login:`, ...); no key holds an email (the login
+ * limits key accounts by their keyed hash).
  *
  * Without a connection (REDIS_URL unset, which only development and tests allow) the counts stay in
  * this process's memory.
  */
-export function createRateLimitStore(name: string, redis?: RedisConnection): Store {
-  if (redis === undefined) return new MemoryStore();
-  return new SharedRedisStore({
-    prefix: `${redis.keyPrefix}${name}:`,
-    sendCommand: (...args: string[]) => redis.sendCommand(args),
-  });
+export function createRateLimitStores(redis?: RedisConnection): RateLimitStores {
+  if (redis === undefined) return () => new MemoryStore();
+  return (name) =>
+    new SharedRedisStore({
+      prefix: `${redis.keyPrefix}${name}:`,
+      sendCommand: (...args: string[]) => redis.sendCommand(args),
+    });
 }

@@ -1,9 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from './log.ts';
 import type { Readiness } from './readiness.ts';
-{{#if (eq rateLimitStore "redis")}}
-import type { RedisConnection } from './redis.ts';
-{{/if}}
 
 export interface ShutdownOptions {
   readonly server: Server;
@@ -13,10 +10,17 @@ export interface ShutdownOptions {
   readonly graceMs: number;
   /** The deadline, counted from the signal, after which remaining connections are cut. */
   readonly timeoutMs: number;
-{{#if (eq rateLimitStore "redis")}}
-  /** Closed last, once no request can still count against a rate limit. */
-  readonly redis?: RedisConnection | undefined;
-{{/if}}
+  /** Closed last, in order, once no request can still use them: the database, Redis. */
+  readonly close: readonly (() => Promise<void>)[];
+}
+
+/** Closes each in turn; one that fails is logged and does not keep the others open. */
+async function closeAll(close: readonly (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const closeOne of close) {
+    await closeOne().catch((error: unknown) => {
+      logger.error({ err: error }, 'error while closing a connection');
+    });
+  }
 }
 
 /**
@@ -25,11 +29,7 @@ export interface ShutdownOptions {
  * connections and lets in-flight requests finish; then the process exits 0. Requests still running at
  * the deadline are cut and the exit code is 1. Without this, every deploy drops the requests in flight.
  */
-{{#if (eq rateLimitStore "redis")}}
-export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutMs, redis }: ShutdownOptions): void {
-{{else}}
-export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutMs }: ShutdownOptions): void {
-{{/if}}
+export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutMs, close }: ShutdownOptions): void {
   const shutdown = (signal: NodeJS.Signals) => {
     if (readiness.shuttingDown) return;
     readiness.startShutdown();
@@ -45,17 +45,11 @@ export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutM
     setTimeout(() => {
       server.close((error) => {
         if (error) logger.error({ err: error }, 'error while closing the server');
-{{#if (eq rateLimitStore "redis")}}
-        void (redis ? redis.close() : Promise.resolve()).then(() => {
+        void closeAll(close, logger).then(() => {
           logger.info('shut down');
           logger.flush();
           process.exit(error ? 1 : 0);
         });
-{{else}}
-        logger.info('shut down');
-        logger.flush();
-        process.exit(error ? 1 : 0);
-{{/if}}
       });
       // Keep-alive connections with no request in flight would otherwise hold close() open.
       server.closeIdleConnections();

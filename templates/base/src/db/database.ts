@@ -1,0 +1,75 @@
+import { Kysely, sql } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { ServiceHealth } from '../service-health.ts';
+import { engine } from './engine.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Schema } from './schema.ts';
+
+export interface Connection {
+  readonly db: Kysely<Schema>;
+  /** Up or down, as the last query or check found it; reported by /readyz. */
+  readonly health: ServiceHealth;
+  close(): Promise<void>;
+}
+
+export interface Database extends Connection {
+  /** The key that turns an email into an account hash (src/auth/account-hash.ts). */
+  readonly accountKey: string;
+}
+
+/** Tries `select 1` until it answers or `timeoutMs` has passed, so a database still starting up is waited for. */
+async function firstAnswer(db: Kysely<Schema>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      await sql`select 1`.execute(db);
+      return;
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Connects, waiting a bounded time for a database that is still starting up. */
+export async function connect(config: DatabaseConfig, logger: Logger): Promise<Connection> {
+  const health = new ServiceHealth('database', logger);
+  const db = new Kysely<Schema>({ dialect: engine.createDialect(config, health) });
+  try {
+    await firstAnswer(db, engine.startupWaitMs);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+  return {
+    db,
+    health,
+    async close() {
+      health.stopWatching();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * What the server opens before it listens: the connection, every pending migration applied, and the
+ * shared settings read. Anything that fails here stops the start with one line (src/server.ts).
+ */
+export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
+  const connection = await connect(config, logger);
+  try {
+    const applied = await migrateToLatest(connection.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+    const { value: accountKey } = await connection.db
+      .selectFrom('settings')
+      .select('value')
+      .where('name', '=', 'account_hash_key')
+      .executeTakeFirstOrThrow();
+    connection.health.watch(() => sql`select 1`.execute(connection.db));
+    return { ...connection, accountKey };
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
+}

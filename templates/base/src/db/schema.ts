@@ -1,0 +1,40 @@
+/**
+ * The tables, as Kysely sees them: every query is typed against these. Times are milliseconds since
+ * the epoch (INTEGER in SQLite, BIGINT in PostgreSQL), so both databases store and compare them the
+ * same way. A migration that changes a table changes its type here too.
+ */
+export type Role = 'user' | 'admin';
+
+export interface UsersTable {
+  /** A random UUID: ids reveal neither how many users there are nor when one signed up. */
+  id: string;
+  /** Normalized (trimmed, lower-cased) and unique. */
+  email: string;
+  name: string | null;
+  /** `$argon2id$...` or `$scrypt$...`: the algorithm and its parameters travel with the hash. */
+  password_hash: string;
+  role: Role;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token (base64url). The token itself is never stored. */
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_used_at: number;
+  /** The absolute end: created_at + SESSION_MAX_AGE. The idle end is last_used_at + SESSION_IDLE_TIMEOUT. */
+  expires_at: number;
+}
+
+/** Values the app makes once and every instance shares, such as the key of the account hashes. */
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface Schema {
+  users: UsersTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { publicRoute, requireAuth } from '../auth/access.ts';
+import { transport } from '../auth/transport.ts';
+import { HttpError } from '../http/http-error.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { validate } from '../http/validate.ts';
+import { loginRateLimits } from '../security/rate-limit.ts';
+import { toPublicUser } from '../users/user-store.ts';
+import type { ApiServices } from './services.ts';
+import { email } from './users.ts';
+
+const loginBody = z.strictObject({
+  email,
+  // No length rule beyond the bounds: a login must not reveal the password policy.
+  password: z.string().min(1).max(128),
+});
+
+/** The same answer for an unknown email and a wrong password, so the API cannot be asked who has an account. */
+const invalidCredentials = () =>
+  new HttpError(401, 'The email or password is incorrect.', { headers: { 'WWW-Authenticate': transport.challenge } });
+
+/** Sign in and sign out. */
+export function authRouter({ config, logger, users, sessions, passwords, accountHash, limits }: ApiServices): Router {
+  const router = Router();
+  const failedLogins = loginRateLimits(config.rateLimit.auth, limits, (req) => accountHash((req.body as { email: string }).email));
+
+  router
+    .route('/login')
+    .post(publicRoute, validate({ body: loginBody }), ...failedLogins, async (req, res) => {
+      const user = await users.findByEmail(req.body.email);
+      // Always one password check, against a dummy hash when there is no such user: an unknown email
+      // takes as long as a wrong password.
+      const { valid, needsRehash } = await passwords.verify(req.body.password, user?.passwordHash);
+      if (!user || !valid) {
+        logger.warn({ event: 'login_failed', account: accountHash(req.body.email), address: req.ip }, 'failed login');
+        throw invalidCredentials();
+      }
+      if (needsRehash) {
+        // Made with older settings: store today's. Not worth failing the login over if hashing is busy.
+        await passwords.hash(req.body.password).then(
+          (hash) => users.setPasswordHash(user.id, hash),
+          (error: unknown) => {
+            logger.info({ err: error }, 'password re-hash postponed');
+          },
+        );
+      }
+      const issued = await sessions.create(user.id);
+      res.json({ ...transport.signIn(res, issued), expiresAt: issued.expiresAt.toISOString(), user: toPublicUser(user) });
+    })
+    .all(methodNotAllowed('POST'));
+
+  router
+    .route('/logout')
+    .post(requireAuth, async (req, res) => {
+      if (req.auth) await sessions.revoke(req.auth.session.id);
+      transport.signOut(res);
+      res.status(204).end();
+    })
+    .all(methodNotAllowed('POST'));
+
+  return router;
+}

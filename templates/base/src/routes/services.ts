@@ -1,0 +1,18 @@
+import type { AccountHash } from '../auth/account-hash.ts';
+import type { PasswordHasher } from '../auth/passwords.ts';
+import type { SessionStore } from '../auth/sessions.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { LimiterContext } from '../security/rate-limit.ts';
+import type { UserStore } from '../users/user-store.ts';
+
+/** What the routes under /api/v1 work with, made once in app.ts. */
+export interface ApiServices {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly passwords: PasswordHasher;
+  readonly accountHash: AccountHash;
+  readonly limits: LimiterContext;
+}

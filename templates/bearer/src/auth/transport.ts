@@ -1,0 +1,30 @@
+import type { Request, Response } from 'express';
+import type { IssuedSession } from './sessions.ts';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{1,128})$/;
+
+/**
+ * Sessions travel as bearer tokens (RFC 6750): login returns the token in its body, and clients send
+ * `Authorization: Bearer <token>`. Browsers never attach it on their own, so no other site can make a
+ * visitor's browser send it: there is nothing to forge (no CSRF). Keep it out of URLs and logs.
+ */
+export const transport = {
+  /** Request headers a browser on an allowed origin may send (CORS): the token's. */
+  requestHeaders: ['Authorization'],
+  /** The challenge a 401 names in `WWW-Authenticate`. */
+  challenge: 'Bearer',
+
+  read(req: Request): string | undefined {
+    return BEARER.exec(req.get('authorization') ?? '')?.[1];
+  },
+
+  /** What the login response adds for the client to keep. */
+  signIn(_res: Response, issued: IssuedSession): { token: string } {
+    return { token: issued.token };
+  },
+
+  /** A bearer token has nothing to clear on the client's side: revoking it on the server is enough. */
+  signOut(_res: Response): void {
+    // Nothing to do.
+  },
+};

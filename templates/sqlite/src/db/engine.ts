@@ -1,0 +1,64 @@
+import { SqliteDialect, type Dialect, type SqliteDatabase } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
+import { ServiceUnavailable, type ServiceHealth } from '../service-health.ts';
+import { openNodeSqlite } from './node-sqlite.ts';
+
+/** SQLite's error codes as node:sqlite reports them (`errcode`, an extended result code). */
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+const errcodeOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && 'errcode' in error && typeof error.errcode === 'number' ? error.errcode : undefined;
+
+/**
+ * Every call to SQLite goes through here: a database locked for longer than the busy timeout is a 503
+ * (try again), not a 500, and reports the database down until the next statement succeeds.
+ */
+function guarded(database: SqliteDatabase, health: ServiceHealth): SqliteDatabase {
+  const call = <T>(work: () => T): T => {
+    try {
+      const result = work();
+      health.succeeded();
+      return result;
+    } catch (error) {
+      const primary = (errcodeOf(error) ?? 0) & 0xff;
+      if (primary !== SQLITE_BUSY && primary !== SQLITE_LOCKED) throw error;
+      health.failed(error);
+      throw new ServiceUnavailable(error);
+    }
+  };
+  return {
+    prepare(sql) {
+      const statement = call(() => database.prepare(sql));
+      return {
+        reader: statement.reader,
+        all: (parameters) => call(() => statement.all(parameters)),
+        run: (parameters) => call(() => statement.run(parameters)),
+        iterate: (parameters) => call(() => statement.iterate(parameters)),
+      };
+    },
+    close: () => {
+      database.close();
+    },
+  };
+}
+
+/** The SQLite specifics behind src/db/database.ts: one file, one process. */
+export const engine = {
+  name: 'SQLite',
+  /** A local file is there at once: nothing to wait for. */
+  startupWaitMs: 0,
+
+  createDialect(config: DatabaseConfig, health: ServiceHealth): Dialect {
+    // Opened on the first query, so a bad path fails inside openDatabase with its message.
+    return new SqliteDialect({ database: async () => guarded(openNodeSqlite(config.path), health) });
+  },
+
+  /** The email (or another unique column) is taken. */
+  isUniqueViolation(error: unknown): boolean {
+    const code = errcodeOf(error);
+    return code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY;
+  },
+};
