@@ -53,7 +53,8 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       dev: 'NODE_ENV=development node --watch --env-file-if-exists=.env src/server.ts',
       build: 'tsc -p tsconfig.build.json',
       start: 'NODE_ENV=production node dist/server.js',
-      test: 'node --test --test-reporter=spec "test/**/*.test.ts"',
+      // On PostgreSQL, test/run.ts first checks DATABASE_URL, then runs the same `node --test`.
+      test: answers.db === 'postgres' ? 'node test/run.ts' : 'node --test --test-reporter=spec "test/**/*.test.ts"',
       typecheck: 'tsc --noEmit',
       lint: 'eslint --max-warnings 0 .',
       'new:route': 'plop route',

@@ -19,6 +19,8 @@ export const FEATURES: Readonly<Record<string, (answers: Readonly<Answers>) => b
   cookie: (answers) => answers.session === 'cookie',
   docker: (answers) => answers.docker,
   redis: (answers) => answers.rateLimitStore === 'redis',
+  // What tests of a service shared between instances need (a proxy that takes it away): PostgreSQL, Redis.
+  services: (answers) => answers.db === 'postgres' || answers.rateLimitStore === 'redis',
   // Services to run beside the API: only when there is one (PostgreSQL, Redis).
   compose: (answers) => answers.docker && (answers.db === 'postgres' || answers.rateLimitStore === 'redis'),
 };

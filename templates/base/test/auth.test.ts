@@ -1,22 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createUserStore } from '../src/users/user-store.ts';
-import { postJson, startApp } from './helpers.ts';
+import { newUser, PASSWORD, postJson, signIn, signUp, startApp } from './helpers.ts';
 
-test('login: 200 with the right password, the same 401 for a wrong password and an unknown email', async (t) => {
-  const users = createUserStore();
-  await users.create({ email: 'dana@example.com', password: 'correct horse battery' });
-  const { url } = await startApp(t, {}, { users });
+test('login: 200 with a session for the right password; the same 401 for a wrong password and an unknown email', async (t) => {
+  const { url } = await startApp(t);
+  await signUp(url, 'dana@example.com');
   const login = (email: string, password: string) => postJson(`${url}/api/v1/auth/login`, { email, password });
 
-  const ok = await login('Dana@Example.com', 'correct horse battery');
+  const ok = await login('Dana@Example.com', PASSWORD);
   assert.equal(ok.status, 200);
-  assert.equal(((await ok.json()) as { email: string }).email, 'dana@example.com');
+  const body = (await ok.json()) as { user: { email: string }; expiresAt: string };
+  assert.equal(body.user.email, 'dana@example.com');
+  assert.ok(Date.parse(body.expiresAt) > Date.now());
 
   const wrongPassword = await login('dana@example.com', 'wrong horse battery');
-  const unknownEmail = await login('nobody@example.com', 'correct horse battery');
+  const unknownEmail = await login('nobody@example.com', PASSWORD);
   assert.equal(wrongPassword.status, 401);
   assert.equal(unknownEmail.status, 401);
+  assert.equal(wrongPassword.headers.get('www-authenticate'), unknownEmail.headers.get('www-authenticate'));
   const strip = (problem: Record<string, unknown>) => ({ ...problem, requestId: undefined });
   assert.deepEqual(
     strip((await wrongPassword.json()) as Record<string, unknown>),
@@ -26,12 +27,11 @@ test('login: 200 with the right password, the same 401 for a wrong password and 
 });
 
 test('an unknown email costs a password check too, so timing does not reveal which emails exist', async (t) => {
-  const users = createUserStore();
-  await users.create({ email: 'erin@example.com', password: 'correct horse battery' });
-  const { url } = await startApp(t, {}, { users });
+  const { url } = await startApp(t);
+  await signUp(url, 'erin@example.com');
   const timed = async (email: string) => {
     const started = performance.now();
-    await postJson(`${url}/api/v1/auth/login`, { email, password: 'wrong horse battery' });
+    await (await postJson(`${url}/api/v1/auth/login`, { email, password: 'wrong horse battery' })).arrayBuffer();
     return performance.now() - started;
   };
   // Interleaved, and the median of three of each, so that one slow moment on a busy machine cannot
@@ -43,15 +43,45 @@ test('an unknown email costs a password check too, so timing does not reveal whi
     unknown.push(await timed('nobody@example.com'));
   }
   const median = (values: number[]) => values.toSorted((a, b) => a - b)[1] ?? 0;
-  // Both run scrypt (tens of milliseconds); without the dummy check the unknown email answers at once.
+  // Both run the password hash (tens of milliseconds); without the dummy check the unknown email answers at once.
   assert.ok(median(unknown) > median(known) / 3, `unknown email ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
 });
 
-test('stored passwords are scrypt hashes with a per-user salt', async () => {
-  const users = createUserStore();
-  const a = await users.create({ email: 'f@example.com', password: 'same password here' });
-  const b = await users.create({ email: 'g@example.com', password: 'same password here' });
-  assert.match(a?.passwordHash ?? '', /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-  assert.notEqual(a?.passwordHash, b?.passwordHash);
-  assert.ok(!a?.passwordHash.includes('same password here'));
+test('logout: 204, and the session stops working at once', async (t) => {
+  const server = await startApp(t);
+  const ada = await newUser(server, 'ada@example.com');
+  assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers })).status, 200);
+  const logout = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: ada.headers });
+  assert.equal(logout.status, 204);
+  assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers })).status, 401);
+  assert.equal((await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: ada.headers })).status, 401);
+});
+
+test('a password change needs the current password, and signs out every other session', async (t) => {
+  const server = await startApp(t);
+  const laptop = await newUser(server, 'ada@example.com');
+  const phone = await signIn(server.url, 'ada@example.com');
+  const change = (currentPassword: string, newPassword: string) =>
+    postJson(`${server.url}/api/v1/users/me/password`, { currentPassword, newPassword }, laptop.headers, 'PATCH');
+
+  assert.equal((await change('not my password', 'a brand new passphrase')).status, 403);
+  assert.equal((await change(PASSWORD, 'short')).status, 400);
+  assert.equal((await change(PASSWORD, 'a brand new passphrase')).status, 204);
+
+  assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: laptop.headers })).status, 200, 'this session stays');
+  assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: phone.headers })).status, 401, 'the other one ended');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: PASSWORD })).status, 401);
+  await signIn(server.url, 'ada@example.com', 'a brand new passphrase');
+  const anonymous = await postJson(`${server.url}/api/v1/users/me/password`, { currentPassword: PASSWORD, newPassword: 'x'.repeat(12) }, {}, 'PATCH');
+  assert.equal(anonymous.status, 401);
+});
+
+test('wrong current passwords count as failed logins: a stolen session cannot guess the password', async (t) => {
+  const server = await startApp(t, { RATE_LIMIT_AUTH: '2/1m' });
+  const ada = await newUser(server, 'ada@example.com');
+  const guess = (currentPassword: string) =>
+    postJson(`${server.url}/api/v1/users/me/password`, { currentPassword, newPassword: 'a brand new passphrase' }, ada.headers, 'PATCH');
+  assert.equal((await guess('guess one')).status, 403);
+  assert.equal((await guess('guess two')).status, 403);
+  assert.equal((await guess(PASSWORD)).status, 429);
 });

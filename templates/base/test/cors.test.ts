@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, defaults, loadConfig } from '../src/config.ts';
+import { transport } from '../src/auth/transport.ts';
 import { startApp } from './helpers.ts';
 
 const ALLOWED = 'https://app.example.com';
@@ -11,8 +12,8 @@ function accessControlHeaders(res: Response): string[] {
 
 test('an allowed origin is echoed exactly, with Vary: Origin and the exposed headers', async (t) => {
   const { url } = await startApp(t, { CORS_ORIGINS: `${ALLOWED},http://localhost:5173` });
-  const res = await fetch(`${url}/api/v1/users`, { headers: { origin: ALLOWED } });
-  assert.equal(res.status, 200);
+  const res = await fetch(`${url}/api/v1/users/me`, { headers: { origin: ALLOWED } });
+  assert.equal(res.status, 401);
   assert.equal(res.headers.get('access-control-allow-origin'), ALLOWED);
   assert.match(res.headers.get('vary') ?? '', /\bOrigin\b/);
   assert.deepEqual(
@@ -32,6 +33,18 @@ test('a preflight from an allowed origin lists methods and headers and has a max
   assert.match(res.headers.get('access-control-allow-methods') ?? '', /\bPOST\b/);
   assert.match(res.headers.get('access-control-allow-headers') ?? '', /\bContent-Type\b/);
   assert.equal(res.headers.get('access-control-max-age'), '600');
+});
+
+test('preflights advertise exactly the methods the routes serve, and the session header', async (t) => {
+  const { url } = await startApp(t, { CORS_ORIGINS: ALLOWED });
+  const res = await fetch(`${url}/api/v1/users/me/password`, {
+    method: 'OPTIONS',
+    headers: { origin: ALLOWED, 'access-control-request-method': 'PATCH' },
+  });
+  // Read from the router: no PUT or DELETE, which no route serves.
+  assert.equal(res.headers.get('access-control-allow-methods'), 'GET,PATCH,POST');
+  const headers = (res.headers.get('access-control-allow-headers') ?? '').split(',');
+  assert.equal(headers.includes('Authorization'), transport.requestHeaders.includes('Authorization'));
 });
 
 test('disallowed origins get no Access-Control-Allow-* header at all', async (t) => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createUserStore, type UserStore } from '../src/users/user-store.ts';
-import { startApp } from './helpers.ts';
+import { failingDatabase, PASSWORD, postJson, startApp, testDatabase } from './helpers.ts';
 
 interface Problem {
   type: string;
@@ -22,13 +21,6 @@ async function expectProblem(res: Response, status: number): Promise<Problem> {
   assert.equal(problem.requestId, res.headers.get('x-request-id'));
   return problem;
 }
-
-const failing = (message: string): UserStore => ({
-  ...createUserStore(),
-  findById: () => {
-    throw new Error(message);
-  },
-});
 
 test('malformed JSON is a 400 problem, not a 500, and does not echo the parser message', async (t) => {
   const { url } = await startApp(t);
@@ -60,7 +52,10 @@ test('a known route with a method it does not serve is a 405 with Allow', async 
   const cases: [string, string, string][] = [
     ['DELETE', '/api/v1/users', 'GET, POST, HEAD, OPTIONS'],
     ['PUT', '/api/v1/users/00000000-0000-4000-8000-000000000000', 'GET, HEAD, OPTIONS'],
+    ['POST', '/api/v1/users/me', 'GET, HEAD, OPTIONS'],
+    ['PUT', '/api/v1/users/me/password', 'PATCH, OPTIONS'],
     ['GET', '/api/v1/auth/login', 'POST, OPTIONS'],
+    ['GET', '/api/v1/auth/logout', 'POST, OPTIONS'],
     ['POST', '/healthz', 'GET, HEAD, OPTIONS'],
   ];
   for (const [method, path, allow] of cases) {
@@ -71,10 +66,21 @@ test('a known route with a method it does not serve is a 405 with Allow', async 
 });
 
 test('an unexpected error is a 500 problem; Express default handler (HTML) never answers', async (t) => {
-  const { url } = await startApp(t, {}, { users: failing('boom') });
-  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+  const { url } = await startApp(t, {}, { database: failingDatabase(await testDatabase(t), 'boom') });
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: PASSWORD });
   const problem = await expectProblem(res, 500);
   assert.equal(problem.title, 'Internal Server Error');
+});
+
+test('a database error never reaches the response, in any environment: no SQL, table or constraint name', async (t) => {
+  const internal = 'UNIQUE constraint failed: users.email (insert into "users" ("id", "email") values (?, ?))';
+  for (const NODE_ENV of ['development', 'production']) {
+    const { url } = await startApp(t, { NODE_ENV }, { database: failingDatabase(await testDatabase(t), internal) });
+    const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: PASSWORD });
+    const text = await res.text();
+    assert.equal(res.status, 500, NODE_ENV);
+    assert.doesNotMatch(text, /constraint|users\.email|insert into|values/i, NODE_ENV);
+  }
 });
 
 test('a malformed percent-encoding in the path is a 400 problem', async (t) => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Readiness } from '../src/readiness.ts';
-import { createUserStore, type UserStore } from '../src/users/user-store.ts';
-import { postJson, startApp } from './helpers.ts';
+import { failingDatabase, PASSWORD, postJson, sameOrigin, startApp, testDatabase } from './helpers.ts';
 
 /** The headers every response must carry, whatever its status. */
 function assertSecurityHeaders(res: Response): void {
@@ -34,39 +33,34 @@ test('a successful response carries every security header', async (t) => {
   assertSecurityHeaders(res);
 });
 
-test('error responses carry them too: 400, 404, 405, 413, 415', async (t) => {
+test('error responses carry them too: 400, 401, 404, 405, 413, 415', async (t) => {
   const { url } = await startApp(t);
   const responses = [
-    await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' }),
+    await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...sameOrigin }, body: '{"a":' }),
+    await fetch(`${url}/api/v1/users/me`),
     await fetch(`${url}/no/such/route`),
     await fetch(`${url}/healthz`, { method: 'DELETE' }),
     await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'x'.repeat(200_000) }),
-    await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' }),
+    await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'text/plain', ...sameOrigin }, body: 'hi' }),
   ];
   assert.deepEqual(
     responses.map((res) => res.status),
-    [400, 404, 405, 413, 415],
+    [400, 401, 404, 405, 413, 415],
   );
   for (const res of responses) assertSecurityHeaders(res);
 });
 
 test('a 429 carries them', async (t) => {
   const { url } = await startApp(t, { RATE_LIMIT_GLOBAL: '1/1m' });
-  await fetch(`${url}/api/v1/users`);
-  const res = await fetch(`${url}/api/v1/users`);
+  await fetch(`${url}/api/v1/users/me`);
+  const res = await fetch(`${url}/api/v1/users/me`);
   assert.equal(res.status, 429);
   assertSecurityHeaders(res);
 });
 
 test('a 500 carries them', async (t) => {
-  const broken: UserStore = {
-    ...createUserStore(),
-    findById: () => {
-      throw new Error('database on fire');
-    },
-  };
-  const { url } = await startApp(t, {}, { users: broken });
-  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+  const { url } = await startApp(t, {}, { database: failingDatabase(await testDatabase(t), 'database on fire') });
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: PASSWORD });
   assert.equal(res.status, 500);
   assertSecurityHeaders(res);
 });

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createUserStore, type UserStore } from '../src/users/user-store.ts';
-import { captureLogs, startApp } from './helpers.ts';
+import { captureLogs, failingDatabase, PASSWORD, postJson, startApp, testDatabase } from './helpers.ts';
 
 const SECRET_MESSAGE = 'connect ECONNREFUSED 10.1.2.3:5432 at /srv/app/src/db/internal.ts';
 
-const failing: UserStore = {
-  ...createUserStore(),
-  findById: () => {
-    throw new Error(SECRET_MESSAGE);
-  },
-};
-
 test('in production a 500 carries no stack, file path or internal message', async (t) => {
   const { logger, lines } = captureLogs();
-  const { url } = await startApp(t, { NODE_ENV: 'production' }, { users: failing, logger });
-  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+  const database = failingDatabase(await testDatabase(t), SECRET_MESSAGE);
+  const { url } = await startApp(t, { NODE_ENV: 'production' }, { database, logger });
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: PASSWORD });
   assert.equal(res.status, 500);
   const text = await res.text();
   const problem = JSON.parse(text) as Record<string, unknown>;
@@ -29,15 +22,19 @@ test('in production a 500 carries no stack, file path or internal message', asyn
   assert.ok(line, 'a log line for the request');
   const err = line.err as { message: string; stack: string };
   assert.equal(err.message, SECRET_MESSAGE);
-  assert.match(err.stack, /production-mode\.test\.ts/);
+  assert.match(err.stack, /helpers\.ts/);
 });
 
-test('outside production the 500 detail helps debugging (but still has no stack)', async (t) => {
-  const { url } = await startApp(t, { NODE_ENV: 'development' }, { users: failing });
-  const res = await fetch(`${url}/api/v1/users/00000000-0000-4000-8000-000000000000`);
+test('outside production too the 500 says nothing internal: the log line (on the terminal) has it', async (t) => {
+  const { logger, lines } = captureLogs();
+  const database = failingDatabase(await testDatabase(t), SECRET_MESSAGE);
+  const { url } = await startApp(t, { NODE_ENV: 'development' }, { database, logger });
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: PASSWORD });
   const problem = (await res.json()) as Record<string, unknown>;
-  assert.equal(problem.detail, SECRET_MESSAGE);
+  assert.equal(problem.detail, 'An unexpected error occurred.');
   assert.equal(problem.stack, undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(lines().some((line) => (line.err as { message?: string } | undefined)?.message === SECRET_MESSAGE));
 });
 
 test('client errors are identical in production: their details are written for clients', async (t) => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import express from 'express';
 import { jsonBody } from '../src/http/json-body.ts';
-import { startApp } from './helpers.ts';
+import { newUser, sameOrigin, startApp } from './helpers.ts';
 
 function assertPrototypeClean(): void {
   const probe: Record<string, unknown> = {};
@@ -20,23 +20,26 @@ const payloads = [
 ];
 
 test('prototype-pollution payloads in a JSON body are refused before any handler', async (t) => {
-  const { url } = await startApp(t);
+  const server = await startApp(t);
+  const { url } = server;
   for (const body of payloads) {
     for (const path of ['/api/v1/users', '/api/v1/auth/login']) {
-      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...sameOrigin }, body });
       assert.equal(res.status, 400, `${path} ${body}`);
     }
   }
   assertPrototypeClean();
-  // Nothing was created.
-  const list = (await (await fetch(`${url}/api/v1/users`)).json()) as { items: unknown[] };
-  assert.deepEqual(list.items, []);
+  // Nothing was created: the admin made here is the only user.
+  const admin = await newUser(server, 'admin@example.com', 'admin');
+  const list = (await (await fetch(`${url}/api/v1/users`, { headers: admin.headers })).json()) as { items: { email: string }[] };
+  assert.deepEqual(list.items.map((user) => user.email), ['admin@example.com']);
 });
 
 test('prototype-pollution keys in a query string are refused', async (t) => {
-  const { url } = await startApp(t);
+  const server = await startApp(t);
+  const admin = await newUser(server, 'admin@example.com', 'admin');
   for (const query of ['__proto__[polluted]=1', '__proto__=x', 'constructor[prototype][polluted]=1', 'constructor.prototype.polluted=1']) {
-    const res = await fetch(`${url}/api/v1/users?${query}`);
+    const res = await fetch(`${server.url}/api/v1/users?${query}`, { headers: admin.headers });
     assert.equal(res.status, 400, query);
   }
   assertPrototypeClean();

@@ -4,10 +4,10 @@ import { connect } from 'node:net';
 import { test } from 'node:test';
 import { createApp } from '../src/app.ts';
 import { createHttpServer, SERVER_TIMEOUTS } from '../src/http/http-server.ts';
-import { testConfig } from './helpers.ts';
+import { testConfig, testDatabase } from './helpers.ts';
 
-test('the server is created with a 10 s headers timeout and a 30 s request timeout', () => {
-  const server = createHttpServer(createApp(testConfig()));
+test('the server is created with a 10 s headers timeout and a 30 s request timeout', async (t) => {
+  const server = createHttpServer(createApp(testConfig(), { database: await testDatabase(t) }));
   assert.equal(server.headersTimeout, 10_000);
   assert.equal(server.requestTimeout, 30_000);
   assert.equal(SERVER_TIMEOUTS.headersTimeout, 10_000);
@@ -16,7 +16,7 @@ test('the server is created with a 10 s headers timeout and a 30 s request timeo
 
 test('a client trickling its headers is cut off when the headers timeout passes', async (t) => {
   // The same server with the timeouts scaled down, so the test takes a fraction of a second.
-  const server = createHttpServer(createApp(testConfig()), {
+  const server = createHttpServer(createApp(testConfig(), { database: await testDatabase(t) }), {
     headersTimeout: 300,
     requestTimeout: 600,
     keepAliveTimeout: 100,

@@ -3,13 +3,15 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { databaseEnv, PASSWORD, sameOrigin } from './helpers.ts';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
 /** Starts the real server (src/server.ts) on a free port and resolves once it listens. */
-async function startServer(env: Record<string, string>) {
+async function startServer(t: TestContext, extra: Record<string, string>) {
+  const env = { ...(await databaseEnv(t)), ...extra };
   const child = spawn(process.execPath, [SERVER], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,15 +25,15 @@ async function startServer(env: Record<string, string>) {
 }
 
 test('SIGTERM: readiness fails first, the in-flight request completes, then exit 0', async (t) => {
-  const { child, url } = await startServer({ SHUTDOWN_GRACE_MS: '300', SHUTDOWN_TIMEOUT_MS: '5000' });
+  const { child, url } = await startServer(t, { SHUTDOWN_GRACE_MS: '300', SHUTDOWN_TIMEOUT_MS: '5000' });
   t.after(() => child.kill('SIGKILL'));
   const exited = once(child, 'exit');
 
   // An upload in progress: headers sent, half the body still to come.
-  const body = JSON.stringify({ email: 'inflight@example.com', password: 'correct horse battery' });
+  const body = JSON.stringify({ email: 'inflight@example.com', password: PASSWORD });
   const inFlight = request(`${url}/api/v1/users`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...sameOrigin },
   });
   const response = once(inFlight, 'response');
   inFlight.write(body.slice(0, 10));
@@ -55,7 +57,7 @@ test('SIGTERM: readiness fails first, the in-flight request completes, then exit
 });
 
 test('SIGINT shuts down as well, exit 0', async (t) => {
-  const { child } = await startServer({ SHUTDOWN_GRACE_MS: '0' });
+  const { child } = await startServer(t, { SHUTDOWN_GRACE_MS: '0' });
   t.after(() => child.kill('SIGKILL'));
   const exited = once(child, 'exit');
   child.kill('SIGINT');

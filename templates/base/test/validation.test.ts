@@ -5,7 +5,7 @@ import express from 'express';
 import { z } from 'zod';
 import { defaults } from '../src/config.ts';
 import { validate } from '../src/http/validate.ts';
-import { postJson, startApp } from './helpers.ts';
+import { newUser, postJson, sameOrigin, startApp, type SignedIn } from './helpers.ts';
 
 interface Problem {
   status: number;
@@ -47,33 +47,39 @@ test('types are exact and lengths bounded', async (t) => {
   }
 });
 
+/** The user list takes query parameters and is for admins: its validation is reached as one. */
+async function asAdmin(t: TestContext): Promise<{ url: string; admin: SignedIn }> {
+  const server = await startApp(t);
+  return { url: server.url, admin: await newUser(server, 'admin@example.com', 'admin') };
+}
+
 test('a repeated query parameter is refused (HTTP parameter pollution)', async (t) => {
-  const { url } = await startApp(t);
-  const res = await fetch(`${url}/api/v1/users?limit=1&limit=2`);
+  const { url, admin } = await asAdmin(t);
+  const res = await fetch(`${url}/api/v1/users?limit=1&limit=2`, { headers: admin.headers });
   assert.equal(res.status, 400);
   assert.deepEqual((await problemOf(res)).errors, [{ path: 'query.limit', message: 'Repeated parameter' }]);
 });
 
 test('nested query syntax stays a literal, unknown parameter', async (t) => {
-  const { url } = await startApp(t);
+  const { url, admin } = await asAdmin(t);
   for (const query of ['limit[gt]=1', 'a[b]=1', 'limit[]=1']) {
-    const res = await fetch(`${url}/api/v1/users?${query}`);
+    const res = await fetch(`${url}/api/v1/users?${query}`, { headers: admin.headers });
     assert.equal(res.status, 400, query);
     assert.equal((await problemOf(res)).errors?.[0]?.message, 'Unknown parameter', query);
   }
 });
 
 test('query values are checked: limit must be 1..100', async (t) => {
-  const { url } = await startApp(t);
+  const { url, admin } = await asAdmin(t);
   for (const limit of ['0', '101', '1e2', '-1', ' 5', 'abc']) {
-    assert.equal((await fetch(`${url}/api/v1/users?limit=${encodeURIComponent(limit)}`)).status, 400, limit);
+    assert.equal((await fetch(`${url}/api/v1/users?limit=${encodeURIComponent(limit)}`, { headers: admin.headers })).status, 400, limit);
   }
-  assert.equal((await fetch(`${url}/api/v1/users?limit=100`)).status, 200);
+  assert.equal((await fetch(`${url}/api/v1/users?limit=100`, { headers: admin.headers })).status, 200);
 });
 
 test('route parameters are validated: a malformed id is a 400', async (t) => {
-  const { url } = await startApp(t);
-  const res = await fetch(`${url}/api/v1/users/not-a-uuid`);
+  const { url, admin } = await asAdmin(t);
+  const res = await fetch(`${url}/api/v1/users/not-a-uuid`, { headers: admin.headers });
   assert.equal(res.status, 400);
   assert.equal((await problemOf(res)).errors?.[0]?.path, 'params.id');
 });
@@ -86,13 +92,13 @@ test('bodies must be JSON: anything else is a 415', async (t) => {
     ['multipart/form-data; boundary=x', '--x--'],
   ];
   for (const [type, body] of bodies) {
-    const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': type }, body });
+    const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': type, ...sameOrigin }, body });
     assert.equal(res.status, 415, type);
     assert.equal((await problemOf(res)).status, 415);
   }
   const compressed = await fetch(`${url}/api/v1/users`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...sameOrigin },
     body: 'not really gzip',
   });
   assert.equal(compressed.status, 415);

@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { ServiceHealth } from '../service-health.ts';
+import { ServiceHealth, ServiceUnavailable } from '../service-health.ts';
 import { engine } from './engine.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Schema } from './schema.ts';
@@ -18,6 +18,12 @@ export interface Database extends Connection {
   readonly accountKey: string;
 }
 
+/** Why opening or migrating the database failed, in one line for the operator (never shown to clients). */
+export function failureReason(error: unknown): string {
+  const reason = error instanceof ServiceUnavailable ? error.cause : error;
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
 /** Tries `select 1` until it answers or `timeoutMs` has passed, so a database still starting up is waited for. */
 async function firstAnswer(db: Kysely<Schema>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -32,12 +38,17 @@ async function firstAnswer(db: Kysely<Schema>, timeoutMs: number): Promise<void>
   }
 }
 
+export interface ConnectOptions {
+  /** How long to wait for a database that is still starting up; the engine's own default otherwise. */
+  readonly startupWaitMs?: number;
+}
+
 /** Connects, waiting a bounded time for a database that is still starting up. */
-export async function connect(config: DatabaseConfig, logger: Logger): Promise<Connection> {
+export async function connect(config: DatabaseConfig, logger: Logger, { startupWaitMs = engine.startupWaitMs }: ConnectOptions = {}): Promise<Connection> {
   const health = new ServiceHealth('database', logger);
   const db = new Kysely<Schema>({ dialect: engine.createDialect(config, health) });
   try {
-    await firstAnswer(db, engine.startupWaitMs);
+    await firstAnswer(db, startupWaitMs);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw error;
@@ -56,8 +67,8 @@ export async function connect(config: DatabaseConfig, logger: Logger): Promise<C
  * What the server opens before it listens: the connection, every pending migration applied, and the
  * shared settings read. Anything that fails here stops the start with one line (src/server.ts).
  */
-export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
-  const connection = await connect(config, logger);
+export async function openDatabase(config: DatabaseConfig, logger: Logger, options: ConnectOptions = {}): Promise<Database> {
+  const connection = await connect(config, logger, options);
   try {
     const applied = await migrateToLatest(connection.db);
     if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { engine } from './engine.ts';
 import type { Schema } from './schema.ts';
 
 /** A migration failed, or the migrations could not run: the message is one line for the operator. */
@@ -34,7 +35,9 @@ export const migrationFiles: MigrationProvider = {
  * names applied now: none when the database is up to date.
  */
 export async function migrateToLatest(db: Kysely<Schema>): Promise<string[]> {
-  const { error, results = [] } = await new Migrator({ db, provider: migrationFiles }).migrateToLatest();
+  const schema = await engine.migrationTableSchema(db);
+  const migrator = new Migrator({ db, provider: migrationFiles, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
+  const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');
     const reason = error instanceof Error ? error.message : String(error);

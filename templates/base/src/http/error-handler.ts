@@ -1,5 +1,4 @@
 import type { ErrorRequestHandler } from 'express';
-import type { Environment } from '../config.ts';
 import { HttpError } from './http-error.ts';
 import { sendProblem } from './problem.ts';
 
@@ -32,10 +31,10 @@ function clientStatusOf(err: unknown): number | undefined {
  *
  * What the client sees is chosen here, never taken from the error: an HttpError's detail was written
  * for clients, body-parser errors get fixed messages, other 4xx errors only their status, and anything
- * else is a bug answered with a bare 500. Outside production the 500 carries the error's message to speed up debugging; in production
- * no message, stack or file path leaves the server. The full error always goes to the log.
+ * else is a bug answered with a bare 500: no message, stack or file path leaves the server, in any
+ * environment. The full error always goes to the log.
  */
-export function errorHandler(env: Environment): ErrorRequestHandler {
+export function errorHandler(): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) {
       // Too late for a problem response: log the error and cut the connection so the client sees a
@@ -64,9 +63,10 @@ export function errorHandler(env: Environment): ErrorRequestHandler {
       return;
     }
 
-    // An unexpected error: the request's log line carries `res.err` with its stack (see log.ts).
+    // An unexpected error: the request's log line carries `res.err` with its stack (see log.ts). Its
+    // message stays there, in every environment: it may quote SQL, table or constraint names, file
+    // paths or a connection string, and a development server is often reachable by others too.
     res.err = err instanceof Error ? err : new Error(String(err));
-    const detail = env === 'production' ? 'An unexpected error occurred.' : res.err.message;
-    sendProblem(req, res, 500, detail);
+    sendProblem(req, res, 500, 'An unexpected error occurred.');
   };
 }

@@ -7,7 +7,7 @@ import { ServiceUnavailable } from '../service-health.ts';
 import type { RateLimitStores } from './rate-limit-store.ts';
 
 /** How much higher the ceilings on failed logins are than RATE_LIMIT_AUTH (see loginRateLimits). */
-const ACCOUNT_CEILING = 20;
+const ACCOUNT_CEILING = 10;
 const ADDRESS_CEILING = 4;
 
 export interface LimiterContext {

@@ -1,7 +1,8 @@
-import { PostgresDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { PostgresDialect, sql, type Dialect, type Kysely, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { ServiceUnavailable, type ServiceHealth } from '../service-health.ts';
+import type { Schema } from './schema.ts';
 
 /**
  * Errors that mean PostgreSQL cannot be reached or cannot serve right now, rather than a problem with
@@ -37,33 +38,54 @@ const types = {
  * ServiceUnavailable (a 503 with Retry-After) and reported to the database's health, and every
  * success reported too, so an outage is logged once when it starts and once when it ends.
  */
+const pickProcessId = (client: pg.PoolClient): { processID?: number } => {
+  const { processID } = client as { processID?: number };
+  return processID === undefined ? {} : { processID };
+};
+
 function guardedPool(pool: pg.Pool, health: ServiceHealth): PostgresPool {
   const unavailable = (error: unknown) => {
     health.failed(error);
     return new ServiceUnavailable(error);
   };
+  // One guard per pooled connection, kept while the connection lives: Kysely keys its own state by it.
+  const guards = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const guard = (client: pg.PoolClient): PostgresPoolClient => ({
+    query: (async (...args: unknown[]) => {
+      try {
+        const result: unknown = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        health.succeeded();
+        return result;
+      } catch (error) {
+        throw isUnavailable(error) ? unavailable(error) : error;
+      }
+    }) as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => {
+      client.release(destroy);
+    },
+    // Kysely cancels an aborted query by this backend id (undocumented in pg, hence the cast).
+    ...pickProcessId(client),
+  });
   return {
-    async connect(): Promise<PostgresPoolClient> {
+    options: pool.options,
+    async connect() {
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
       } catch (error) {
         throw unavailable(error);
       }
-      return {
-        query: (async (...args: Parameters<pg.PoolClient['query']>) => {
-          try {
-            const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
-            health.succeeded();
-            return result;
-          } catch (error) {
-            throw isUnavailable(error) ? unavailable(error) : error;
-          }
-        }) as PostgresPoolClient['query'],
-        release: (destroy?: boolean) => {
-          client.release(destroy);
-        },
-      };
+      let guarded = guards.get(client);
+      if (!guarded) {
+        guarded = guard(client);
+        guards.set(client, guarded);
+        // The pool listens for errors only while a connection is idle in it. One that drops while a
+        // query runs on it emits 'error' too, and without this listener that would end the process.
+        client.on('error', (error) => {
+          health.failed(error);
+        });
+      }
+      return guarded;
     },
     end: () => pool.end(),
   };
@@ -92,6 +114,16 @@ export const engine = {
       health.failed(error);
     });
     return new PostgresDialect({ pool: guardedPool(pool, health) });
+  },
+
+  /**
+   * The schema the migrations' own tables go in: the one the app's tables are created in (the first of
+   * the search_path, `public` unless set). Named explicitly, or Kysely would take another schema's
+   * migration tables (another app's, in a shared database) for this one's.
+   */
+  async migrationTableSchema(db: Kysely<Schema>): Promise<string | undefined> {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    return rows[0]?.schema ?? undefined;
   },
 
   /** The email (or another unique column) is taken. */

@@ -1,6 +1,7 @@
-import { SqliteDialect, type Dialect, type SqliteDatabase } from 'kysely';
+import { SqliteDialect, type Dialect, type Kysely, type SqliteDatabase } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
 import { ServiceUnavailable, type ServiceHealth } from '../service-health.ts';
+import type { Schema } from './schema.ts';
 import { openNodeSqlite } from './node-sqlite.ts';
 
 /** SQLite's error codes as node:sqlite reports them (`errcode`, an extended result code). */
@@ -55,6 +56,9 @@ export const engine = {
     // Opened on the first query, so a bad path fails inside openDatabase with its message.
     return new SqliteDialect({ database: async () => guarded(openNodeSqlite(config.path), health) });
   },
+
+  /** SQLite has no schemas: the migrations' own tables sit beside the others. */
+  migrationTableSchema: (_db: Kysely<Schema>): Promise<string | undefined> => Promise.resolve(undefined),
 
   /** The email (or another unique column) is taken. */
   isUniqueViolation(error: unknown): boolean {

@@ -1,9 +1,12 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
+/** The port a URL means when it names none. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'redis:': 6379, 'rediss:': 6379, 'postgres:': 5432, 'postgresql:': 5432 };
+
 /**
- * A TCP proxy in front of the test Redis, so a test can take "Redis" away, make it stop answering, and
- * bring it back, without touching the real one that other tests share.
+ * A TCP proxy in front of a shared service (the test PostgreSQL or Redis), so a test can take it away,
+ * make it stop answering, and bring it back, without touching the real one that other tests share.
  */
 export class TcpProxy {
   readonly #target: URL;
@@ -41,7 +44,7 @@ export class TcpProxy {
     this.#server = server;
   }
 
-  /** Redis is gone: open connections are cut and new ones refused. */
+  /** The service is gone: open connections are cut and new ones refused. */
   async down(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
@@ -49,20 +52,20 @@ export class TcpProxy {
     if (server) await new Promise((resolve) => server.close(resolve));
   }
 
-  /** Redis stops answering, without closing anything (a hung server, a network partition). */
+  /** The service stops answering, without closing anything (a hung server, a network partition). */
   freeze(): void {
     this.#frozen = true;
     for (const socket of this.#sockets) socket.pause();
   }
 
-  /** What was sent meanwhile is delivered, in order, and Redis answers again. */
+  /** What was sent meanwhile is delivered, in order, and the service answers again. */
   thaw(): void {
     this.#frozen = false;
     for (const socket of this.#sockets) socket.resume();
   }
 
   #forward(client: Socket): void {
-    const upstream = connect(Number(this.#target.port || 6379), this.#target.hostname);
+    const upstream = connect(Number(this.#target.port) || (DEFAULT_PORTS[this.#target.protocol] ?? 0), this.#target.hostname);
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { databaseEnv, signIn, signUp, startServerProcess } from './helpers.ts';
+
+const command = (name: string, args: readonly string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, [fileURLToPath(new URL(`../src/commands/${name}.ts`, import.meta.url)), ...args], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+
+test('npm run db:migrate applies the migrations once, then says the database is up to date', async (t) => {
+  const env = await databaseEnv(t);
+  const first = command('migrate', [], env);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^applied \d{14}_create_users\napplied \d{14}_create_sessions\n/);
+  const second = command('migrate', [], env);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(second.stdout, 'The database is up to date.\n');
+});
+
+test('npm run user:role makes the first admin, against the database the server uses', async (t) => {
+  const env = await databaseEnv(t);
+  const server = await startServerProcess(t, env);
+  await signUp(server.url, 'ada@example.com');
+  const ada = await signIn(server.url, 'ada@example.com');
+  assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: ada.headers })).status, 403);
+
+  const promoted = command('user-role', ['Ada@Example.com', 'admin'], env);
+  assert.equal(promoted.status, 0, promoted.stderr);
+  assert.equal(promoted.stdout, 'ada@example.com is now an admin.\n');
+  // The same session: roles are read with each request.
+  assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: ada.headers })).status, 200);
+
+  assert.equal(command('user-role', ['ada@example.com', 'user'], env).status, 0);
+  const again = await signIn(server.url, 'ada@example.com');
+  assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: again.headers })).status, 403);
+});
+
+test('user:role refuses bad arguments and unknown users with one line', async (t) => {
+  const env = await databaseEnv(t);
+  const cases: [string[], RegExp][] = [
+    [[], /^usage: npm run user:role -- <email> <admin\|user>$/],
+    [['ada@example.com', 'root'], /^usage: /],
+    [['not-an-email', 'admin'], /^usage: /],
+    [['nobody@example.com', 'admin'], /^No user has the email nobody@example\.com\.$/],
+  ];
+  for (const [args, message] of cases) {
+    const result = command('user-role', args, env);
+    assert.equal(result.status, 1, args.join(' '));
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr.trimEnd(), message);
+    assert.equal(result.stderr.trimEnd().split('\n').length, 1);
+  }
+});
