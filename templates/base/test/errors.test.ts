@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failingDatabase, PASSWORD, postJson, startApp, testDatabase } from './helpers.ts';
+import { failingDatabase, PASSWORD, postJson, sameOrigin, startApp, testDatabase } from './helpers.ts';
 
 interface Problem {
   type: string;
@@ -26,7 +26,7 @@ test('malformed JSON is a 400 problem, not a 500, and does not echo the parser m
   const { url } = await startApp(t);
   const res = await fetch(`${url}/api/v1/users`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...sameOrigin },
     body: '{"email": "a@example.com", ',
   });
   const problem = await expectProblem(res, 400);
@@ -36,7 +36,7 @@ test('malformed JSON is a 400 problem, not a 500, and does not echo the parser m
 
 test('a JSON scalar at the top level is refused as malformed', async (t) => {
   const { url } = await startApp(t);
-  const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"x"' });
+  const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...sameOrigin }, body: '"x"' });
   await expectProblem(res, 400);
 });
 
@@ -59,7 +59,7 @@ test('a known route with a method it does not serve is a 405 with Allow', async 
     ['POST', '/healthz', 'GET, HEAD, OPTIONS'],
   ];
   for (const [method, path, allow] of cases) {
-    const res = await fetch(`${url}${path}`, { method });
+    const res = await fetch(`${url}${path}`, { method, headers: sameOrigin });
     assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
     await expectProblem(res, 405);
   }

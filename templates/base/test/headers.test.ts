@@ -39,7 +39,7 @@ test('error responses carry them too: 400, 401, 404, 405, 413, 415', async (t) =
     await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...sameOrigin }, body: '{"a":' }),
     await fetch(`${url}/api/v1/users/me`),
     await fetch(`${url}/no/such/route`),
-    await fetch(`${url}/healthz`, { method: 'DELETE' }),
+    await fetch(`${url}/healthz`, { method: 'DELETE', headers: sameOrigin }),
     await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'x'.repeat(200_000) }),
     await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'text/plain', ...sameOrigin }, body: 'hi' }),
   ];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { captureLogs, failingDatabase, PASSWORD, postJson, startApp, testDatabase } from './helpers.ts';
+import { captureLogs, failingDatabase, PASSWORD, postJson, sameOrigin, startApp, testDatabase } from './helpers.ts';
 
 const SECRET_MESSAGE = 'connect ECONNREFUSED 10.1.2.3:5432 at /srv/app/src/db/internal.ts';
 
@@ -39,7 +39,7 @@ test('outside production too the 500 says nothing internal: the log line (on the
 
 test('client errors are identical in production: their details are written for clients', async (t) => {
   const { url } = await startApp(t, { NODE_ENV: 'production' });
-  const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+  const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...sameOrigin }, body: '{' });
   assert.equal(res.status, 400);
   assert.equal(((await res.json()) as { detail: string }).detail, 'The request body is not valid JSON.');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { captureLogs, PASSWORD, postJson, signUp, startApp } from './helpers.ts';
+import { captureLogs, PASSWORD, postJson, sameOrigin, signUp, startApp } from './helpers.ts';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -90,7 +90,7 @@ test('requests refused before they are login attempts cost nothing, so a cross-s
   const crossSite = { ...address, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' };
   const refused = [
     await fetch(login, { method: 'POST', headers: crossSite, body: '{"email":"erin@example.com","password":"x"}' }),
-    await fetch(login, { method: 'POST', headers: { ...address, 'content-type': 'application/json' }, body: '{"email":' }),
+    await fetch(login, { method: 'POST', headers: { ...address, ...sameOrigin, 'content-type': 'application/json' }, body: '{"email":' }),
     await postJson(login, { email: 'erin@example.com', password: 'x'.repeat(200_000) }, address),
     await postJson(login, { email: 'not an email', password: 'x' }, address),
   ];

@@ -5,7 +5,7 @@ import { ServiceHealth } from './service-health.ts';
 
 /**
  * How long one connection attempt may take, and how long startup waits for the first one. Bounded, so
- * an unreachable Redis never hangs the process: it starts not ready instead (see src/server.ts).
+ * an unreachable Redis never hangs the process: it starts without it instead (see src/server.ts).
  */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -58,6 +58,7 @@ export class RedisConnection {
   readonly health: ServiceHealth;
   readonly #logger: Logger;
   readonly #secrets: readonly string[];
+  #connectedOnce = false;
 
   constructor(url: string, logger: Logger, { keyPrefix = 'rl:', commandTimeoutMs = COMMAND_TIMEOUT_MS }: RedisOptions = {}) {
     const { host, password } = new URL(url);
@@ -79,11 +80,14 @@ export class RedisConnection {
       this.#onError(error);
     });
     this.#client.on('ready', () => {
+      if (!this.#connectedOnce) this.#logger.info('connected to Redis');
+      this.#connectedOnce = true;
       this.health.succeeded();
     });
     this.#connected = this.#client.connect().then(() => undefined);
     // Rejects only when close() comes before the first connection: nothing left to report then.
     this.#connected.catch(() => undefined);
+    this.health.watch(() => this.sendCommand(['PING']));
   }
 
   /** Waits for the first connection, at most `timeoutMs`: false if Redis was not reachable in time. */
@@ -96,13 +100,22 @@ export class RedisConnection {
 
   /** One command: refused at once while disconnected, rejected after COMMAND_TIMEOUT_MS without an answer. */
   sendCommand(args: string[]): Promise<RedisReply> {
-    return within(this.#client.sendCommand<RedisReply>(args), this.#commandTimeoutMs).catch((error: unknown) => {
-      throw this.#scrubError(error);
-    });
+    return within(this.#client.sendCommand<RedisReply>(args), this.#commandTimeoutMs).then(
+      (reply) => {
+        this.health.succeeded();
+        return reply;
+      },
+      (error: unknown) => {
+        const scrubbed = this.#scrubError(error);
+        this.health.failed(scrubbed);
+        throw scrubbed;
+      },
+    );
   }
 
   /** Closes the connection once the commands in flight have their replies; at once if Redis is down. */
   async close(): Promise<void> {
+    this.health.stopWatching();
     if (!this.#client.isOpen) return;
     await within(this.#client.close(), this.#commandTimeoutMs).catch(() => {
       this.#client.destroy();

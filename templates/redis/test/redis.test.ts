@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
 import { RedisConnection, type RedisOptions } from '../src/redis.ts';
-import { captureLogs, postJson, startApp } from './helpers.ts';
+import { captureLogs, databaseEnv, postJson, startApp, testDatabase } from './helpers.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -38,7 +38,14 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5_
   }
 }
 
+/** Lets configurations load; nothing here connects to it. */
+const DATABASE_URL = 'postgres://app@db.invalid:5432/app';
+
 const statusOf = async (url: string) => (await fetch(url)).status;
+
+/** What /readyz says of Redis: 'up' or 'down'. */
+const redisState = async (url: string) =>
+  ((await (await fetch(`${url}/readyz`)).json()) as { dependencies: Record<string, string> }).dependencies.redis;
 
 test('REDIS_URL is required in production: missing or empty, the server stops with one line naming it', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), ConfigError);
@@ -53,7 +60,7 @@ test('REDIS_URL is required in production: missing or empty, the server stops wi
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0] ?? '', /^Missing environment variable REDIS_URL: .*redis:\/\//);
   // Development and tests may count in memory.
-  assert.equal(loadConfig({ NODE_ENV: 'development' }).redisUrl, undefined);
+  assert.equal(loadConfig({ NODE_ENV: 'development', DATABASE_URL }).redisUrl, undefined);
 });
 
 test('a malformed REDIS_URL is refused in one line that never shows the password', () => {
@@ -76,7 +83,7 @@ test('a malformed REDIS_URL is refused in one line that never shows the password
     );
   }
   for (const value of ['redis://redis.internal:6379', 'rediss://app:p%40ss@redis.internal:6380/2', 'redis://[::1]:6379/0']) {
-    assert.equal(loadConfig({ REDIS_URL: value }).redisUrl, value);
+    assert.equal(loadConfig({ REDIS_URL: value, DATABASE_URL }).redisUrl, value);
   }
 });
 
@@ -84,33 +91,40 @@ test('without Redis, two instances each count alone: a client spreading requests
   const one = await startApp(t, { RATE_LIMIT_GLOBAL: '4/1m' });
   const two = await startApp(t, { RATE_LIMIT_GLOBAL: '4/1m' });
   const statuses = [];
-  for (let i = 0; i < 9; i += 1) statuses.push(await statusOf(`${(i % 2 ? two : one).url}/api/v1/users`));
-  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
+  for (let i = 0; i < 9; i += 1) statuses.push(await statusOf(`${(i % 2 ? two : one).url}/api/v1/users/me`));
+  assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 401, 401, 429]);
 });
 
 test('redis: two instances share one count, so the client gets its 429 on request max + 1', needsRedis, async (t) => {
   const keyPrefix = `rl:test-${randomUUID()}:`;
   const env = { TRUST_PROXY: '1', RATE_LIMIT_GLOBAL: '4/1m', RATE_LIMIT_AUTH: '2/1m' };
-  const one = await startApp(t, env, { redis: connect(t, REDIS_URL, undefined, { keyPrefix }) });
-  const two = await startApp(t, env, { redis: connect(t, REDIS_URL, undefined, { keyPrefix }) });
+  // Two instances of one deployment: the same Redis and the same database (whose key hashes accounts).
+  const database = await testDatabase(t);
+  const shared = connect(t, REDIS_URL, undefined, { keyPrefix });
+  const one = await startApp(t, env, { redis: shared, database });
+  const two = await startApp(t, env, { redis: connect(t, REDIS_URL, undefined, { keyPrefix }), database });
   const from = (i: number) => (i % 2 ? two : one).url;
 
   const statuses = [];
   for (let i = 0; i < 5; i += 1) {
-    statuses.push((await fetch(`${from(i)}/api/v1/users`, { headers: { 'x-forwarded-for': '203.0.113.10' } })).status);
+    statuses.push((await fetch(`${from(i)}/api/v1/users/me`, { headers: { 'x-forwarded-for': '203.0.113.10' } })).status);
   }
-  assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+  assert.deepEqual(statuses, [401, 401, 401, 401, 429]);
 
-  // Failed logins per account too: two addresses, two instances, one count.
+  // Failed logins too: one account from one address, spread over two instances, one count.
   const logins = [];
   for (let i = 0; i < 3; i += 1) {
     const body = { email: 'victim@example.com', password: 'wrong password' };
-    logins.push((await postJson(`${from(i)}/api/v1/auth/login`, body, { 'x-forwarded-for': `198.51.100.${i + 1}` })).status);
+    logins.push((await postJson(`${from(i)}/api/v1/auth/login`, body, { 'x-forwarded-for': '198.51.100.1' })).status);
   }
   assert.deepEqual(logins, [401, 401, 429]);
+  // The keys name the account by its keyed hash, never by its email.
+  const keys = JSON.stringify(await shared.sendCommand(['KEYS', `${keyPrefix}*`]));
+  assert.match(keys, /login-account:/);
+  assert.doesNotMatch(keys, /victim|example\.com/);
 });
 
-test('redis: while Redis is down the auth tier refuses (503), the global tier lets requests through with a warning and /readyz is 503; all recover once it is back', needsRedis, async (t) => {
+test('redis: while Redis is down the login limits refuse (503), the global one lets requests through with a warning, /readyz stays 200 naming it; all recover', needsRedis, async (t) => {
   const proxy = await TcpProxy.start(REDIS_URL);
   t.after(() => proxy.down());
   const { logger, lines } = captureLogs('warn');
@@ -119,26 +133,29 @@ test('redis: while Redis is down the auth tier refuses (503), the global tier le
   const { url } = await startApp(t, { RATE_LIMIT_GLOBAL: '100/1m', RATE_LIMIT_AUTH: '100/1m' }, { redis, logger });
   const login = () => postJson(`${url}/api/v1/auth/login`, { email: 'someone@example.com', password: 'wrong password' });
 
-  assert.equal(await statusOf(`${url}/readyz`), 200);
+  assert.equal(await redisState(url), 'up');
   assert.equal((await login()).status, 401);
 
   await proxy.down();
-  await until(async () => (await statusOf(`${url}/readyz`)) === 503, '/readyz turns 503');
+  await until(async () => (await redisState(url)) === 'down', '/readyz names Redis down');
+  assert.equal(await statusOf(`${url}/readyz`), 200, 'every instance shares Redis: a 503 would take them all out at once');
   const refused = await login();
   assert.equal(refused.status, 503);
   assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
   assert.equal(refused.headers.get('retry-after'), '5');
-  const passed = await fetch(`${url}/api/v1/users`);
-  assert.equal(passed.status, 200);
+  const passed = await fetch(`${url}/api/v1/users/me`);
+  assert.equal(passed.status, 401);
   assert.equal(passed.headers.get('ratelimit'), null, 'passed uncounted');
   const warning = lines().find((line) => line.msg === 'rate-limit store unreachable: request allowed without counting');
   assert.equal(warning?.level, 40, 'a warning in the log');
   assert.equal(warning.tier, 'global');
 
   await proxy.up();
-  await until(async () => (await statusOf(`${url}/readyz`)) === 200, '/readyz back to 200');
+  await until(async () => (await redisState(url)) === 'up', '/readyz names Redis up again');
   assert.equal((await login()).status, 401);
-  assert.match((await fetch(`${url}/api/v1/users`)).headers.get('ratelimit') ?? '', /^"global"; r=\d+/);
+  assert.match((await fetch(`${url}/api/v1/users/me`)).headers.get('ratelimit') ?? '', /^"global"; r=\d+/);
+  const outage = lines().filter((line) => String(line.msg).startsWith('redis is unavailable'));
+  assert.equal(outage.length, 1, 'the outage is logged once');
 });
 
 test('redis: a Redis that stops answering costs a request one command timeout per tier, then the same rules apply', needsRedis, async (t) => {
@@ -154,11 +171,11 @@ test('redis: a Redis that stops answering costs a request one command timeout pe
   const refused = await postJson(`${url}/api/v1/auth/login`, { email: 'someone@example.com', password: 'wrong password' });
   assert.equal(refused.status, 503);
   const elapsed = Date.now() - started;
-  assert.ok(elapsed >= 400 && elapsed < 1_000, `answered after ${elapsed} ms: one timeout for the global tier, one for the auth tier`);
-  assert.equal(await statusOf(`${url}/readyz`), 503);
+  assert.ok(elapsed >= 400 && elapsed < 1_000, `answered after ${String(elapsed)} ms: one timeout for the global tier, one for the first login tier`);
+  assert.equal(await redisState(url), 'down');
 
   proxy.thaw();
-  await until(async () => (await statusOf(`${url}/readyz`)) === 200, '/readyz back to 200');
+  await until(async () => (await redisState(url)) === 'up', '/readyz names Redis up again');
 });
 
 test('redis: an app started while Redis is down starts counting as soon as Redis is reachable', needsRedis, async (t) => {
@@ -172,7 +189,7 @@ test('redis: an app started while Redis is down starts counting as soon as Redis
   assert.equal((await login()).status, 503);
 
   await proxy.up();
-  await until(async () => (await statusOf(`${url}/readyz`)) === 200, '/readyz turns 200');
+  await until(async () => (await redisState(url)) === 'up', '/readyz names Redis up');
   assert.deepEqual([(await login()).status, (await login()).status, (await login()).status], [401, 401, 429]);
 });
 
@@ -192,8 +209,8 @@ test('the password in REDIS_URL never reaches the log, even when the server repe
   const { logger, lines } = captureLogs('debug');
   const redis = connect(t, `redis://app:sekrit%2Fpassword@127.0.0.1:${String(port)}`, logger);
 
-  await until(() => Promise.resolve(lines().some((line) => line.level === 40)), 'a warning about the refused connection');
-  assert.equal(await redis.isUp(), false);
+  await until(() => Promise.resolve(lines().some((line) => Number(line.level) >= 40)), 'a log line about the refused connection');
+  assert.equal(redis.health.state, 'down');
   const logged = JSON.stringify(lines());
   assert.match(logged, /\[redacted\]/, 'the error was logged, scrubbed');
   assert.doesNotMatch(logged, /sekrit/);
@@ -201,7 +218,7 @@ test('the password in REDIS_URL never reaches the log, even when the server repe
 
 test('redis: SIGTERM closes the Redis connection, then the server exits 0', needsRedis, async (t) => {
   const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '0', REDIS_URL },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '0', REDIS_URL, ...(await databaseEnv(t)) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => child.kill('SIGKILL'));
@@ -211,7 +228,7 @@ test('redis: SIGTERM closes the Redis connection, then the server exits 0', need
     const entry = JSON.parse(line) as { msg: string; port?: number };
     messages.push(entry.msg);
     if (entry.msg === 'listening') {
-      assert.equal(await statusOf(`http://127.0.0.1:${String(entry.port)}/readyz`), 200);
+      assert.equal(await redisState(`http://127.0.0.1:${String(entry.port)}`), 'up');
       child.kill('SIGTERM');
     }
   }

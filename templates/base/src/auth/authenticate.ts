@@ -15,8 +15,8 @@ export interface Authenticated {
  */
 export function authenticate(sessions: SessionStore): RequestHandler {
   return async (req, _res, next) => {
-    const token = transport.read(req);
-    if (token !== undefined) req.auth = await sessions.authenticate(token);
+    const presented = transport.read(req);
+    req.auth = presented === undefined ? undefined : await sessions.authenticate(presented);
     next();
   };
 }

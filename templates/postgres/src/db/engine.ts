@@ -1,5 +1,5 @@
 import { PostgresDialect, sql, type Dialect, type Kysely, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import pg, { type CustomTypesConfig } from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { ServiceUnavailable, type ServiceHealth } from '../service-health.ts';
 import type { Schema } from './schema.ts';
@@ -26,11 +26,9 @@ function isUnavailable(error: unknown): boolean {
 const CONNECT_TIMEOUT_MS = 5_000;
 const STARTUP_WAIT_MS = 15_000;
 
-/** BIGINT (oid 20) arrives as a string by default; the times stored in it are far below 2^53. */
-const BIGINT_OID = 20;
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === BIGINT_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+/** BIGINT arrives as a string by default; the times stored in it are far below 2^53. */
+const types: CustomTypesConfig = {
+  getTypeParser: (oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as (value: string) => unknown,
 };
 
 /**

@@ -17,7 +17,7 @@ const errcodeOf = (error: unknown): number | undefined =>
  * Every call to SQLite goes through here: a database locked for longer than the busy timeout is a 503
  * (try again), not a 500, and reports the database down until the next statement succeeds.
  */
-function guarded(database: SqliteDatabase, health: ServiceHealth): SqliteDatabase {
+export function guarded(database: SqliteDatabase, health: ServiceHealth): SqliteDatabase {
   const call = <T>(work: () => T): T => {
     try {
       const result = work();
@@ -54,7 +54,7 @@ export const engine = {
 
   createDialect(config: DatabaseConfig, health: ServiceHealth): Dialect {
     // Opened on the first query, so a bad path fails inside openDatabase with its message.
-    return new SqliteDialect({ database: async () => guarded(openNodeSqlite(config.path), health) });
+    return new SqliteDialect({ database: () => Promise.resolve(guarded(openNodeSqlite(config.path), health)) });
   },
 
   /** SQLite has no schemas: the migrations' own tables sit beside the others. */
