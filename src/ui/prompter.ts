@@ -56,7 +56,10 @@ export function createPrompter(out: Output): Prompter {
       const question = spec.prompt;
       if (!question) return suggested;
       if (question.why) out.info(out.dim(`  ${question.why}`));
-      const allowed = (value: unknown): true | string => spec.conflict?.(spec.parse(value) as never, answers) ?? true;
+      const allowed = (value: unknown): true | string => {
+        const parsed = spec.parse(value);
+        return spec.conflict?.(parsed as never, answers) ?? true;
+      };
       const base = { message: question.message, validate: validateWith(allowed) };
       const raw =
         question.type === 'confirm'
