@@ -39,7 +39,7 @@ function npmInstall(spec: string, prefix: string, what: string): void {
   const args = ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', spec];
   const result = execaSync('npm', args, { cwd: prefix, reject: false, stdin: 'ignore', timeout: NPM_TIMEOUT_MS, env: { npm_config_update_notifier: 'false' } });
   if (!result.failed) return;
-  if (result.signal === 'SIGINT') throw new CancelledError('cancelled; nothing was changed');
+  if (result.signal === 'SIGINT' || result.exitCode === 130) throw new CancelledError('cancelled; nothing was changed');
   const reason = result.code === 'ENOENT' ? 'npm was not found' : result.timedOut ? 'npm timed out' : npmReason(String(result.stderr));
   throw new GenerationError(`could not fetch ${what} with npm (${reason}): pass --base-generator <tgz|dir> with that version (made by \`npm pack ${what}\` where the registry is reachable)`);
 }

@@ -9,7 +9,6 @@ export interface Heading {
   readonly from: string;
   readonly to: string;
   readonly answers: readonly string[];
-  readonly engine: string;
 }
 
 export function headingText(out: Output, heading: Heading): string {

@@ -85,8 +85,11 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
 
   // 8. The plan. A dry run ends here; on a terminal, one last question once everything is staged.
   const answers = answerChanges(record, next);
-  out.info(headingText(out, { project: shown, from: describeVersion(recorded), to: describeVersion(nextProvenance), answers, engine: merger.engine }));
+  out.info(headingText(out, { project: shown, from: describeVersion(recorded), to: describeVersion(nextProvenance), answers }));
   out.info(`\n${planText(out, changes)}`);
+  if (merger.engine !== 'git merge-file' && changes.some((change) => change.kind === 'merged' || change.kind === 'conflict')) {
+    out.info(out.dim(`  (git was not found: merged with ${merger.engine})`));
+  }
   if (args.dryRun) return out.info('\n(dry run: nothing was written)'), 0;
   if (changes.length === 0) return 0;
   const staging = makeStagingFolder(projectDir);

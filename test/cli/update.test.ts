@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -213,6 +215,28 @@ describe('update to a newer generator release', () => {
     await term.waitForQuestion(/Apply these changes\?/, 30_000);
     assert.equal(readdirSync(cwd).length, 2, 'the staging folder is there, beside the project');
     assert.equal(readdirSync(tmp).length, 1, 'the renders are there');
+    await term.press('C-c');
+    const screen = await term.waitFor(/__EXIT=\d+/);
+    assert.match(screen, /__EXIT=130/);
+    assert.deepEqual(snapshot(dir), before);
+    assert.deepEqual(readdirSync(cwd), [PROJECT]);
+    assert.deepEqual(readdirSync(tmp), []);
+  });
+
+  it('Ctrl-C while the old release is being fetched (from a registry that does not answer) leaves no trace', async (t) => {
+    const { cwd, dir } = makeProject(t);
+    const before = snapshot(dir);
+    const tmp = tempDir(t, 'cse-tmp-');
+    const sockets: Socket[] = [];
+    const registry = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+    await once(registry, 'listening');
+    t.after(() => (sockets.forEach((socket) => socket.destroy()), registry.close()));
+    const env = { TMPDIR: tmp, npm_config_registry: `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`, npm_config_cache: join(root, 'hanging-cache') };
+    const npmConnected = once(registry, 'connection');
+    const term = Terminal.start([CLI_NODE, changed.bin, 'update'], dir, env);
+    t.after(() => term.close());
+    await term.waitFor(/Rebuilding the project as create-secure-express \S+ made it/, 30_000);
+    await npmConnected;
     await term.press('C-c');
     const screen = await term.waitFor(/__EXIT=\d+/);
     assert.match(screen, /__EXIT=130/);
