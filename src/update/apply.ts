@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GenerationError } from '../errors.ts';
 import { ANSWERS_FILE } from '../options/answers-file.ts';
@@ -71,7 +71,7 @@ export function applyStaged(changes: readonly Change[], projectDir: string, stag
     for (const { path, file } of ordered) {
       current = path;
       const target = join(projectDir, path);
-      if (existsSync(target)) {
+      if (lstatSync(target, { throwIfNoEntry: false })) {
         const aside = join(staging, ASIDE, path);
         mkdirSync(dirname(aside), { recursive: true });
         move(target, aside);

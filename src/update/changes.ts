@@ -34,10 +34,16 @@ const isBinary = (data: Buffer) => data.subarray(0, 8000).includes(0);
 /**
  * A project checked out with CRLF line endings (git's autocrlf on Windows) differs from the rendered LF
  * files on every line; compared as they are, every file would look changed by the user and conflict.
+ * So the rendered versions are compared in the user's line endings.
  */
 const usesCrlf = (data: Buffer) => data.includes('\r\n') && !/(^|[^\r])\n/.test(data.toString('latin1'));
-const toCrlf = (file: FileVersion): FileVersion =>
-  isBinary(file.data) ? file : { ...file, data: Buffer.from(file.data.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') };
+const toCrlf = (file: FileVersion | undefined): FileVersion | undefined =>
+  !file || isBinary(file.data) ? file : { ...file, data: Buffer.from(file.data.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') };
+
+function inYourLineEndings(base: FileVersion | undefined, next: FileVersion | undefined, yours: FileVersion | undefined): [FileVersion | undefined, FileVersion | undefined] {
+  const convert = yours !== undefined && usesCrlf(yours.data) && !(base && usesCrlf(base.data));
+  return convert ? [toCrlf(base), toCrlf(next)] : [base, next];
+}
 
 const same = (a: FileVersion | undefined, b: FileVersion | undefined) => a !== undefined && b !== undefined && a.data.equals(b.data);
 
@@ -58,14 +64,7 @@ async function merge(path: string, base: FileVersion, next: FileVersion, yours: 
 
 const EMPTY: FileVersion = { data: Buffer.alloc(0), mode: 0o644 };
 
-async function decide(path: string, base: FileVersion | undefined, next: FileVersion | undefined, found: ReturnType<typeof readProjectFile>, merger: TextMerger): Promise<Change | undefined> {
-  if (found === FOLDER_IN_THE_WAY) {
-    return next ? { path, kind: 'conflict', note: 'a folder of yours is at this path: the new version of the file was not written' } : undefined;
-  }
-  const crlf = found !== undefined && usesCrlf(found.data) && !(base && usesCrlf(base.data));
-  [base, next] = crlf ? [base && toCrlf(base), next && toCrlf(next)] : [base, next];
-  const yours = found;
-
+async function decide(path: string, base: FileVersion | undefined, next: FileVersion | undefined, yours: FileVersion | undefined, merger: TextMerger): Promise<Change | undefined> {
   if (path === ANSWERS_FILE) return next && !same(yours, next) ? { path, kind: 'updated', file: next } : undefined;
   if (LOCKFILES.has(path)) return next && !same(yours, next) ? { path, kind: 'kept', note: 'a lockfile is not merged: reinstall to update it' } : undefined;
 
@@ -88,7 +87,12 @@ export async function planChanges(base: Tree, next: Tree, projectDir: string, me
   const paths = [...new Set([...base.keys(), ...next.keys()])].sort();
   const changes: Change[] = [];
   for (const path of paths) {
-    const change = await decide(path, base.get(path), next.get(path), readProjectFile(projectDir, path), merger);
+    const yours = readProjectFile(projectDir, path);
+    if (yours === FOLDER_IN_THE_WAY) {
+      if (next.has(path)) changes.push({ path, kind: 'conflict', note: 'a folder of yours is at this path: the new version of the file was not written' });
+      continue;
+    }
+    const change = await decide(path, ...inYourLineEndings(base.get(path), next.get(path), yours), yours, merger);
     if (change) changes.push(change);
   }
   return changes;

@@ -4,9 +4,9 @@ import { parseFlags } from '../cli/parse-argv.ts';
 import type { AnswerKey } from '../options/registry.ts';
 
 /**
- * `update`'s command line: its own control flags, the generator's flags that still make sense during an
- * update (--var, --trust, --yes, --debug, --help), and every answer flag of the registry, so that an
- * answer can change on the way (`update --rate-limit strict`).
+ * `update`'s command line: its own control flags, the generator's flags that still make sense during
+ * an update (--var, --trust, --yes, --debug, --help, --version), and every answer flag of the
+ * registry, so that an answer can change on the way (`update --rate-limit strict`).
  */
 const UPDATE_ONLY = [
   { flag: 'to', kind: 'value', placeholder: '<ref>', help: "the team template's branch, tag or commit to update to (default: the newest commit of the recorded branch)" },
@@ -21,7 +21,7 @@ const UPDATE_ONLY = [
   },
 ] as const satisfies readonly ControlFlag[];
 
-const SHARED = new Set(['var', 'trust', 'yes', 'debug', 'help']);
+const SHARED = new Set(['var', 'trust', 'yes', 'debug', 'help', 'version']);
 
 export const UPDATE_FLAGS: readonly ControlFlag[] = [...UPDATE_ONLY, ...CONTROL_FLAGS.filter((control) => SHARED.has(control.flag))];
 
@@ -37,6 +37,7 @@ export interface UpdateArgs {
   readonly trust: boolean;
   readonly yes: boolean;
   readonly help: boolean;
+  readonly version: boolean;
 }
 
 /** `argv` is what follows the word `update`. */
@@ -56,6 +57,7 @@ export function parseUpdateArgv(argv: readonly string[]): UpdateArgs {
     trust: on('trust'),
     yes: on('yes'),
     help: on('help'),
+    version: on('version'),
   });
 }
 

@@ -64,12 +64,6 @@ async function gitMerger(labels: MergeLabels, workDir: string): Promise<TextMerg
 /** Lines with their line endings, so the merge keeps them (and a last line without one) byte for byte. */
 const lines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 
-/** A conflict section ends with a line ending, as git writes it, so the next marker starts a line. */
-const section = (content: readonly string[]): string => {
-  const text = content.join('');
-  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
-};
-
 async function libraryMerger(labels: MergeLabels): Promise<TextMerger> {
   const { diff3Merge } = await import('node-diff3');
   return {
@@ -77,6 +71,12 @@ async function libraryMerger(labels: MergeLabels): Promise<TextMerger> {
     async merge(yours, base, theirs) {
       let text = '';
       let conflicts = 0;
+      // Markers in the file's own line endings, as git writes them.
+      const eol = yours.includes('\r\n') ? '\r\n' : '\n';
+      const section = (content: readonly string[]) => {
+        const joined = content.join('');
+        return joined === '' || joined.endsWith('\n') ? joined : `${joined}${eol}`;
+      };
       for (const region of diff3Merge(lines(yours), lines(base), lines(theirs), { excludeFalseConflicts: true })) {
         if (region.ok) {
           text += region.ok.join('');
@@ -85,7 +85,8 @@ async function libraryMerger(labels: MergeLabels): Promise<TextMerger> {
         if (!region.conflict) continue;
         conflicts += 1;
         const { a, o, b } = region.conflict;
-        text += `<<<<<<< ${labels.yours}\n${section(a)}||||||| ${labels.base}\n${section(o)}=======\n${section(b)}>>>>>>> ${labels.theirs}\n`;
+        // Each section ends with a line ending, so that the next marker starts a line.
+        text += `<<<<<<< ${labels.yours}${eol}${section(a)}||||||| ${labels.base}${eol}${section(o)}=======${eol}${section(b)}>>>>>>> ${labels.theirs}${eol}`;
       }
       return { text, conflicts };
     },

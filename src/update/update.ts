@@ -42,6 +42,7 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
   // 1. Flags: what follows the word `update`.
   const args = parseUpdateArgv(io.argv.slice(1));
   if (args.help) return out.info(updateHelpText(PACKAGE.version)), 0;
+  if (args.version) return out.info(PACKAGE.version), 0;
 
   // 2. The project and what made it.
   const projectDir = resolve(io.cwd, args.directory ?? '.');

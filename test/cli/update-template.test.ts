@@ -4,8 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { runCli, snapshot, tempDir } from '../support/cli.ts';
+import { CLI_BIN, CLI_NODE, runCli, snapshot, tempDir } from '../support/cli.ts';
 import { buildChangedGenerator, type ChangedGenerator } from '../support/generator-version.ts';
+import { Terminal } from '../support/terminal.ts';
 
 /**
  * `update` of a project made from a team template: a git repository with two tagged commits (v1, v2)
@@ -174,6 +175,19 @@ describe('update of a project made from a team template', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no terminal to ask on: give --var team=<value>, or pass --yes/);
     assert.deepEqual(files(dir), before);
+  });
+
+  it("on a terminal, asks the new question, shows the plan and applies it after a yes", async (t) => {
+    const dir = makeProject(t, 'v1');
+    const term = Terminal.start([CLI_NODE, CLI_BIN, 'update', '--to', 'v2'], dir, {});
+    t.after(() => term.close());
+    await term.answer(/Owning team/, 'payments');
+    const plan = await term.waitForQuestion(/Apply these changes\?/);
+    assert.match(plan, /new +TEAM\.md/);
+    assert.match(plan, /--var team \(new\) → payments/);
+    await term.press('Enter');
+    await term.waitFor(/__EXIT=0/);
+    assert.equal(read(dir, 'TEAM.md'), 'Team: payments\n');
   });
 
   it('locked answers stay locked: a flag against the lock is refused', (t) => {
