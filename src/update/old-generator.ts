@@ -35,13 +35,12 @@ function npmReason(stderr: string): string {
   return lines.find((line) => line && !/^(code|syscall|errno) |^\s*at |^A complete log|^[{}]/.test(line)) ?? 'no reason given';
 }
 
-function npmInstall(spec: string, prefix: string, what: string): void {
+function npmInstall(spec: string, prefix: string, failure: (reason: string) => string): void {
   const args = ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', spec];
   const result = execaSync('npm', args, { cwd: prefix, reject: false, stdin: 'ignore', timeout: NPM_TIMEOUT_MS, env: { npm_config_update_notifier: 'false' } });
   if (!result.failed) return;
   if (result.signal === 'SIGINT' || result.exitCode === 130) throw new CancelledError('cancelled; nothing was changed');
-  const reason = result.code === 'ENOENT' ? 'npm was not found' : result.timedOut ? 'npm timed out' : npmReason(String(result.stderr));
-  throw new GenerationError(`could not fetch ${what} with npm (${reason}): pass --base-generator <tgz|dir> with that version (made by \`npm pack ${what}\` where the registry is reachable)`);
+  throw new GenerationError(failure(result.code === 'ENOENT' ? 'npm was not found' : result.timedOut ? 'npm timed out' : npmReason(String(result.stderr))));
 }
 
 interface PackageJson {
@@ -60,24 +59,20 @@ function readPackage(dir: string, shown: string): PackageJson {
 
 /** The package folder of the recorded version: given, unpacked from a given tarball, or fetched. */
 function packageFolder(input: OldGeneratorInput): string {
+  const given = input.baseGenerator;
+  const info = given === undefined ? undefined : statSync(given, { throwIfNoEntry: false });
+  if (given !== undefined && !info) throw new UsageError(`--base-generator ${given}: no such file or folder`);
+  if (given !== undefined && info?.isDirectory()) return given;
   const { name, version } = input.record.generator;
   const prefix = join(input.workDir, 'generator');
-  const installed = join(prefix, 'node_modules', ...name.split('/'));
-  const given = input.baseGenerator;
-  if (!given) {
-    npmInstall(`${name}@${version}`, mkdirp(prefix), `${name}@${version}`);
-    return installed;
+  mkdirSync(prefix, { recursive: true });
+  if (given !== undefined) {
+    npmInstall(resolve(given), prefix, (reason) => `--base-generator ${given}: npm could not unpack it (${reason})`);
+  } else {
+    const spec = `${name}@${version}`;
+    npmInstall(spec, prefix, (reason) => `could not fetch ${spec} with npm (${reason}): pass --base-generator <tgz|dir> with that version (made by \`npm pack ${spec}\` where the registry is reachable)`);
   }
-  const info = statSync(given, { throwIfNoEntry: false });
-  if (!info) throw new UsageError(`--base-generator ${given}: no such file or folder`);
-  if (info.isDirectory()) return given;
-  npmInstall(resolve(given), mkdirp(prefix), given);
-  return installed;
-}
-
-function mkdirp(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return join(prefix, 'node_modules', ...name.split('/'));
 }
 
 function binOf(pkg: PackageJson, dir: string, shown: string): string {
