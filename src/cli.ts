@@ -178,6 +178,8 @@ export async function main(io: Io): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    // `update` is a command of its own, in its own chunk: a generation never loads it.
+    if (io.argv[0] === 'update') return await (await import('./update/update.ts')).runUpdate(io, out);
     return await run(io, out);
   } catch (error) {
     if (error instanceof CliError) {

@@ -34,7 +34,7 @@ function wrap(text: string, width: number): string[] {
   return [...lines, line];
 }
 
-function table(rows: readonly (readonly [string, string])[]): string {
+export function table(rows: readonly (readonly [string, string])[]): string {
   const width = Math.max(...rows.map(([usage]) => usage.length)) + 4;
   return rows
     .map(([usage, text]) =>
@@ -45,21 +45,25 @@ function table(rows: readonly (readonly [string, string])[]): string {
     .join('\n');
 }
 
+/** The answer options, one row each; `update` lists them too (to change an answer). */
+export const answerRows = () => OPTIONS.map((spec) => [answerUsage(spec), `${spec.help} (default: ${answerDefault(spec)})`] as const);
+
+export const controlRows = (controls: readonly ControlFlag[]) => controls.map((control) => [controlUsage(control), control.help] as const);
+
 export function helpText(version: string): string {
-  const answerRows = OPTIONS.map((spec) => [answerUsage(spec), `${spec.help} (default: ${answerDefault(spec)})`] as const);
-  const controlRows = CONTROL_FLAGS.map((control) => [controlUsage(control), control.help] as const);
   return [
     `create-secure-express ${version}`,
     'Scaffold an Express 5 + TypeScript JSON API that is hardened from its first commit.',
     '',
     'Usage: create-secure-express [directory] [options]',
     '       npm create secure-express@latest [directory] -- [options]',
+    '       create-secure-express update [project folder] [options]    (update a project: see update --help)',
     '',
     'Project options (asked on a terminal when not given):',
-    table(answerRows),
+    table(answerRows()),
     '',
     'Run options:',
-    table(controlRows),
+    table(controlRows(CONTROL_FLAGS)),
     '',
     'Without a terminal, or with CI set, nothing is asked: pass --yes to accept the defaults.',
     'Use "." as the directory to generate into the current folder.',

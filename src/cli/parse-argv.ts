@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { OPTIONS, type AnswerKey } from '../options/registry.ts';
-import { CONTROL_FLAGS } from './control-flags.ts';
+import { CONTROL_FLAGS, type ControlFlag } from './control-flags.ts';
 
 export interface ParsedArgv {
   readonly directory: string | undefined;
@@ -21,9 +21,10 @@ export interface ParsedArgv {
 
 type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 
-const PARSE_OPTIONS: ParseOptions = Object.fromEntries([
+/** The answer flags of the registry, plus a command's own control flags. */
+const parseOptionsFor = (controls: readonly ControlFlag[]): ParseOptions => Object.fromEntries([
   ...OPTIONS.map((spec) => [spec.flag, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }] as const),
-  ...CONTROL_FLAGS.map((control) => [
+  ...controls.map((control) => [
     control.flag,
     {
       type: control.kind === 'boolean' ? 'boolean' : 'string',
@@ -52,10 +53,18 @@ function usageErrorFrom(error: unknown): UsageError {
   }
 }
 
-export function parseArgv(argv: readonly string[]): ParsedArgv {
+export interface ParsedFlags {
+  readonly folder: string | undefined;
+  readonly given: Readonly<Partial<Record<AnswerKey, string | boolean>>>;
+  /** Control flags' values by flag name. */
+  readonly controls: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+}
+
+/** One folder, the answer flags and the given control flags; `update` parses its own controls with it. */
+export function parseFlags(argv: readonly string[], controls: readonly ControlFlag[]): ParsedFlags {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: PARSE_OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: parseOptionsFor(controls), allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     throw usageErrorFrom(error);
   }
@@ -68,12 +77,17 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     const value = values[spec.flag];
     if (value !== undefined) given[spec.key] = value as string | boolean;
   }
+  return { folder: positionals[0], given: Object.freeze(given), controls: values };
+}
+
+export function parseArgv(argv: readonly string[]): ParsedArgv {
+  const { folder, given, controls: values } = parseFlags(argv, CONTROL_FLAGS);
   const controlValue = (flag: string) => values[flag];
   const text = (flag: string) => controlValue(flag) as string | undefined;
   const on = (flag: string) => controlValue(flag) === true;
   return Object.freeze({
-    directory: positionals[0],
-    given: Object.freeze(given),
+    directory: folder,
+    given,
     template: text('template'),
     preset: text('preset'),
     vars: (controlValue('var') as string[] | undefined) ?? [],

@@ -16,8 +16,8 @@ export const CLI_NODE = process.env.CSE_CLI_NODE || process.execPath;
 
 if (!CLI_BIN) throw new Error('CSE_BIN is not set: run the tests with `npm test` (scripts/test.mjs)');
 
-export function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string }): CliResult {
-  const result = spawnSync(options.node ?? CLI_NODE, [CLI_BIN, ...args], {
+export function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string; bin?: string }): CliResult {
+  const result = spawnSync(options.node ?? CLI_NODE, [options.bin ?? CLI_BIN, ...args], {
     cwd: options.cwd,
     // A key set to undefined in options.env is removed from the child's environment.
     env: Object.fromEntries(

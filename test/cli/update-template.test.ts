@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { CLI_BIN, CLI_NODE, runCli, snapshot, tempDir } from '../support/cli.ts';
+import { buildChangedGenerator, type ChangedGenerator } from '../support/generator-version.ts';
+import { Terminal } from '../support/terminal.ts';
+
+/**
+ * `update` of a project made from a team template: a git repository with two tagged commits (v1, v2)
+ * and a branch, `stable`, that starts at v1, served from a bare clone through a file:// URL. Both sides
+ * are rendered by this generator in-process, except where a newer release is built too.
+ */
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.test', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
+const commitAll = (dir: string, message: string) => (git(dir, 'add', '-A'), git(dir, 'commit', '--quiet', '-m', message));
+const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
+const record = (dir: string) => JSON.parse(read(dir, '.secure-express.json'));
+const files = (dir: string) => new Map([...snapshot(dir)].filter(([path]) => !path.startsWith(`.git${sep}`)));
+
+const RUNBOOK = (second: string) => ['# Runbook', second, 'Page the on-call engineer.', 'Check the dashboards.', 'Write the incident report.', ''].join('\n');
+
+const V1 = {
+  'secure-express.template.json': JSON.stringify({
+    name: 'acme-api',
+    requires: '>=0.1.0',
+    defaults: { origins: ['https://app.acme.test'], trustProxy: 1 },
+    locked: ['trustProxy', 'node'],
+    questions: [{ name: 'ownerEmail', message: "Owning team's email", type: 'input', required: true }],
+  }),
+  'templates/CODEOWNERS.hbs': '* {{ownerEmail}}\n',
+  'templates/VERSION': 'one\n',
+  'templates/RUNBOOK.md': RUNBOOK('Escalate after 15 minutes.'),
+  'templates/OLD.md': 'dropped in v2\n',
+};
+
+/** v2: a changed file and line, an added file, a removed file, a new question, a locked answer moved. */
+const { 'templates/OLD.md': _dropped, ...KEPT } = V1;
+const V2 = {
+  ...KEPT,
+  'secure-express.template.json': JSON.stringify({
+    ...JSON.parse(V1['secure-express.template.json']),
+    defaults: { origins: ['https://app.acme.test'], trustProxy: 2 },
+    questions: [
+      { name: 'ownerEmail', message: "Owning team's email", type: 'input', required: true },
+      { name: 'team', message: 'Owning team', type: 'input', default: 'platform' },
+    ],
+  }),
+  'templates/VERSION': 'two\n',
+  'templates/RUNBOOK.md': RUNBOOK('Escalate after 5 minutes.'),
+  'templates/TEAM.md.hbs': 'Team: {{team}}\n',
+};
+
+function writeTree(root: string, tree: Readonly<Record<string, string>>): void {
+  rmSync(join(root, 'templates'), { recursive: true, force: true });
+  for (const [path, content] of Object.entries(tree)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+const OWNER = ['--var', 'ownerEmail=platform@acme.test'];
+
+describe('update of a project made from a team template', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cse-update-template-'));
+  const bare = join(root, 'api-template.git');
+  const url = `file://${bare}`;
+  const commits = { v1: '', v2: '' };
+  let changed: ChangedGenerator;
+
+  before(() => {
+    const work = join(root, 'api-template');
+    mkdirSync(work);
+    git(work, 'init', '--quiet');
+    writeTree(work, V1);
+    commitAll(work, 'v1');
+    git(work, 'tag', 'v1');
+    git(work, 'branch', 'stable');
+    commits.v1 = git(work, 'rev-parse', 'HEAD');
+    writeTree(work, V2);
+    commitAll(work, 'v2');
+    git(work, 'tag', 'v2');
+    commits.v2 = git(work, 'rev-parse', 'HEAD');
+    git(root, 'clone', '--quiet', '--bare', work, bare);
+    changed = buildChangedGenerator(join(root, 'changed'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  function makeProject(t: TestContext, ref: string): string {
+    const cwd = tempDir(t);
+    const made = runCli(['svc', '--yes', '--no-install', '--template', `${url}#${ref}`, ...OWNER], { cwd });
+    assert.equal(made.code, 0, made.stderr);
+    return join(cwd, 'svc');
+  }
+
+  function freshGeneration(t: TestContext, dir: string, bin?: string): Map<string, Buffer> {
+    const cwd = tempDir(t);
+    const fresh = runCli(['fresh', '--yes', '--preset', join(dir, '.secure-express.json')], { cwd, ...(bin ? { bin } : {}) });
+    assert.equal(fresh.code, 0, fresh.stderr);
+    return files(join(cwd, 'fresh'));
+  }
+
+  it('a project made at tag v1 updates --to v2, exactly as v2 generates it, and records v2', (t) => {
+    const dir = makeProject(t, 'v1');
+    const result = runCli(['update', '--to', 'v2', '--yes'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(record(dir).template, { source: url, name: 'acme-api', ref: 'v2', commit: commits.v2 });
+    assert.deepEqual(files(dir), freshGeneration(t, dir));
+    assert.equal(read(dir, 'VERSION'), 'two\n');
+    assert.equal(read(dir, 'TEAM.md'), 'Team: platform\n', "the new question's default, with --yes");
+    assert.ok(!existsSync(join(dir, 'OLD.md')), 'the file v2 dropped is gone');
+    assert.equal(record(dir).answers.trustProxy, 2, 'a locked answer takes the new lock');
+    assert.match(result.stdout, /--trust-proxy 1 → 2/);
+    assert.match(result.stdout, /--var team \(new\) → platform/);
+  });
+
+  it('a tag stays where it is: without --to there is nothing to update', (t) => {
+    const dir = makeProject(t, 'v1');
+    const check = runCli(['update', '--check'], { cwd: dir });
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /is up to date/);
+  });
+
+  it('follows its branch: --check says so, update takes the newest commit, then --check is satisfied', (t) => {
+    const dir = makeProject(t, 'stable');
+    git(root, '--git-dir', bare, 'update-ref', 'refs/heads/stable', commits.v2);
+    t.after(() => git(root, '--git-dir', bare, 'update-ref', 'refs/heads/stable', commits.v1));
+    const check = runCli(['update', '--check'], { cwd: dir });
+    assert.equal(check.code, 1, check.stderr);
+    assert.match(check.stdout, new RegExp(`template +acme-api stable: ${commits.v1.slice(0, 12)} → ${commits.v2.slice(0, 12)}`));
+    const result = runCli(['update', '--yes'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(record(dir).template, { source: url, name: 'acme-api', ref: 'stable', commit: commits.v2 });
+    commitAll(dir, 'update');
+    assert.equal(runCli(['update', '--check'], { cwd: dir }).code, 0);
+  });
+
+  it("merges an edit of a template's file with the template's change, and conflicts on the same line", (t) => {
+    const elsewhere = makeProject(t, 'v1');
+    writeFileSync(join(elsewhere, 'RUNBOOK.md'), read(elsewhere, 'RUNBOOK.md').replace('Check the dashboards.', 'Check the Grafana dashboards.'));
+    commitAll(elsewhere, 'ours');
+    const merged = runCli(['update', '--to', 'v2', '--var', 'team=payments'], { cwd: elsewhere });
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.equal(read(elsewhere, 'RUNBOOK.md'), RUNBOOK('Escalate after 5 minutes.').replace('Check the dashboards.', 'Check the Grafana dashboards.'));
+    assert.equal(read(elsewhere, 'TEAM.md'), 'Team: payments\n');
+
+    const sameLine = makeProject(t, 'v1');
+    writeFileSync(join(sameLine, 'RUNBOOK.md'), read(sameLine, 'RUNBOOK.md').replace('15 minutes', '10 minutes'));
+    commitAll(sameLine, 'ours');
+    const conflicted = runCli(['update', '--to', 'v2', '--yes'], { cwd: sameLine });
+    assert.equal(conflicted.code, 1, conflicted.stderr);
+    const [v1, v2] = [commits.v1.slice(0, 8), commits.v2.slice(0, 8)];
+    assert.equal(
+      read(sameLine, 'RUNBOOK.md'),
+      RUNBOOK(
+        [
+          '<<<<<<< yours',
+          'Escalate after 10 minutes.',
+          `||||||| create-secure-express ${record(sameLine).generator.version} + acme-api v1 (${v1})`,
+          'Escalate after 15 minutes.',
+          '=======',
+          'Escalate after 5 minutes.',
+          `>>>>>>> create-secure-express ${record(sameLine).generator.version} + acme-api v2 (${v2})`,
+        ].join('\n'),
+      ),
+    );
+  });
+
+  it("asks for a new question's answer: without a terminal, --var or --yes, it stops naming it", (t) => {
+    const dir = makeProject(t, 'v1');
+    const before = files(dir);
+    const result = runCli(['update', '--to', 'v2'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /no terminal to ask on: give --var team=<value>, or pass --yes/);
+    assert.deepEqual(files(dir), before);
+  });
+
+  it("on a terminal, asks the new question, shows the plan and applies it after a yes", async (t) => {
+    const dir = makeProject(t, 'v1');
+    const term = Terminal.start([CLI_NODE, CLI_BIN, 'update', '--to', 'v2'], dir, {});
+    t.after(() => term.close());
+    await term.answer(/Owning team/, 'payments');
+    const plan = await term.waitForQuestion(/Apply these changes\?/);
+    assert.match(plan, /new +TEAM\.md/);
+    assert.match(plan, /--var team \(new\) → payments/);
+    await term.press('Enter');
+    await term.waitFor(/__EXIT=0/);
+    assert.equal(read(dir, 'TEAM.md'), 'Team: payments\n');
+  });
+
+  it('locked answers stay locked: a flag against the lock is refused', (t) => {
+    const dir = makeProject(t, 'v1');
+    const result = runCli(['update', '--to', 'v2', '--yes', '--trust-proxy', '1'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--trust-proxy: locked to 2 by template acme-api/);
+  });
+
+  it('a new generator release and a new template version at once: the old release rebuilds the base at the recorded commit', (t) => {
+    const dir = makeProject(t, 'v1');
+    const result = runCli(['update', '--to', 'v2', '--yes', '--base-generator', process.env.CSE_TARBALL ?? ''], { cwd: dir, bin: changed.bin });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(record(dir).generator.version, changed.version);
+    assert.deepEqual(files(dir), freshGeneration(t, dir, changed.bin));
+    assert.ok(existsSync(join(dir, changed.added)) && existsSync(join(dir, 'TEAM.md')));
+  });
+});
