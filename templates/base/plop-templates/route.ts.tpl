@@ -2,12 +2,31 @@
 import { randomUUID } from 'node:crypto';
 {{/if}}
 import { Router } from 'express';
+{{#if (showsItems methods)}}
+import type { Selectable } from 'kysely';
+{{/if}}
 import { z } from 'zod';
+{{#if (is access 'public')}}
+import { publicRoute } from '../auth/access.ts';
+{{/if}}
+{{#if (is access 'signed-in')}}
+import { requireAuth } from '../auth/access.ts';
+{{/if}}
+{{#if (is access 'owner')}}
+import { {{#if (collectionMethods methods)}}requireAuth{{#if (itemMethods methods)}}, {{/if}}{{/if}}{{#if (itemMethods methods)}}requireOwner{{/if}} } from '../auth/access.ts';
+{{/if}}
+{{#if (is access 'admin')}}
+import { requireRole } from '../auth/access.ts';
+{{/if}}
+{{#if (showsItems methods)}}
+import type { {{pascalCase name}}Table } from '../db/schema.ts';
+{{/if}}
 {{#if (itemMethods methods)}}
 import { HttpError } from '../http/http-error.ts';
 {{/if}}
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
+import type { ApiServices } from './services.ts';
 
 {{#if (bodyMethods methods)}}
 // What a client may send. Strict: a field not named here is a 400, never passed on (mass assignment).
@@ -15,15 +34,13 @@ import { validate } from '../http/validate.ts';
 const itemBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
 });
+
 {{/if}}
 {{#if (itemMethods methods)}}
-{{#if (bodyMethods methods)}}
-
-{{/if}}
 const itemParams = z.strictObject({ id: z.uuid() });
+
 {{/if}}
 {{#if (has methods 'GET')}}
-
 const listQuery = z.strictObject({
   limit: z
     .string()
@@ -32,29 +49,42 @@ const listQuery = z.strictObject({
     .pipe(z.number().int().min(1).max(100))
     .default(20),
 });
-{{/if}}
 
-{{#if (bodyMethods methods)}}
-interface Item extends z.output<typeof itemBody> {
-  readonly id: string;
-}
-{{else}}
-interface Item {
-  readonly id: string;
-  readonly name: string;
-}
 {{/if}}
+{{#if (showsItems methods)}}
+/** What the API shows of an item. */
+const toItem = (row: Selectable<{{pascalCase name}}Table>) => ({ id: row.id, name: row.name });
 
-/** /api/v1/{{kebabCase name}}: kept in memory as an example; replace the Map with your storage. */
-export function {{camelCase name}}Router(): Router {
-  const items = new Map<string, Item>();
+{{/if}}
+/**
+ * /api/v1/{{kebabCase name}}, in the `{{snakeCase name}}` table. Who may call it: {{access}}.
+ * Every query goes through Kysely's builder, so request values reach SQL only as bound parameters.
+ */
+export function {{camelCase name}}Router({ db }: ApiServices): Router {
   const router = Router();
+{{#if (is access 'public')}}
+  const guard = publicRoute;
+{{/if}}
+{{#if (is access 'signed-in')}}
+  const guard = requireAuth;
+{{/if}}
+{{#if (is access 'admin')}}
+  const guard = requireRole('admin');
+{{/if}}
+{{#if (is access 'owner')}}
+{{#if (itemMethods methods)}}
+  // Items belong to whoever created them: others get the 404 of a missing id (src/auth/access.ts).
+  const ownItem = requireOwner(async ({ id }) =>
+    id === undefined ? undefined : (await db.selectFrom('{{snakeCase name}}').select('owner_id').where('id', '=', id).executeTakeFirst())?.owner_id,
+  );
+{{/if}}
+{{/if}}
 {{#if (itemMethods methods)}}
 
-  const find = (id: string): Item => {
-    const item = items.get(id);
-    if (!item) throw new HttpError(404, 'Nothing has this id.');
-    return item;
+  const find = async (id: string) => {
+    const row = await db.selectFrom('{{snakeCase name}}').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new HttpError(404, 'There is nothing at this path.');
+    return row;
   };
 {{/if}}
 {{#if (collectionMethods methods)}}
@@ -62,15 +92,29 @@ export function {{camelCase name}}Router(): Router {
   router
     .route('/')
 {{#if (has methods 'GET')}}
-    .get(validate({ query: listQuery }), (req, res) => {
-      res.json({ items: [...items.values()].slice(0, req.query.limit) });
+{{#if (is access 'owner')}}
+    .get(requireAuth, validate({ query: listQuery }), async (req, res) => {
+      let query = db.selectFrom('{{snakeCase name}}').selectAll().orderBy('created_at').orderBy('id').limit(req.query.limit);
+      // Each user lists their own items; admins list everyone's.
+      if (req.auth?.user.role !== 'admin') query = query.where('owner_id', '=', req.auth?.user.id ?? '');
+      res.json({ items: (await query.execute()).map(toItem) });
+    })
+{{else}}
+    .get(guard, validate({ query: listQuery }), async (req, res) => {
+      const rows = await db.selectFrom('{{snakeCase name}}').selectAll().orderBy('created_at').orderBy('id').limit(req.query.limit).execute();
+      res.json({ items: rows.map(toItem) });
     })
 {{/if}}
+{{/if}}
 {{#if (has methods 'POST')}}
-    .post(validate({ body: itemBody }), (req, res) => {
-      const item: Item = { ...req.body, id: randomUUID() };
-      items.set(item.id, item);
-      res.status(201).location(`${req.baseUrl}/${item.id}`).json(item);
+    .post({{#if (is access 'owner')}}requireAuth{{else}}guard{{/if}}, validate({ body: itemBody }), async (req, res) => {
+{{#if (is access 'owner')}}
+      const row = { id: randomUUID(), name: req.body.name, owner_id: req.auth?.user.id ?? '', created_at: Date.now() };
+{{else}}
+      const row = { id: randomUUID(), name: req.body.name, created_at: Date.now() };
+{{/if}}
+      await db.insertInto('{{snakeCase name}}').values(row).execute();
+      res.status(201).location(`${req.baseUrl}/${row.id}`).json(toItem(row));
     })
 {{/if}}
     .all(methodNotAllowed({{{collectionMethods methods}}}));
@@ -80,28 +124,27 @@ export function {{camelCase name}}Router(): Router {
   router
     .route('/:id')
 {{#if (has methods 'GET')}}
-    .get(validate({ params: itemParams }), (req, res) => {
-      res.json(find(req.params.id));
+    .get({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams }), async (req, res) => {
+      res.json(toItem(await find(req.params.id)));
     })
 {{/if}}
 {{#if (has methods 'PUT')}}
-    .put(validate({ params: itemParams, body: itemBody }), (req, res) => {
-      const item: Item = { ...req.body, id: find(req.params.id).id };
-      items.set(item.id, item);
-      res.json(item);
+    .put({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams, body: itemBody }), async (req, res) => {
+      const { id } = await find(req.params.id);
+      await db.updateTable('{{snakeCase name}}').set({ name: req.body.name }).where('id', '=', id).execute();
+      res.json(toItem(await find(id)));
     })
 {{/if}}
 {{#if (has methods 'PATCH')}}
-    .patch(validate({ params: itemParams, body: itemBody.partial() }), (req, res) => {
-      const current = find(req.params.id);
-      const item: Item = { ...current, name: req.body.name ?? current.name };
-      items.set(item.id, item);
-      res.json(item);
+    .patch({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams, body: itemBody.partial() }), async (req, res) => {
+      const current = await find(req.params.id);
+      await db.updateTable('{{snakeCase name}}').set({ name: req.body.name ?? current.name }).where('id', '=', current.id).execute();
+      res.json(toItem(await find(current.id)));
     })
 {{/if}}
 {{#if (has methods 'DELETE')}}
-    .delete(validate({ params: itemParams }), (req, res) => {
-      items.delete(find(req.params.id).id);
+    .delete({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams }), async (req, res) => {
+      await db.deleteFrom('{{snakeCase name}}').where('id', '=', (await find(req.params.id)).id).execute();
       res.status(204).end();
     })
 {{/if}}

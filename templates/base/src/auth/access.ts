@@ -21,11 +21,11 @@ interface Caller {
   readonly params: unknown;
 }
 
-/** `refuse` returns the error to answer with, or undefined to let the request through. */
-const guard = (access: AccessRule, refuse: (caller: Caller) => HttpError | undefined): Guard =>
+/** `refuse` returns (or resolves to) the error to answer with, or undefined to let the request through. */
+const guard = (access: AccessRule, refuse: (caller: Caller) => HttpError | undefined | Promise<HttpError | undefined>): Guard =>
   Object.assign(
     <P, ResBody, ReqBody, Query>(req: Request<P, ResBody, ReqBody, Query>, _res: Response<ResBody>, next: NextFunction) => {
-      next(refuse(req));
+      Promise.resolve(refuse(req)).then(next, next);
     },
     { access },
   );
@@ -48,15 +48,20 @@ export function requireRole(role: Role): Guard {
   });
 }
 
+/** Finds who owns what a request names, from its raw (not yet validated) route parameters. */
+export type OwnerOf = (params: Readonly<Record<string, string | undefined>>) => string | undefined | Promise<string | undefined>;
+
 /**
- * The user named by the route parameter `param` (`/users/:id`), or an admin; 401 for anonymous
- * callers. Anyone else gets the same 404 as for an id that does not exist: a 403 would confirm that
- * the id is someone's (broken object-level authorization, OWASP API1, starts with such oracles).
+ * The owner of what the route names, or an admin; 401 for anonymous callers. `ownerOf` gives the
+ * owner's user id: the `:id` parameter itself for `/users/:id`, a lookup for a resource users own.
+ * Anyone else gets the same 404 as for an id that does not exist: a 403 would confirm that the id is
+ * someone's (broken object-level authorization, OWASP API1, starts with such oracles).
  */
-export function requireOwner(param = 'id'): Guard {
-  return guard('owner', ({ auth, params }) => {
+export function requireOwner(ownerOf: OwnerOf): Guard {
+  return guard('owner', async ({ auth, params }) => {
     if (!auth) return unauthenticated();
-    const owner = (params as Record<string, string | undefined>)[param];
-    return auth.user.role === 'admin' || owner === auth.user.id ? undefined : new HttpError(404, 'There is nothing at this path.');
+    if (auth.user.role === 'admin') return undefined;
+    const owner = await ownerOf(params as Record<string, string | undefined>);
+    return owner === auth.user.id ? undefined : new HttpError(404, 'There is nothing at this path.');
   });
 }

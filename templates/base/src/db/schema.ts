@@ -33,8 +33,11 @@ export interface SettingsTable {
   value: string;
 }
 
+// new:route table types
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
+  // new:route tables
 }

@@ -1,7 +1,9 @@
 import type { AccountHash } from '../auth/account-hash.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/sessions.ts';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
+import type { Schema } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { LimiterContext } from '../security/rate-limit.ts';
 import type { UserStore } from '../users/user-store.ts';
@@ -10,6 +12,8 @@ import type { UserStore } from '../users/user-store.ts';
 export interface ApiServices {
   readonly config: Config;
   readonly logger: Logger;
+  /** The database, for routes with tables of their own (`npm run new:route` makes them). */
+  readonly db: Kysely<Schema>;
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly passwords: PasswordHasher;

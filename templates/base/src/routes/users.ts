@@ -112,7 +112,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
 
   router
     .route('/:id')
-    .get(requireOwner('id'), validate({ params: userParams }), async (req, res) => {
+    .get(requireOwner(({ id }) => id), validate({ params: userParams }), async (req, res) => {
       const user = await users.findById(req.params.id);
       if (!user) throw new HttpError(404, 'There is nothing at this path.');
       res.json(toPublicUser(user));
