@@ -16,6 +16,8 @@ import type { PlannedFile } from './plan.ts';
  */
 const TEMPLATE_HELPERS: Readonly<Record<string, (...args: never[]) => unknown>> = {
   eq: (a: unknown, b: unknown) => a === b,
+  // Handlebars passes its options object last: every argument before it counts.
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   json: (value: unknown) => JSON.stringify(value),
   join: (list: readonly unknown[], separator: unknown) => list.join(typeof separator === 'string' ? separator : ','),
 };
