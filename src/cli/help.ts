@@ -9,7 +9,8 @@ function answerUsage(spec: OptionSpec): string {
 
 function answerDefault(spec: OptionSpec): string {
   if (spec.defaultHelp) return spec.defaultHelp;
-  return formatValue(spec.defaultValue({ folder: 'my-api', answers: {}, userAgent: undefined }));
+  const value = spec.defaultValue({ folder: 'my-api', answers: {}, userAgent: undefined });
+  return Array.isArray(value) && value.length === 0 ? 'none' : formatValue(value);
 }
 
 function controlUsage(control: ControlFlag): string {
@@ -47,6 +48,8 @@ function table(rows: readonly (readonly [string, string])[]): string {
 
 export function helpText(version: string): string {
   const answerRows = OPTIONS.map((spec) => [answerUsage(spec), `${spec.help} (default: ${answerDefault(spec)})`] as const);
+  const flags = OPTIONS.filter((spec) => spec.prompt?.upFront === true).map((spec) => `--${spec.flag}`);
+  const asked = `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}`;
   const controlRows = CONTROL_FLAGS.map((control) => [controlUsage(control), control.help] as const);
   return [
     `create-secure-express ${version}`,
@@ -55,13 +58,15 @@ export function helpText(version: string): string {
     'Usage: create-secure-express [directory] [options]',
     '       npm create secure-express@latest [directory] -- [options]',
     '',
-    'Project options (asked on a terminal when not given):',
+    `Project options (on a terminal, ${asked} are asked when not given,`,
+    'and the summary shown before writing offers to change any answer):',
     table(answerRows),
     '',
     'Run options:',
     table(controlRows),
     '',
-    'Without a terminal, or with CI set, nothing is asked: pass --yes to accept the defaults.',
+    `Without a terminal, or with CI set, nothing is asked: give ${asked},`,
+    'or pass --yes to take their defaults.',
     'Use "." as the directory to generate into the current folder.',
     '',
   ].join('\n');
