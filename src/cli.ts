@@ -254,7 +254,8 @@ export async function main(io: Io): Promise<number> {
     return await run(io, out);
   } catch (error) {
     if (error instanceof CliError) {
-      out.error(error.message);
+      const unfinished = error instanceof CancelledError ? stoppedNote() : undefined;
+      out.error(unfinished ? `cancelled: ${unfinished}` : error.message);
       if (debug && error.cause) out.info(String((error.cause as Error).stack ?? error.cause));
       return error.exitCode;
     }

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { CancelledError } from '../errors.ts';
 import type { PackageManager } from '../options/answers.ts';
 import type { Output } from '../ui/output.ts';
 
@@ -16,6 +17,8 @@ export async function installDependencies(cwd: string, pm: PackageManager, out: 
   } finally {
     stop();
   }
+  // Ctrl-C reaches the package manager too; its end is the user's choice, not a failure to report.
+  if (result.signal === 'SIGINT') throw new CancelledError();
   if (result.failed) {
     const reason = result.code === 'ENOENT' ? `${pm} was not found` : `${pm} install exited with code ${result.exitCode}`;
     if (result.all) out.info(result.all.trimEnd());
