@@ -1,11 +1,13 @@
 import { relative, resolve } from 'node:path';
+import { DEFAULT_FOLDER, askFolder } from './cli/ask-folder.ts';
 import { startAnswers } from './cli/answers.ts';
 import { helpText } from './cli/help.ts';
+import { loadTemplate } from './cli/load-template.ts';
 import { parseArgv, type ParsedArgv } from './cli/parse-argv.ts';
 import { projectLocation, type ProjectLocation } from './cli/project-location.ts';
 import { CancelledError, CliError, UsageError } from './errors.ts';
 import { planProject } from './generate.ts';
-import { readPreset, type Preset, type TemplateProvenance } from './options/answers-file.ts';
+import { readPreset } from './options/answers-file.ts';
 import type { Answers } from './options/answers.ts';
 import { nodeFloorAbove } from './options/node-target.ts';
 import { OPTIONS, cautionsFor } from './options/registry.ts';
@@ -20,8 +22,6 @@ import { closingMessage, shellWord } from './ui/closing.ts';
 import { createOutput, type Output } from './ui/output.ts';
 import type { Prompter } from './ui/prompter.ts';
 import { summary } from './ui/summary.ts';
-
-const DEFAULT_FOLDER = 'my-api';
 
 export interface Io {
   readonly argv: readonly string[];
@@ -38,61 +38,6 @@ function whyNotAsking(io: Io, args: ParsedArgv): string | undefined {
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) return 'no terminal to ask on';
   if (io.env.CI) return 'CI is set, so nothing is asked (unset it to answer here)';
   return undefined;
-}
-
-/** The folder, asked on a terminal. A non-empty one is offered as --force would take it, never refused flat. */
-async function askFolder(prompter: Prompter, cwd: string, force: boolean): Promise<{ directory: string; force: boolean }> {
-  /** The folder's state, or why it can never be the target (a file). */
-  const inspect = (folder: string): TargetState | string => {
-    try {
-      return inspectTarget(projectLocation(folder, cwd).path, { force: true });
-    } catch (error) {
-      if (error instanceof UsageError) return error.message;
-      throw error;
-    }
-  };
-  const isFree = (folder: string) => {
-    const state = inspect(folder);
-    return typeof state !== 'string' && state.empty;
-  };
-  let suggested = DEFAULT_FOLDER;
-  for (let n = 2; !isFree(suggested); n++) suggested = `${DEFAULT_FOLDER}-${n}`;
-  for (;;) {
-    const directory = await prompter.askFolder(suggested, (folder) => {
-      const state = inspect(folder);
-      return typeof state === 'string' ? state : true;
-    });
-    if (force || isFree(directory)) return { directory, force };
-    const question = `${directory} is not empty. Add the project to it? (nothing is deleted; files it replaces are listed first)`;
-    if (await prompter.confirm(question, false)) return { directory, force: true };
-  }
-}
-
-/**
- * The team template named by --template, or by the preset when reproducing a project. A plopfile is
- * code from someone else: it runs only with --trust, or after a yes on a terminal naming the source.
- */
-async function loadTemplate(args: ParsedArgv, preset: Preset | undefined, cwd: string, out: Output, prompter: Prompter | undefined) {
-  const recorded = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
-  const spec = args.template ?? (recorded ? `${recorded.source}${recorded.commit ? `#${recorded.commit}` : ''}` : undefined);
-  if (!spec) return undefined;
-  const { loadTeamTemplate } = await import('./team/team-template.ts');
-  const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
-  const { fetched, manifest, plopfile } = template;
-  if (plopfile && !args.trust) {
-    const where = fetched.commit ? `${fetched.source} at ${fetched.commit.slice(0, 12)}` : fetched.source;
-    if (!prompter) throw new UsageError(`--template ${spec} has a plopfile (code that would run here): pass --trust to run it`);
-    out.warn(`template ${manifest.name} from ${where} has a plopfile: code that runs on this machine with your permissions`);
-    if (!(await prompter.confirm(`Run the plopfile of ${where}?`, false))) throw new CancelledError('the template\'s plopfile was not trusted; nothing was written');
-  }
-  const ref = args.template ? fetched.ref : (recorded?.ref ?? fetched.ref);
-  const provenance: TemplateProvenance = {
-    source: fetched.source,
-    name: manifest.name,
-    ...(ref && ref !== fetched.commit ? { ref } : {}),
-    ...(fetched.commit ? { commit: fetched.commit } : {}),
-  };
-  return { template, provenance };
 }
 
 function fileList(plan: readonly PlannedFile[], replaced: readonly string[]): string {
@@ -125,9 +70,10 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
   // 4. Answers: locks, then what was typed, flags, --var and the preset, then the few questions asked up
   //    front, then the template's defaults and the built-in ones.
   const given = [flagSource(args.given), team && varSource(args.vars, team.template.manifest.questions), preset?.answers, preset?.vars].filter((source) => !!source);
+  const specs = [...OPTIONS, ...(team?.template.questions ?? [])];
   const session = await startAnswers(
     {
-      specs: [...OPTIONS, ...(team?.template.questions ?? [])],
+      specs,
       given,
       suggestions: team?.template.defaults,
       locks: team?.template.locks,
@@ -162,7 +108,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
     const cautions = cautionsFor(answers, { node: process.versions.node });
     const shown = summary(out, {
       target: shownTarget,
-      specs: [...OPTIONS, ...(team?.template.questions ?? [])],
+      specs,
       values,
       template: team && { name: team.template.manifest.name, locks: team.template.locks },
       cautions,
