@@ -1,6 +1,6 @@
 import inquirer from 'inquirer';
 import { CancelledError, InvalidValue } from '../errors.ts';
-import { formatValue, type OptionSpec } from '../options/registry.ts';
+import { formatValue, labelOf, type OptionSpec } from '../options/registry.ts';
 import type { Asker } from '../options/resolve.ts';
 import { openKeyboard } from './keyboard.ts';
 import type { Output } from './output.ts';
@@ -82,14 +82,14 @@ export function createPrompter(out: Output, stdin: NodeJS.ReadStream): Prompter 
       }),
 
     async pickOption(specs, values) {
-      const width = Math.max(...specs.map((spec) => spec.flag.length));
+      const width = Math.max(...specs.map((spec) => labelOf(spec).length));
       const key = await prompt<string>({
         type: 'select',
         message: 'Change which answer?',
         pageSize: specs.length + 1,
         loop: false,
         choices: [
-          ...specs.map((spec) => ({ value: spec.key, name: `${spec.flag.padEnd(width)}  ${out.dim(formatValue(values[spec.key]))}`, short: spec.flag })),
+          ...specs.map((spec) => ({ value: spec.key, name: `${labelOf(spec).padEnd(width)}  ${out.dim(formatValue(values[spec.key]))}`, short: labelOf(spec) })),
           { value: '', name: 'Nothing: back to the summary', short: 'nothing' },
         ],
       });

@@ -246,7 +246,9 @@ describe('interactive run on a terminal', () => {
     assert.match(summary, /^ {2}port +8080$/m);
     await term.choose(/^Change something/);
     const menu = await term.waitForQuestion(/Change which answer\?/);
-    assert.doesNotMatch(menu.slice(menu.lastIndexOf('Change which answer?')), /trust-proxy|docker/, 'locked answers cannot be picked');
+    const choices = menu.slice(menu.lastIndexOf('Change which answer?'));
+    assert.doesNotMatch(choices, /trust-proxy|docker/, 'locked answers cannot be picked');
+    assert.match(choices, /^ {2}ownerEmail +orders@acme\.test$/m, 'the template\'s own question can be');
     await term.choose(/^port/);
     await term.answer(/Port/, '9090');
     await term.answer(/Create the project\?/, '');
