@@ -22,6 +22,16 @@ const PROTECTIONS: readonly (readonly [string, (answers: Readonly<Answers>) => s
         : `${trustProxy} proxy hop${trustProxy === 1 ? '' : 's'} trusted, no more: clients cannot pick their own address`,
   ],
   ['input', ({ bodyLimit }) => `JSON bodies up to ${bodyLimit}, strict schemas, nothing reaches Object.prototype`],
+  [
+    'sessions',
+    ({ session }) =>
+      session === 'cookie'
+        ? 'an HttpOnly __Host- cookie, stored as a hash, idle and absolute expiry; unsafe requests only from allowed origins'
+        : 'opaque bearer tokens, stored as hashes, idle and absolute expiry',
+  ],
+  ['passwords', ({ node }) => `${node === 24 ? 'argon2id' : 'scrypt'} at OWASP's settings, under a concurrency cap; sign-in failures counted per account`],
+  ['access', () => 'every route states who may call it: anyone, signed in, the owner or admins'],
+  ['data', ({ db }) => `${db === 'postgres' ? 'PostgreSQL' : 'SQLite (node:sqlite)'}, parameterized queries only, migrations applied at start`],
   ['errors', () => 'RFC 9457 problem responses, never a stack trace in production'],
   ['server', () => 'header and request timeouts, graceful shutdown, liveness and readiness probes'],
 ];
@@ -45,6 +55,7 @@ export function nextSteps({ target, answers, installed, oldNode }: ClosingInput)
     target === '.' ? undefined : [`cd ${shellWord(target)}`, ''],
     oldNode ? ['nvm use', `switches to Node ${node}, as .nvmrc says (this is Node ${oldNode})`] : undefined,
     installed ? undefined : [`${pm} install`, ''],
+    answers.db === 'postgres' ? ['cp .env.example .env', 'then set DATABASE_URL in .env: the API needs a PostgreSQL to start'] : undefined,
     [`${pm} run dev`, `starts the API on http://localhost:${port}, restarting on changes`],
     [`${pm} run test`, 'runs the tests that prove each protection'],
   ];

@@ -162,7 +162,8 @@ describe('what a run says', () => {
     assert.match(closing, /^✔ Created my-api \(\d+ files\)\n\nmy-api is an Express 5 \+ TypeScript JSON API for Node 24\. Its protections, each with a test:\n/);
     for (const line of [/^ {2}headers +a CSP for an API, HSTS/m, /^ {2}CORS +only https:\/\/app\.example\.com in production$/m,
       /^ {2}rate limits +50\/15m per client, 3\/15m on sign-in, counted in memory$/m, /^ {2}client address +1 proxy hop trusted, no more/m,
-      /^ {2}input +JSON bodies up to 100kb/m, /^ {2}errors +RFC 9457/m]) {
+      /^ {2}input +JSON bodies up to 100kb/m, /^ {2}sessions +opaque bearer tokens, stored as hashes/m, /^ {2}passwords +argon2id/m,
+      /^ {2}data +SQLite \(node:sqlite\), parameterized queries only/m, /^ {2}errors +RFC 9457/m]) {
       assert.match(closing, line);
     }
   });

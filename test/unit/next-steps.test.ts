@@ -22,6 +22,12 @@ describe('next steps', () => {
     });
   }
 
+  it('PostgreSQL: the step that gives the API its DATABASE_URL comes before run dev', () => {
+    const steps = commands({ target: 'my-api', answers: defaults({ db: 'postgres' }), installed: true });
+    assert.deepEqual(steps, ['cd my-api', 'cp .env.example .env', 'npm run dev', 'npm run test']);
+    assert.match(nextSteps({ target: 'my-api', answers: defaults({ db: 'postgres' }), installed: true })[1]?.[1] ?? '', /DATABASE_URL/);
+  });
+
   it('no cd into ".", no install once installed', () => {
     assert.deepEqual(commands({ target: '.', answers: defaults(), installed: true }), ['npm run dev', 'npm run test']);
   });
