@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { DEFAULT_FOLDER, askFolder } from './cli/ask-folder.ts';
+import { DEFAULT_FOLDER, askFolder, confirmGivenFolder } from './cli/ask-folder.ts';
 import { startAnswers } from './cli/answers.ts';
 import { helpText } from './cli/help.ts';
 import { loadTemplate } from './cli/load-template.ts';
@@ -58,7 +58,11 @@ interface Decided {
 /** Steps 2 to 5: everything decided, nothing written. Undefined for a dry run, which ends here. */
 async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter | undefined, notAsking: string | undefined): Promise<Decided | undefined> {
   // 2. Where to write. Checked before any question, so nobody answers ten prompts to be refused.
-  const chosen = args.directory === undefined && prompter ? await askFolder(prompter, io.cwd, args.force) : { directory: args.directory, force: args.force };
+  const chosen = !prompter
+    ? { directory: args.directory, force: args.force }
+    : args.directory === undefined
+      ? await askFolder(prompter, io.cwd, args.force)
+      : { directory: args.directory, force: args.force || (await confirmGivenFolder(prompter, args.directory, io.cwd)) };
   const location = projectLocation(chosen.directory ?? DEFAULT_FOLDER, io.cwd);
   const target = inspectTarget(location.path, { force: chosen.force });
 

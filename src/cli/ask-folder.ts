@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.ts';
+import { CancelledError, UsageError } from '../errors.ts';
 import { inspectTarget, type TargetState } from '../render/target.ts';
 import type { Prompter } from '../ui/prompter.ts';
 import { projectLocation } from './project-location.ts';
@@ -6,8 +6,8 @@ import { projectLocation } from './project-location.ts';
 export const DEFAULT_FOLDER = 'my-api';
 
 /**
- * The folder, asked on a terminal, suggesting a free one. A non-empty one is offered as --force would take it,
- * never refused flat: a flag is no help at a prompt.
+ * The folder, asked on a terminal, suggesting a free one. A non-empty one is offered as --force would
+ * take it, never refused flat: a flag is no help at a prompt.
  */
 export async function askFolder(prompter: Prompter, cwd: string, force: boolean): Promise<{ directory: string; force: boolean }> {
   /** The folder's state, or why it can never be the target (a file). */
@@ -31,7 +31,15 @@ export async function askFolder(prompter: Prompter, cwd: string, force: boolean)
       return typeof state === 'string' ? state : true;
     });
     if (force || isFree(directory)) return { directory, force };
-    const question = `${directory} is not empty. Add the project to it? (nothing is deleted; files it replaces are listed first)`;
-    if (await prompter.confirm(question, false)) return { directory, force: true };
+    if (await prompter.confirm(addToQuestion(directory), false)) return { directory, force: true };
   }
+}
+
+const addToQuestion = (directory: string) => `${directory} is not empty. Add the project to it? (nothing is deleted; files it replaces are listed first)`;
+
+/** A folder named on the command line: when it is not empty, a terminal may still take it, as --force would. */
+export async function confirmGivenFolder(prompter: Prompter, directory: string, cwd: string): Promise<boolean> {
+  if (inspectTarget(projectLocation(directory, cwd).path, { force: true }).empty) return false;
+  if (await prompter.confirm(addToQuestion(directory), false)) return true;
+  throw new CancelledError(`${directory} is not empty; nothing was written (choose another folder, or pass --force)`);
 }

@@ -154,6 +154,16 @@ describe('interactive run on a terminal', () => {
     await term.waitFor(/__EXIT=0/);
     assert.equal(readFileSync(join(cwd, 'my-api', 'notes.txt'), 'utf8'), 'mine');
     assert.ok(existsSync(join(cwd, 'my-api', 'package.json')));
+
+    // Named on the command line, the same offer; declined, nothing is written.
+    mkdirSync(join(cwd, 'other'));
+    writeFileSync(join(cwd, 'other', 'notes.txt'), 'mine');
+    const named = Terminal.start([CLI_NODE, CLI_BIN, 'other', ...QUIET], cwd, {});
+    t.after(() => named.close());
+    await named.answer(/other is not empty\. Add the project to it\?/, 'n');
+    const screen = await named.waitFor(/__EXIT=\d+/);
+    assert.match(screen, /error: other is not empty; nothing was written \(choose another folder, or pass --force\)\n__EXIT=130/);
+    assert.deepEqual(readdirSync(join(cwd, 'other')), ['notes.txt']);
   });
 
   it('with CI set on a terminal, says that CI is why nothing is asked', async (t) => {
