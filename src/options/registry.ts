@@ -196,7 +196,7 @@ export const OPTIONS = Object.freeze([
     prompt: { type: 'input', message: 'Auth limit per client and account (max/window)' },
     caution: (auth, { globalLimit }) =>
       globalLimit !== undefined && limitRate(auth) >= limitRate(globalLimit)
-        ? `auth-limit ${auth} is no tighter than global-limit ${globalLimit}, so sign-in gets no extra protection (the standard tier has 5/15m)`
+        ? `auth-limit ${auth} is no tighter than global-limit ${globalLimit}, so sign-in gets no extra protection (the standard tier has ${RATE_LIMIT_TIERS.standard.auth})`
         : undefined,
   }),
   option({
