@@ -9,7 +9,8 @@ function answerUsage(spec: OptionSpec): string {
 
 function answerDefault(spec: OptionSpec): string {
   if (spec.defaultHelp) return spec.defaultHelp;
-  return formatValue(spec.defaultValue({ folder: 'my-api', answers: {}, userAgent: undefined }));
+  const value = spec.defaultValue({ folder: 'my-api', answers: {}, userAgent: undefined });
+  return Array.isArray(value) && value.length === 0 ? 'none' : formatValue(value);
 }
 
 function controlUsage(control: ControlFlag): string {
@@ -51,6 +52,8 @@ export const answerRows = () => OPTIONS.map((spec) => [answerUsage(spec), `${spe
 export const controlRows = (controls: readonly ControlFlag[]) => controls.map((control) => [controlUsage(control), control.help] as const);
 
 export function helpText(version: string): string {
+  const flags = OPTIONS.filter((spec) => spec.prompt?.upFront === true).map((spec) => `--${spec.flag}`);
+  const asked = `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}`;
   return [
     `create-secure-express ${version}`,
     'Scaffold an Express 5 + TypeScript JSON API that is hardened from its first commit.',
@@ -59,13 +62,15 @@ export function helpText(version: string): string {
     '       npm create secure-express@latest [directory] -- [options]',
     '       create-secure-express update [project folder] [options]    (update a project: see update --help)',
     '',
-    'Project options (asked on a terminal when not given):',
+    `Project options (on a terminal, ${asked} are asked when not given,`,
+    'and the summary shown before writing offers to change any answer):',
     table(answerRows()),
     '',
     'Run options:',
     table(controlRows(CONTROL_FLAGS)),
     '',
-    'Without a terminal, or with CI set, nothing is asked: pass --yes to accept the defaults.',
+    `Without a terminal, or with CI set, nothing is asked: give ${asked},`,
+    'or pass --yes to take their defaults.',
     'Use "." as the directory to generate into the current folder.',
     '',
   ].join('\n');

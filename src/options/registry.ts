@@ -1,6 +1,8 @@
-import type { Answers, DatabaseEngine, PackageManager, SessionTransport } from './answers.ts';
+import type { Answers, DatabaseEngine, PackageManager, RateLimitTier, SessionTransport } from './answers.ts';
+import { nodeFloorAbove } from './node-target.ts';
 import { RATE_LIMIT_TIERS } from './tiers.ts';
 import {
+  limitRate,
   parseBodyLimit,
   parseBoolean,
   parseChoice,
@@ -13,7 +15,8 @@ import {
 
 /**
  * The one table of options. Flags, `--help`, prompts, defaults, validation, the answers file and the
- * tests all read it: adding an option is adding an entry here. Its order is the order of the prompts.
+ * tests all read it: adding an option is adding an entry here. Its order is the order of the prompts:
+ * the few asked up front, then any the user picks to change from the summary.
  */
 export type AnswerKey = keyof Answers;
 
@@ -30,10 +33,22 @@ export interface PromptSpec {
   readonly message: string;
   readonly type: 'input' | 'confirm' | 'select';
   readonly choices?: readonly string[];
+  /** What a choice means, shown beside it: `standard` -> `global 100/15m, auth 5/15m`. */
+  readonly describeChoice?: (choice: string) => string;
   /** A line shown before the question, when the answer deserves a reason. */
   readonly why?: string;
-  /** Asked only after the user agrees to adjust the values their earlier choice implied. */
-  readonly adjustable?: boolean;
+  /**
+   * Asked before the summary, because no default is safe for everyone (or, as a function, not in this
+   * run). Every other option takes its default and stays one "Change something" away; without a
+   * terminal, these are the ones a run without --yes must be given.
+   */
+  readonly upFront?: boolean | ((context: DefaultContext) => boolean);
+}
+
+/** What the machine running the generator has, for cautions about it. */
+export interface RunningOn {
+  /** `process.versions.node`. */
+  readonly node: string;
 }
 
 export interface OptionSpec<K extends AnswerKey = AnswerKey> {
@@ -52,6 +67,13 @@ export interface OptionSpec<K extends AnswerKey = AnswerKey> {
    * undefined when it can. Checked whatever the value's source; a prompt only offers allowed values.
    */
   readonly conflict?: (value: Answers[K], answers: Partial<Answers>) => string | undefined;
+  /** A word about a value that is allowed but probably not meant; shown before anything is written. */
+  readonly caution?: (value: Answers[K], answers: Partial<Answers>, running: RunningOn) => string | undefined;
+  /**
+   * A built-in file this option adds when it is on. A team template that removes the file turns the
+   * option off for good (locked to no), so the question, the summary and the docs all agree with it.
+   */
+  readonly addsFile?: string;
 }
 
 const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const satisfies readonly PackageManager[];
@@ -77,6 +99,12 @@ export const OPTIONS = Object.freeze([
     parse: parsePackageName,
     defaultValue: ({ folder }) => toPackageName(folder),
     defaultHelp: 'the folder name',
+    prompt: {
+      type: 'input',
+      message: 'Package name',
+      why: 'npm package names are lowercase letters, digits and - . _ ~, with an optional @scope/.',
+      upFront: ({ folder }) => toPackageName(folder) !== folder,
+    },
   }),
   option({
     key: 'origins',
@@ -86,7 +114,12 @@ export const OPTIONS = Object.freeze([
     help: 'production CORS allowlist, comma-separated https origins; none means no cross-origin access',
     parse: parseOriginList(true),
     defaultValue: () => [],
-    prompt: { type: 'input', message: 'Production origins allowed to call the API (comma-separated, empty for none)' },
+    prompt: {
+      type: 'input',
+      message: 'Production origins allowed to call the API (comma-separated, empty for none)',
+      why: 'The browser apps that may call this API from another origin, such as https://app.example.com.',
+      upFront: true,
+    },
   }),
   option({
     key: 'devOrigins',
@@ -106,7 +139,12 @@ export const OPTIONS = Object.freeze([
     help: 'how clients send their session: bearer (Authorization header) or cookie (HttpOnly __Host- cookie, for browser apps)',
     parse: parseChoice(SESSION_TRANSPORTS),
     defaultValue: () => 'bearer',
-    prompt: { type: 'select', message: 'Sessions', choices: SESSION_TRANSPORTS },
+    prompt: {
+      type: 'select',
+      message: 'Sessions',
+      choices: SESSION_TRANSPORTS,
+      describeChoice: (transport) => (transport === 'cookie' ? 'an HttpOnly cookie, for browser apps' : 'an Authorization header, for any client'),
+    },
   }),
   option({
     key: 'credentials',
@@ -128,7 +166,12 @@ export const OPTIONS = Object.freeze([
       .join(', ')}`,
     parse: parseChoice(['strict', 'standard', 'relaxed'] as const),
     defaultValue: () => 'standard',
-    prompt: { type: 'select', message: 'Rate-limit tier', choices: ['strict', 'standard', 'relaxed'] },
+    prompt: {
+      type: 'select',
+      message: 'Rate-limit tier',
+      choices: Object.keys(RATE_LIMIT_TIERS),
+      describeChoice: (tier) => `global ${RATE_LIMIT_TIERS[tier as RateLimitTier].global}, auth ${RATE_LIMIT_TIERS[tier as RateLimitTier].auth}`,
+    },
   }),
   option({
     key: 'globalLimit',
@@ -139,7 +182,7 @@ export const OPTIONS = Object.freeze([
     parse: parseLimit,
     defaultValue: ({ answers }) => tierOf(answers).global,
     defaultHelp: "the tier's",
-    prompt: { type: 'input', message: 'Global limit per client (max/window)', adjustable: true },
+    prompt: { type: 'input', message: 'Global limit per client (max/window)' },
   }),
   option({
     key: 'authLimit',
@@ -150,7 +193,11 @@ export const OPTIONS = Object.freeze([
     parse: parseLimit,
     defaultValue: ({ answers }) => tierOf(answers).auth,
     defaultHelp: "the tier's",
-    prompt: { type: 'input', message: 'Auth limit per client and account (max/window)', adjustable: true },
+    prompt: { type: 'input', message: 'Auth limit per client and account (max/window)' },
+    caution: (auth, { globalLimit }) =>
+      globalLimit !== undefined && limitRate(auth) >= limitRate(globalLimit)
+        ? `auth-limit ${auth} is no tighter than global-limit ${globalLimit}, so sign-in gets no extra protection (the standard tier has ${RATE_LIMIT_TIERS.standard.auth})`
+        : undefined,
   }),
   option({
     key: 'db',
@@ -160,7 +207,13 @@ export const OPTIONS = Object.freeze([
     help: "database: sqlite (Node's built-in, a file, one instance) or postgres (any number of instances)",
     parse: parseChoice(DATABASE_ENGINES),
     defaultValue: () => 'sqlite',
-    prompt: { type: 'select', message: 'Database', choices: DATABASE_ENGINES },
+    prompt: {
+      type: 'select',
+      message: 'Database',
+      choices: DATABASE_ENGINES,
+      describeChoice: (engine) => (engine === 'postgres' ? 'PostgreSQL: any number of instances' : 'a file, nothing else to run: one instance'),
+      upFront: true,
+    },
   }),
   option({
     key: 'rateLimitStore',
@@ -170,7 +223,12 @@ export const OPTIONS = Object.freeze([
     help: 'where limits are counted: memory (one instance) or redis (shared by all instances)',
     parse: parseChoice(['memory', 'redis'] as const),
     defaultValue: () => 'memory',
-    prompt: { type: 'select', message: 'Rate-limit store', choices: ['memory', 'redis'] },
+    prompt: {
+      type: 'select',
+      message: 'Rate-limit store',
+      choices: ['memory', 'redis'],
+      describeChoice: (store) => (store === 'redis' ? 'shared by every instance' : 'one instance'),
+    },
     conflict: (store, { db }) =>
       store === 'redis' && db === 'sqlite'
         ? 'redis shares limits between several instances, but --db sqlite keeps the data in one instance\'s file: use --db postgres with it, or keep --rate-limit-store memory'
@@ -185,6 +243,12 @@ export const OPTIONS = Object.freeze([
     parse: parseChoice([24, 22] as const),
     defaultValue: () => 24,
     prompt: { type: 'select', message: 'Node.js version', choices: ['24', '22'] },
+    caution: (major, _answers, running) => {
+      const floor = nodeFloorAbove(major, running.node);
+      return floor === undefined
+        ? undefined
+        : `the project targets Node ${major} (its scripts need ${floor} or later) but this is Node ${running.node}: run \`nvm use\` in it first (its .nvmrc says ${major})`;
+    },
   }),
   option({
     key: 'port',
@@ -208,6 +272,7 @@ export const OPTIONS = Object.freeze([
       type: 'input',
       message: 'Reverse proxies in front of the app (hops)',
       why: 'Rate limits key on the client address; trusting more hops than you have lets clients forge it.',
+      upFront: true,
     },
   }),
   option({
@@ -218,6 +283,7 @@ export const OPTIONS = Object.freeze([
     help: 'largest JSON body accepted, from 1kb to 5mb',
     parse: parseBodyLimit,
     defaultValue: () => '100kb',
+    prompt: { type: 'input', message: 'Largest JSON body accepted (1kb to 5mb)' },
   }),
   option({
     key: 'docker',
@@ -227,6 +293,7 @@ export const OPTIONS = Object.freeze([
     parse: parseBoolean,
     defaultValue: () => true,
     prompt: { type: 'confirm', message: 'Add a Dockerfile?' },
+    addsFile: 'Dockerfile',
   }),
   option({
     key: 'pm',
@@ -236,7 +303,7 @@ export const OPTIONS = Object.freeze([
     help: 'package manager for the install',
     parse: parseChoice(PACKAGE_MANAGERS),
     defaultValue: ({ userAgent }) => detectPackageManager(userAgent),
-    defaultHelp: 'the one that launched us, else npm',
+    defaultHelp: 'the package manager that ran this command, else npm',
     prompt: { type: 'select', message: 'Package manager', choices: PACKAGE_MANAGERS },
   }),
   option({
@@ -267,3 +334,11 @@ export function formatValue(value: unknown): string {
 }
 
 export const optionByKey = (key: string): OptionSpec | undefined => OPTIONS.find((spec) => spec.key === key);
+
+/** What the answers deserve a word about before anything is written (see OptionSpec.caution). */
+export function cautionsFor(answers: Readonly<Answers>, running: RunningOn): string[] {
+  return OPTIONS.flatMap((spec) => spec.caution?.(answers[spec.key] as never, answers, running) ?? []);
+}
+
+/** How summaries and menus name an option: its flag, or a team question's own name. */
+export const labelOf = (spec: OptionSpec): string => (optionByKey(spec.key) ? spec.flag : spec.key);

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { Answers } from './answers.ts';
-import { OPTIONS, formatValue, type OptionSpec } from './registry.ts';
+import { formatValue, type DefaultContext, type OptionSpec } from './registry.ts';
 
 /**
  * Where a value may come from, strongest first. A value found in a source is validated with the option's
@@ -12,6 +12,11 @@ export interface AnswerSource {
   /** How an error names a key from this source, e.g. `--trust-proxy` or `--preset field "trustProxy"`. */
   readonly describe: (spec: OptionSpec) => string;
   readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * Answers typed at a prompt earlier in this run. One that no longer fits a later change (a database
+   * the rate-limit store cannot go with) is asked again rather than refused.
+   */
+  readonly retypable?: boolean;
 }
 
 export interface Asker {
@@ -20,8 +25,6 @@ export interface Asker {
    * `spec.conflict` given the answers so far.
    */
   ask(spec: OptionSpec, suggested: unknown, answers: Partial<Answers>): Promise<unknown>;
-  /** Whether to ask the options the previous answer implied (the tier's limits). */
-  wantsToAdjust(specs: readonly OptionSpec[], suggested: Readonly<Record<string, unknown>>): Promise<boolean>;
 }
 
 /** Answers a team template does not let anyone change: its own default, else the built-in one. */
@@ -29,16 +32,23 @@ export interface Locks {
   readonly keys: ReadonlySet<string>;
   readonly by: string;
   readonly defaults: AnswerSource;
+  /** Why a key is locked, when the template implies it rather than says it (it removes the option's file). */
+  readonly reasons?: Readonly<Record<string, string>>;
 }
 
 export interface ResolveInput {
+  /** Values given for this run, strongest first: typed answers, flags, --var, a preset. */
   readonly sources: readonly AnswerSource[];
+  /** A team template's defaults: offered where the built-in default would be, and as prompt defaults. */
+  readonly suggestions?: AnswerSource;
   readonly folder: string;
   readonly userAgent: string | undefined;
   /** Present only when prompting is allowed (a terminal, no CI, no --yes). */
   readonly asker: Asker | undefined;
   /** When not prompting: take defaults for the gaps (--yes), or refuse naming them. */
   readonly acceptDefaults: boolean;
+  /** Why nothing is asked, for the refusal: no terminal, or CI set. */
+  readonly whyNotAsking?: string;
   readonly locks?: Locks;
   /** Gaps found before the options, named first when the run has to stop (a target folder). */
   readonly alsoMissing?: readonly string[];
@@ -58,10 +68,6 @@ function parseFrom(spec: OptionSpec, source: AnswerSource): unknown {
     if (error instanceof InvalidValue) throw new UsageError(`${source.describe(spec)}: ${error.message}`);
     throw error;
   }
-}
-
-function firstGiven(spec: OptionSpec, sources: readonly AnswerSource[]): unknown {
-  return givenWithSource(spec, sources)?.value;
 }
 
 function givenWithSource(spec: OptionSpec, sources: readonly AnswerSource[]): { value: unknown; source: AnswerSource } | undefined {
@@ -84,46 +90,51 @@ function lockedValue(spec: OptionSpec, suggested: unknown, input: ResolveInput, 
   for (const source of input.sources) {
     const given = parseFrom(spec, source);
     if (given !== undefined && !isDeepStrictEqual(given, value)) {
-      throw new UsageError(`${source.describe(spec)}: locked to ${formatValue(value)} by template ${locks.by}`);
+      const reason = locks.reasons?.[spec.key];
+      throw new UsageError(`${source.describe(spec)}: locked to ${formatValue(value)} by template ${locks.by}${reason ? ` (${reason})` : ''}`);
     }
   }
   return value;
 }
 
+/** Whether an option is asked before the summary in this run (see PromptSpec.upFront). */
+export function isUpFront(spec: OptionSpec, context: DefaultContext): boolean {
+  const upFront = spec.prompt?.upFront;
+  return typeof upFront === 'function' ? upFront(context) : upFront === true;
+}
+
 /**
- * Resolves each option in table order: locked ?? source ?? (interactive ? prompt : default). Later
- * defaults may depend on earlier answers (a tier's limits), which is why this is one ordered loop.
+ * Resolves each option in table order: locked ?? given ?? (asked up front ? prompt : suggested default).
+ * Later defaults may depend on earlier answers (a tier's limits), which is why this is one ordered loop.
+ * A default that does not fit the answers before it is asked too, where a prompt can offer only what fits.
  */
 export async function resolveValues(specs: readonly OptionSpec[], input: ResolveInput): Promise<Readonly<Record<string, unknown>>> {
   const answers: Record<string, unknown> = {};
   const missing: string[] = [...(input.alsoMissing ?? [])];
-  let adjustDecision: boolean | undefined;
 
   for (const spec of specs) {
-    const context = { folder: input.folder, answers: answers as Partial<Answers>, userAgent: input.userAgent };
-    const suggested = spec.defaultValue(context);
+    const context: DefaultContext = { folder: input.folder, answers: answers as Partial<Answers>, userAgent: input.userAgent };
     if (input.locks?.keys.has(spec.key)) {
-      answers[spec.key] = lockedValue(spec, suggested, input, input.locks);
+      answers[spec.key] = lockedValue(spec, spec.defaultValue(context), input, input.locks);
       checkConflict(spec, answers[spec.key], answers, input.locks.defaults);
       continue;
     }
+    const fits = (value: unknown) => spec.conflict?.(value as never, answers as Partial<Answers>) === undefined;
     const given = givenWithSource(spec, input.sources);
-    if (given !== undefined) {
+    if (given !== undefined && (fits(given.value) || !(input.asker && given.source.retypable))) {
       checkConflict(spec, given.value, answers, given.source);
       answers[spec.key] = given.value;
-    } else if (input.asker && spec.prompt) {
-      if (spec.prompt.adjustable && adjustDecision === undefined) {
-        const adjustable = specs.filter(
-          (other) => other.prompt?.adjustable && !input.locks?.keys.has(other.key) && firstGiven(other, input.sources) === undefined,
-        );
-        const implied = Object.fromEntries(adjustable.map((other) => [other.key, other.defaultValue(context)]));
-        adjustDecision = await input.asker.wantsToAdjust(adjustable, implied);
-      }
-      answers[spec.key] = spec.prompt.adjustable && !adjustDecision ? suggested : await input.asker.ask(spec, suggested, answers as Partial<Answers>);
-    } else if (suggested === undefined || (spec.prompt && !input.asker && !input.acceptDefaults)) {
+      continue;
+    }
+    const fromTemplate = input.suggestions && parseFrom(spec, input.suggestions);
+    const suggested = fromTemplate ?? spec.defaultValue(context);
+    const upFront = isUpFront(spec, context);
+    if (input.asker && spec.prompt && (upFront || given !== undefined || suggested === undefined || !fits(suggested))) {
+      answers[spec.key] = await input.asker.ask(spec, suggested, answers as Partial<Answers>);
+    } else if (suggested === undefined || (upFront && !input.asker && !input.acceptDefaults)) {
       missing.push(`--${spec.flag}`);
     } else {
-      checkConflict(spec, suggested, answers, undefined);
+      checkConflict(spec, suggested, answers, fromTemplate === undefined ? undefined : input.suggestions);
       answers[spec.key] = suggested;
     }
   }
@@ -132,13 +143,9 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
     throw new UsageError(
       input.acceptDefaults
         ? `${missing.join(', ')} has no default: give a value`
-        : `no terminal to ask on: give ${missing.join(', ')}, or pass --yes to accept the defaults`,
+        : `${input.whyNotAsking ?? 'no terminal to ask on'}: give ${missing.join(', ')}, or pass --yes to accept the defaults`,
     );
   }
   for (const value of Object.values(answers)) if (Array.isArray(value)) Object.freeze(value);
   return Object.freeze(answers);
-}
-
-export async function resolveAnswers(input: ResolveInput): Promise<Readonly<Answers>> {
-  return (await resolveValues(OPTIONS, input)) as unknown as Readonly<Answers>;
 }

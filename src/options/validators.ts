@@ -54,8 +54,12 @@ export function parseOrigin(value: unknown, { production }: { production: boolea
   const refuse = (why: string): never => {
     throw new InvalidValue(`${show(text)} is not accepted: ${why}; expected ${ORIGIN_SHAPE}`);
   };
-  if (text.includes('*')) refuse('wildcards would let any site read responses');
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) refuse('it lacks the scheme (http:// or https://)');
+  if (text === '*') refuse('wildcards would let any site read responses');
+  if (text.includes('*')) refuse('it has a wildcard, which is not matched: list each origin exactly (a pattern would also let in subdomains nobody reviewed)');
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    const guess = /^[a-z0-9.-]+(:\d+)?$/i.test(text) ? `${LOOPBACK_HOSTS.has(text.split(':')[0] ?? '') ? 'http' : 'https'}://${text}` : undefined;
+    refuse(`it lacks the scheme (${guess ? `did you mean ${guess}?` : 'http:// or https://'})`);
+  }
   let url: URL;
   try {
     url = new URL(text);
@@ -97,6 +101,12 @@ export function parseLimit(value: unknown): string {
   return `${max}/${Number(match[2])}${match[3]}`;
 }
 
+/** Requests per second a valid limit allows, to compare two limits with different windows. */
+export function limitRate(limit: string): number {
+  const [max = '0', window = '1s'] = limit.split('/');
+  return Number(max) / (Number(window.slice(0, -1)) * WINDOW_SECONDS[window.slice(-1) as keyof typeof WINDOW_SECONDS]);
+}
+
 const BODY_UNITS = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
 const BODY_SHAPE = 'a size such as 100kb or 1mb, from 1kb to 5mb';
 
@@ -124,9 +134,11 @@ export function parsePackageName(value: unknown): string {
   return text;
 }
 
-/** Turns a folder name into a package name, as a default for `--name` ("My API" -> "my-api"). */
-export function toPackageName(folder: string): string {
-  const candidate = folder
+/** One part of a package name from free text: "Über API!" -> "uber-api" (accents dropped, not the letter). */
+function packageNamePart(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .trim()
     .toLowerCase()
     .replace(/\s+/g, '-')
@@ -134,6 +146,12 @@ export function toPackageName(folder: string): string {
     .replace(/[^a-z0-9-~._]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/** Turns a folder name into a package name, as a default for `--name` ("My API" -> "my-api", "@acme/orders" kept). */
+export function toPackageName(folder: string): string {
+  const scoped = /^@([^/]+)\/([^/]+)$/.exec(folder.trim());
+  const candidate = scoped ? `@${packageNamePart(scoped[1] ?? '')}/${packageNamePart(scoped[2] ?? '')}` : packageNamePart(folder);
   try {
     return parsePackageName(candidate);
   } catch {

@@ -2,7 +2,7 @@ import type { Answers } from '../options/answers.ts';
 import { projectVersions } from './versions.ts';
 
 /** The oldest release of each Node major the project runs on: 22.18 is the first to strip types by default. */
-const nodeEngines = { 22: '>=22.18', 24: '>=24' } as const;
+export const nodeEngines = { 22: '>=22.18', 24: '>=24' } as const;
 
 const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
 

@@ -22,3 +22,18 @@ export function cleanUp(): boolean {
   for (const path of pending) removeNow(path);
   return pending.length > 0;
 }
+
+/**
+ * Once the project is in place there is nothing to remove: stopping during the install or the first
+ * commit leaves a project that is only unfinished. This is what to tell the user then (undefined
+ * before the project is placed, and after the last step).
+ */
+let unfinished: string | undefined;
+
+export function whenStoppedNow(note: string | undefined): void {
+  unfinished = note;
+}
+
+export function stoppedNote(): string | undefined {
+  return unfinished;
+}

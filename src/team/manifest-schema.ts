@@ -36,7 +36,7 @@ export const manifestSchema = {
     },
     remove: {
       type: 'array',
-      description: 'Output paths of built-in files to leave out, e.g. Dockerfile.',
+      description: 'Output paths of built-in files to leave out, e.g. Dockerfile (which also turns the docker answer off).',
       items: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$' },
       uniqueItems: true,
     },
@@ -53,6 +53,12 @@ export const manifestSchema = {
           type: { type: 'string', enum: ['input', 'confirm', 'select'] },
           choices: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
           pattern: { type: 'string', minLength: 1 },
+          expected: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            description: 'What pattern accepts, in words, shown when an answer does not match: "an email address such as team@acme.test".',
+          },
           required: { type: 'boolean' },
           default: { description: 'A string for input and select questions, true or false for confirm.' },
         },

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { AnswerKey } from '../options/registry.ts';
-import { optionByKey } from '../options/registry.ts';
+import { OPTIONS, optionByKey } from '../options/registry.ts';
 import { validateSchema } from './json-schema.ts';
 import { MANIFEST_FILE, manifestSchema } from './manifest-schema.ts';
 import { isValidRange, satisfies } from './semver-range.ts';
@@ -14,6 +14,8 @@ export interface TemplateQuestion {
   readonly type: 'input' | 'confirm' | 'select';
   readonly choices?: readonly string[];
   readonly pattern?: string;
+  /** What `pattern` accepts, in words, for the person answering: "an email address such as team@acme.test". */
+  readonly expected?: string;
   readonly required?: boolean;
   readonly default?: string | boolean;
 }
@@ -52,6 +54,11 @@ function semanticErrors(manifest: TemplateManifest, generatorVersion: string): s
     const expected = question.type === 'confirm' ? 'boolean' : 'string';
     if (question.default !== undefined && typeof question.default !== expected) errors.push(`${at}.default: must be a ${expected}`);
   });
+  for (const spec of OPTIONS) {
+    if (spec.addsFile && manifest.remove.includes(spec.addsFile) && manifest.defaults[spec.key] === true) {
+      errors.push(`defaults.${spec.key}: true contradicts remove: "${spec.addsFile}" (removing it turns ${spec.key} off)`);
+    }
+  }
   if (manifest.requires !== undefined) {
     if (!isValidRange(manifest.requires)) errors.push(`requires: ${JSON.stringify(manifest.requires)} is not a semver range`);
     else if (!satisfies(generatorVersion, manifest.requires)) {

@@ -12,13 +12,22 @@ function parserFor(question: TemplateQuestion): (value: unknown) => unknown {
   if (question.type === 'confirm') return parseBoolean;
   if (question.type === 'select') return parseChoice(question.choices ?? []);
   const pattern = question.pattern === undefined ? undefined : new RegExp(question.pattern, 'u');
+  // A pattern is for the template's author; the person answering reads the question's own words.
+  const expected = question.expected ?? `an answer in the form the template expects for "${question.message}"`;
   return (value) => {
     if (typeof value !== 'string') throw new InvalidValue(`${JSON.stringify(value)} is not accepted: expected text`);
     const text = value.trim();
-    if (text === '' && question.required) throw new InvalidValue('is required: expected a value');
-    if (text !== '' && pattern && !pattern.test(text)) throw new InvalidValue(`${JSON.stringify(text)} is not accepted: expected text matching ${question.pattern}`);
+    if (text === '' && question.required) throw new InvalidValue(`an answer is required: expected ${expected}`);
+    if (text !== '' && pattern && !pattern.test(text)) throw new InvalidValue(`${JSON.stringify(text)} is not accepted: expected ${expected}`);
     return text;
   };
+}
+
+/** A question's default: its own, else none when an answer is required (or must be picked), else empty or no. */
+function defaultOf(question: TemplateQuestion): unknown {
+  if (question.default !== undefined) return question.default;
+  if (question.required || question.type === 'select') return undefined;
+  return question.type === 'confirm' ? false : '';
 }
 
 export function questionSpecs(questions: readonly TemplateQuestion[]): OptionSpec[] {
@@ -30,8 +39,14 @@ export function questionSpecs(questions: readonly TemplateQuestion[]): OptionSpe
         kind: 'value',
         help: question.message,
         parse: parserFor(question),
-        defaultValue: () => question.default ?? (question.required || question.type === 'select' ? undefined : question.type === 'confirm' ? false : ''),
-        prompt: { type: question.type, message: question.message, ...(question.choices ? { choices: question.choices } : {}) },
+        defaultValue: () => defaultOf(question),
+        prompt: {
+          type: question.type,
+          message: question.message,
+          ...(question.choices ? { choices: question.choices } : {}),
+          // Only a question nobody can answer for the user is asked before the summary.
+          upFront: defaultOf(question) === undefined,
+        },
       }) as unknown as OptionSpec,
   );
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OptionSpec } from '../options/registry.ts';
+import { OPTIONS, type OptionSpec } from '../options/registry.ts';
 import type { AnswerSource, Locks } from '../options/resolve.ts';
 import type { Layer } from '../render/layers.ts';
 import { fetchTemplate, parseTemplateSpec, type FetchedTemplate } from './fetch.ts';
@@ -48,6 +48,21 @@ export async function loadTeamTemplate(spec: string, cwd: string, generatorVersi
     questions: questionSpecs(manifest.questions),
     plopfile: await findPlopfile(fetched.dir),
     defaults,
-    locks: { keys: new Set(manifest.locked), by: manifest.name, defaults },
+    locks: locksOf(manifest, defaults),
   };
 }
+
+/**
+ * The template's locks, and those its `remove` implies: removing the file an option adds (the
+ * Dockerfile) turns that option off for good, so nobody is asked about it or told they have it.
+ */
+function locksOf(manifest: TemplateManifest, defaults: AnswerSource): Locks {
+  const turnedOff = OPTIONS.filter((spec) => spec.addsFile !== undefined && manifest.remove.includes(spec.addsFile));
+  return {
+    keys: new Set([...manifest.locked, ...turnedOff.map((spec) => spec.key)]),
+    by: manifest.name,
+    defaults: { ...defaults, values: { ...defaults.values, ...Object.fromEntries(turnedOff.map((spec) => [spec.key, false])) } },
+    reasons: Object.fromEntries(turnedOff.map((spec) => [spec.key, `it removes ${spec.addsFile}`])),
+  };
+}
+

@@ -1,6 +1,6 @@
 /**
  * Everything the CLI prints goes through here. Colours only when the stream is a terminal and NO_COLOR
- * is unset (https://no-color.org), so logs and pipes stay plain.
+ * is unset (https://no-color.org), so logs and pipes stay plain; a spinner only on a terminal.
  */
 export interface Output {
   readonly color: boolean;
@@ -9,12 +9,20 @@ export interface Output {
   success(line: string): void;
   warn(line: string): void;
   error(line: string): void;
+  /**
+   * Shows that `text` is under way, with the seconds elapsed, until the returned function is called.
+   * On a terminal it redraws one line (and any other output clears it first); elsewhere it is a step.
+   */
+  spin(text: string): () => void;
   bold(text: string): string;
   dim(text: string): string;
   cyan(text: string): string;
 }
 
 type Stream = NodeJS.WriteStream;
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const CLEAR_LINE = '\r\u001B[K';
 
 function wantsColor(stream: Stream, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
@@ -33,13 +41,42 @@ export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.Process
     paint(errorColor, 33, 39),
     paint(color, 36, 39),
   ];
+
+  // The spinner's line, if one is drawn: cleared before anything else is written, redrawn on the next tick.
+  let spinning = false;
+  const write = (stream: Stream, text: string) => {
+    if (spinning) stdout.write(CLEAR_LINE);
+    stream.write(text);
+  };
+
   return {
     color,
-    info: (line) => stdout.write(`${line}\n`),
-    step: (line) => stdout.write(`${cyan('›')} ${line}\n`),
-    success: (line) => stdout.write(`${green('✔')} ${line}\n`),
-    warn: (line) => stderr.write(`${yellow('warning:')} ${line}\n`),
-    error: (line) => stderr.write(`${red('error:')} ${line}\n`),
+    info: (line) => write(stdout, `${line}\n`),
+    step: (line) => write(stdout, `${cyan('›')} ${line}\n`),
+    success: (line) => write(stdout, `${green('✔')} ${line}\n`),
+    warn: (line) => write(stderr, `${yellow('warning:')} ${line}\n`),
+    error: (line) => write(stderr, `${red('error:')} ${line}\n`),
+    spin(text) {
+      if (stdout.isTTY !== true) {
+        write(stdout, `${cyan('›')} ${text}\n`);
+        return () => {};
+      }
+      const started = Date.now();
+      let frame = 0;
+      const draw = () => {
+        spinning = true;
+        const seconds = Math.floor((Date.now() - started) / 1000);
+        stdout.write(`${CLEAR_LINE}${cyan(FRAMES[frame++ % FRAMES.length] ?? '')} ${text} ${dim(`${seconds}s`)}`);
+      };
+      draw();
+      const timer = setInterval(draw, 100);
+      timer.unref();
+      return () => {
+        clearInterval(timer);
+        if (spinning) stdout.write(CLEAR_LINE);
+        spinning = false;
+      };
+    },
     bold,
     dim,
     cyan,

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import type { Answers } from '../options/answers.ts';
 import { ANSWERS_FILE } from '../options/answers-file.ts';
 import { OPTIONS, formatValue, type AnswerKey, type OptionSpec } from '../options/registry.ts';
-import { flagSource, resolveAnswers, resolveValues, type AnswerSource, type Asker, type Locks } from '../options/resolve.ts';
+import { flagSource, resolveValues, type AnswerSource, type Asker, type Locks, type ResolveInput } from '../options/resolve.ts';
 import type { TeamTemplate } from '../team/team-template.ts';
 import { varSource } from '../team/questions.ts';
 import type { ProjectRecord } from './record.ts';
@@ -25,6 +25,9 @@ interface ResolveContext {
   readonly asker: Asker | undefined;
   readonly acceptDefaults: boolean;
 }
+
+/** Every built-in answer, resolved in registry order. */
+const resolveAnswers = async (input: ResolveInput) => (await resolveValues(OPTIONS, input)) as unknown as Readonly<Answers>;
 
 const recordSource = (values: Readonly<Record<string, unknown>>, field: string): AnswerSource => ({
   describe: (spec) => `${ANSWERS_FILE} field "${field}${spec.key}"`,
@@ -66,8 +69,8 @@ export async function resolveBaseAnswers(record: ProjectRecord, template: TeamTe
   const context = { folder, userAgent: undefined, asker: undefined, acceptDefaults: true };
   const answers = await resolveAnswers({
     ...context,
-    sources: [recordSource(record.answers, 'answers.'), template?.defaults].filter((source) => source !== undefined),
-    locks: template?.locks,
+    sources: [recordSource(record.answers, 'answers.')],
+    ...(template ? { suggestions: template.defaults, locks: template.locks } : {}),
   });
   const vars = template ? await resolveValues(template.questions, { ...context, sources: [recordSource(record.vars, 'vars.')] }) : {};
   return { answers, vars };
@@ -87,8 +90,8 @@ export async function resolveNewAnswers(input: NewAnswersInput): Promise<Resolve
   const start = startingAnswers(record, input.given, input.folder, template?.locks);
   const answers = await resolveAnswers({
     ...context,
-    sources: [flagSource(input.given), recordSource(start, 'answers.'), template?.defaults].filter((source) => source !== undefined),
-    locks: template?.locks,
+    sources: [flagSource(input.given), recordSource(start, 'answers.')],
+    ...(template ? { suggestions: template.defaults, locks: template.locks } : {}),
   });
   const vars = template
     ? await resolveValues(template.questions, {

@@ -56,7 +56,7 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
 
   // 4. The team template at its recorded commit and at its newest; a plopfile runs only when trusted.
   const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
-  const prompter = interactive ? (await import('../ui/prompter.ts')).createPrompter(out) : undefined;
+  const prompter = interactive ? (await import('../ui/prompter.ts')).createPrompter(out, io.stdin) : undefined;
   const sameGenerator = record.generator.version === PACKAGE.version;
   const templates = await loadTemplateVersions(record, { to: args.to, needBase: sameGenerator });
   const trusted = await trustPlopfiles(templates, args.trust, prompter, out);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { QUICK, runCli, tempDir } from '../support/cli.ts';
@@ -10,7 +10,8 @@ import { QUICK, runCli, tempDir } from '../support/cli.ts';
  */
 const BAD_INPUTS: readonly { args: readonly string[]; code: number; names: RegExp }[] = [
   { args: ['--origins', '*'], code: 2, names: /--origins: .*wildcard/ },
-  { args: ['--origins', 'https://*.example.com'], code: 2, names: /--origins/ },
+  { args: ['--origins', 'https://*.example.com'], code: 2, names: /--origins: .*wildcard, which is not matched: list each origin exactly/ },
+  { args: ['--origins', 'app.example.com'], code: 2, names: /--origins: .*lacks the scheme \(did you mean https:\/\/app\.example\.com\?\)/ },
   { args: ['--origins', 'http://app.example.com'], code: 2, names: /--origins: .*https/ },
   { args: ['--origins', 'https://app.example.com/api'], code: 2, names: /--origins: .*path/ },
   { args: ['--origins', 'https://app.example.com?x=1'], code: 2, names: /--origins/ },
@@ -83,8 +84,15 @@ describe('bad input', () => {
     const cwd = tempDir(t);
     const result = runCli(['my-api', '--no-install', '--no-git'], { cwd });
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^error: no terminal to ask on: give --origins, --dev-origins, .*--yes to accept the defaults\n$/);
+    assert.match(result.stderr, /^error: no terminal to ask on: give --origins, --db, --trust-proxy, or pass --yes to accept the defaults\n$/);
     assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  it('without a terminal, only the answers with no safe default are needed', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['my-api', '--no-install', '--no-git', '--origins', '', '--db', 'sqlite', '--trust-proxy', '1'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'my-api', '.secure-express.json'), 'utf8')).answers.trustProxy, 1);
   });
 
   it('without a folder, no terminal and no --yes, asks for the folder too', (t) => {

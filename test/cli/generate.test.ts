@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
+import { CLI_BIN, CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
 
 const PACKAGE_VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -42,7 +43,8 @@ describe('generating', () => {
     assert.equal(pkg.name, 'my-api');
     assert.ok(existsSync(join(cwd, 'my-api', '.gitignore')), 'dotfiles are renamed from their _name');
     assert.ok(!readdirSync(join(cwd, 'my-api')).some((name) => name.endsWith('.hbs') || name.startsWith('_')));
-    assert.match(result.stdout, /Next steps:\n {2}cd my-api\n {2}npm install\n/);
+    assert.match(result.stdout, /^create-secure-express \d+\.\d+\.\d+ /, 'an intro line with the version');
+    assert.match(result.stdout, /Next steps:\n {2}cd my-api\n(?: {2}nvm use .*\n)? {2}npm install\n {2}npm run dev +starts the API on http:\/\/localhost:3000/);
   });
 
   it('"." means the current folder, and the name defaults to its name', (t) => {
@@ -147,5 +149,103 @@ describe('generating', () => {
     assert.match(result.stdout, /ERR_PNPM_FETCH_404 something broke/);
     assert.match(result.stderr, /pnpm install exited with code 3; the project is in place: run "pnpm install" in it to finish/);
     assert.ok(existsSync(join(cwd, 'my-api', 'package.json')));
+  });
+});
+
+/** What a run says: what it made, what it noticed, and what to do next (issue 13). */
+describe('what a run says', () => {
+  it('closes with what was made, each protection in one line from the answers, and the next steps', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['my-api', ...QUICK, '--origins', 'https://app.example.com', '--trust-proxy', '1', '--rate-limit', 'strict'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    const closing = result.stdout.slice(result.stdout.indexOf('✔ Created my-api'));
+    assert.match(closing, /^✔ Created my-api \(\d+ files\)\n\nmy-api is an Express 5 \+ TypeScript JSON API for Node 24\. Its protections, each with a test:\n/);
+    for (const line of [/^ {2}headers +a CSP for an API, HSTS/m, /^ {2}CORS +only https:\/\/app\.example\.com in production$/m,
+      /^ {2}rate limits +50\/15m per client, 3\/15m on sign-in, counted in memory$/m, /^ {2}client address +1 proxy hop trusted, no more/m,
+      /^ {2}input +JSON bodies up to 100kb/m, /^ {2}sessions +opaque bearer tokens, stored as hashes/m, /^ {2}passwords +argon2id/m,
+      /^ {2}data +SQLite \(node:sqlite\), parameterized queries only/m, /^ {2}errors +RFC 9457/m]) {
+      assert.match(closing, line);
+    }
+  });
+
+  it('--pm bun runs the test script with "bun run test", never "bun test" (Bun\'s own runner)', (t) => {
+    const result = runCli(['my-api', ...QUICK, '--pm', 'bun'], { cwd: tempDir(t) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^ {2}bun run test +runs the tests/m);
+    assert.doesNotMatch(result.stdout, /bun test/);
+  });
+
+  for (const major of ['machine', '24'] as const) {
+    it(`on ${major === 'machine' ? "this machine's" : 'a Node 24'} Node, says before writing whether it is older than the project's Node 24, and adds nvm use to the next steps`, (t) => {
+      const node = major === 'machine' ? CLI_NODE : join(process.env.CSE_NODE24_BIN || '', 'node');
+      if (major === '24' && !process.env.CSE_NODE24_BIN) return t.skip('CSE_NODE24_BIN not set');
+      const version = execFileSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+      const older = Number(version.split('.')[0]) < 24;
+      const result = runCli(['my-api', ...QUICK, '--node', '24'], { cwd: tempDir(t), node });
+      assert.equal(result.code, 0, result.stderr);
+      if (older) {
+        assert.match(result.stderr, new RegExp(`^warning: the project targets Node 24 \\(its scripts need 24 or later\\) but this is Node ${version.replaceAll('.', '\\.')}: run \`nvm use\` in it first`));
+        const dryRun = runCli(['dry', ...QUICK, '--node', '24', '--dry-run'], { cwd: tempDir(t), node });
+        assert.match(dryRun.stdout, /^! the project targets Node 24 /m, 'said in the summary, before anything is written');
+        assert.match(result.stdout, new RegExp(`^ {2}nvm use +switches to Node 24, as \\.nvmrc says \\(this is Node ${version.replaceAll('.', '\\.')}\\)$`, 'm'));
+      } else {
+        assert.doesNotMatch(result.stderr, /targets Node/);
+        assert.doesNotMatch(result.stdout, /nvm use/);
+      }
+    });
+  }
+
+  it('warns about an auth limit no tighter than the global one, and still writes the project', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['my-api', ...QUICK, '--auth-limit', '200/15m', '--node', '24'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^warning: auth-limit 200\/15m is no tighter than global-limit 100\/15m, so sign-in gets no extra protection/m);
+    assert.ok(existsSync(join(cwd, 'my-api', 'package.json')));
+  });
+
+  it('keeps a scoped name: @acme/orders goes into orders and is named @acme/orders', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['@acme/orders', ...QUICK], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readdirSync(cwd), ['orders']);
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'orders', 'package.json'), 'utf8')).name, '@acme/orders');
+    assert.doesNotMatch(result.stdout, /package name/);
+  });
+
+  it('a folder name that is no package name: --yes says what it used, and without --yes --name is asked for', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['Über API!', ...QUICK], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^package name uber-api: "Über API!" is not a valid npm package name \(--name sets another\)$/m);
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'Über API!', 'package.json'), 'utf8')).name, 'uber-api');
+    assert.match(result.stdout, /^ {2}cd 'Über API!'$/m, 'the next step quotes the folder for the shell');
+    const refused = runCli(['Other API', '--no-install', '--no-git', '--origins', '', '--db', 'sqlite', '--trust-proxy', '0'], { cwd });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^error: no terminal to ask on: give --name, or pass --yes to accept the defaults\n$/);
+  });
+});
+
+describe('stopped during the install', () => {
+  it('keeps the project (it is whole) and says what is left and how to finish', async (t) => {
+    const cwd = tempDir(t);
+    const bin = tempDir(t, 'cse-bin-');
+    writeFileSync(join(bin, 'pnpm'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
+    const child = spawn(CLI_NODE, [CLI_BIN, 'my-api', '--yes', '--pm', 'pnpm'], {
+      cwd,
+      env: { ...process.env, CI: 'true', PATH: `${bin}:${process.env.PATH}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('Installing dependencies with pnpm')) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /^error: cancelled: my-api is in place, without its dependencies and a git repository; to finish: cd my-api && pnpm install && git init && git add -A && git commit -m "Initial commit"$/m);
+    assert.ok(existsSync(join(cwd, 'my-api', 'package.json')));
+    assert.ok(!existsSync(join(cwd, 'my-api', '.git')));
   });
 });

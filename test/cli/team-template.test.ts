@@ -14,7 +14,7 @@ const MANIFEST = {
   requires: '>=0.1.0',
   defaults: { origins: ['https://app.acme.test'], trustProxy: 1 },
   locked: ['trustProxy', 'node'],
-  remove: ['.env.example'],
+  remove: ['.env.example', 'Dockerfile'],
   questions: [{ name: 'ownerEmail', message: "Owning team's email", type: 'input', pattern: '^[^@\\s]+@[^@\\s]+$', required: true }],
 };
 
@@ -64,6 +64,9 @@ describe('team templates', () => {
       assert.equal(readFileSync(join(target, 'VERSION'), 'utf8'), `${version}\n`);
       assert.equal(readFileSync(join(target, 'CODEOWNERS'), 'utf8'), '* platform@acme.test\n');
       assert.ok(!existsSync(join(target, '.env.example')), 'the template removed a built-in file');
+      assert.equal(answersFile(target).answers.docker, false, 'removing the Dockerfile turned docker off');
+      assert.ok(!existsSync(join(target, '.dockerignore')), 'and the rest of the docker feature with it');
+      assert.doesNotMatch(readFileSync(join(target, 'README.md'), 'utf8'), /docker build/, 'the README does not document what is not there');
       const file = answersFile(target);
       assert.equal(file.template.source, repo.url);
       assert.equal(file.template.name, 'acme-api');
@@ -97,7 +100,12 @@ describe('team templates', () => {
     { name: 'a locked answer at its built-in default', args: (url) => ['--template', url, ...OWNER, '--node', '22'], message: /--node: locked to 24 by template acme-api/ },
     { name: 'a missing required question without a terminal', args: (url) => ['--template', url], message: /--var ownerEmail=<value> has no default/ },
     { name: 'a --var the template does not ask', args: (url) => ['--template', url, ...OWNER, '--var', 'team=x'], message: /--var team: the template asks no such question \(it asks: ownerEmail\)/ },
-    { name: 'a --var that fails the question\'s pattern', args: (url) => ['--template', url, '--var', 'ownerEmail=nobody'], message: /--var ownerEmail: "nobody" is not accepted/ },
+    {
+      name: 'a --var that fails the question\'s pattern, in words rather than the regex',
+      args: (url) => ['--template', url, '--var', 'ownerEmail=nobody'],
+      message: /--var ownerEmail: "nobody" is not accepted: expected an answer in the form the template expects for "Owning team's email"\n/,
+    },
+    { name: 'a flag for an answer the template\'s remove turned off', args: (url) => ['--template', url, ...OWNER, '--docker'], message: /--docker: locked to no by template acme-api \(it removes Dockerfile\)/ },
     { name: 'an unknown ref', args: (url) => ['--template', `${url}#no-such-branch`, ...OWNER], message: /unknown ref "no-such-branch"/ },
     { name: 'an unreachable repository', args: () => ['--template', 'file:///nonexistent/repo.git', ...OWNER], message: /cannot reach file:\/\/\/nonexistent\/repo\.git/ },
     { name: 'a folder that does not exist', args: () => ['--template', './nowhere', ...OWNER], message: /is not a folder or a git URL/ },
@@ -118,6 +126,29 @@ describe('team templates', () => {
   }
 });
 
+describe('what a team template says about itself', () => {
+  it('the summary names the template, marks its locks with their reasons, and takes its defaults', (t) => {
+    const repo = templateRepository(t);
+    const result = runCli(['svc', ...QUICK, '--template', repo.url, ...OWNER, '--dry-run'], { cwd: tempDir(t) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Project svc from template acme-api$/m);
+    assert.match(result.stdout, /^ {2}trust-proxy +1 +locked by acme-api$/m);
+    assert.match(result.stdout, /^ {2}node +24 +locked by acme-api$/m);
+    assert.match(result.stdout, /^ {2}docker +no +locked by acme-api: it removes Dockerfile$/m);
+    assert.match(result.stdout, /^ {2}origins +https:\/\/app\.acme\.test$/m);
+    assert.match(result.stdout, /^ {2}ownerEmail +platform@acme\.test$/m);
+  });
+
+  it('a question\'s own words say what its pattern accepts', (t) => {
+    const dir = tempDir(t, 'cse-template-');
+    const question = { ...MANIFEST.questions[0], expected: 'an email address, such as orders@acme.test' };
+    writeTree(dir, { 'secure-express.template.json': JSON.stringify({ ...MANIFEST, questions: [question] }) });
+    const result = runCli(['svc', ...QUICK, '--template', dir, '--var', 'ownerEmail=nobody'], { cwd: tempDir(t) });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: --var ownerEmail: "nobody" is not accepted: expected an email address, such as orders@acme\.test\n$/);
+  });
+});
+
 describe('template manifests', () => {
   const BAD_MANIFESTS: readonly { field: string; change: Record<string, unknown>; message: RegExp }[] = [
     { field: 'name', change: { name: 'Acme API' }, message: /name: must match/ },
@@ -133,6 +164,7 @@ describe('template manifests', () => {
     { field: 'questions (built-in name)', change: { questions: [{ name: 'port', message: 'Port?' }] }, message: /questions\[0\]\.name: "port" is a built-in answer/ },
     { field: 'questions (bad type)', change: { questions: [{ name: 'team', message: 'Team?', type: 'editor' }] }, message: /questions\[0\]\.type: "editor" is not one of/ },
     { field: 'questions (select without choices)', change: { questions: [{ name: 'team', message: 'Team?', type: 'select' }] }, message: /questions\[0\]\.choices: a select question needs choices/ },
+    { field: 'defaults (docker on, Dockerfile removed)', change: { defaults: { docker: true } }, message: /defaults\.docker: true contradicts remove: "Dockerfile"/ },
     { field: 'requires (unmet)', change: { requires: '>=99.0.0' }, message: /requires: the template needs create-secure-express >=99\.0\.0; this is / },
     { field: 'requires (not a range)', change: { requires: 'latest' }, message: /requires: "latest" is not a semver range/ },
   ];

@@ -45,6 +45,8 @@ describe('the example team template', { concurrency: false }, () => {
     assert.match(file.template.commit, /^[0-9a-f]{40}$/);
     assert.equal(file.answers.trustProxy, 1);
     assert.deepEqual(file.answers.origins, ['https://app.acme.test']);
+    assert.equal(file.answers.docker, false, 'removing the Dockerfile turns docker off');
+    assert.doesNotMatch(readFileSync(join(dir, 'README.md'), 'utf8'), /docker build/);
   });
 
   it('refuses to change a locked answer', () => {

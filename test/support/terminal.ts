@@ -66,6 +66,17 @@ export class Terminal {
     await this.press('Enter');
   }
 
+  /** At a select question: moves down to the choice matching `choice` (inquirer marks the current one with ❯), then Enter. */
+  async choose(choice: RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = this.screen().split('\n').findLast((line) => line.startsWith('❯ '));
+      if (current !== undefined && choice.test(current.slice(2))) return this.press('Enter');
+      if (Date.now() > deadline) throw new Error(`timed out choosing ${choice}; the screen shows:\n${this.screen()}`);
+      await this.press('Down');
+    }
+  }
+
   close(): void {
     try {
       tmux('kill-session', '-t', this.#session);

@@ -6,7 +6,8 @@ import { helpText } from '../../src/cli/help.ts';
 import { parseArgv } from '../../src/cli/parse-argv.ts';
 import type { Answers } from '../../src/options/answers.ts';
 import { answersFileContent } from '../../src/options/answers-file.ts';
-import { OPTIONS } from '../../src/options/registry.ts';
+import { OPTIONS, cautionsFor } from '../../src/options/registry.ts';
+import { isUpFront } from '../../src/options/resolve.ts';
 import { RATE_LIMIT_TIERS } from '../../src/options/tiers.ts';
 
 const DESIGN_FLAGS = [
@@ -14,9 +15,8 @@ const DESIGN_FLAGS = [
   'trust-proxy', 'body-limit', 'docker', 'template', 'preset', 'pm', 'install', 'git', 'force', 'dry-run', 'yes', 'help', 'version',
 ];
 
-/** The order the issue asks the questions in (after the folder). */
-const PROMPT_ORDER = ['origins', 'devOrigins', 'session', 'credentials', 'rateLimit', 'globalLimit', 'authLimit', 'db', 'rateLimitStore', 'node', 'port',
-  'trustProxy', 'docker', 'pm', 'install', 'git'];
+/** Asked before the summary: the answers with no default that is safe for everyone (issue 13). */
+const UP_FRONT = ['origins', 'db', 'trustProxy'];
 
 const defaults = (): Answers => {
   const answers: Partial<Record<keyof Answers, unknown>> = {};
@@ -52,9 +52,50 @@ describe('option registry', () => {
     });
   }
 
-  it('prompts in the natural order, and only for options that have one', () => {
-    assert.deepEqual(OPTIONS.filter((spec) => spec.prompt).map((spec) => spec.key), PROMPT_ORDER);
+  it('every option can be asked (from the summary\'s "Change something"), and only a few are asked up front', () => {
+    assert.deepEqual(OPTIONS.filter((spec) => !spec.prompt).map((spec) => spec.key), []);
+    assert.deepEqual(OPTIONS.filter((spec) => spec.prompt?.upFront === true).map((spec) => spec.key), UP_FRONT);
   });
+
+  for (const [folder, asked] of [['my-api', false], ['@acme/orders', false], ['Über API!', true], ['My API', true]] as const) {
+    it(`the package name is asked up front ${asked ? 'when' : 'unless'} the folder is ${JSON.stringify(folder)}`, () => {
+      const spec = OPTIONS.find((option) => option.key === 'name');
+      assert.equal(isUpFront(spec!, { folder, answers: {}, userAgent: undefined }), asked);
+    });
+  }
+
+  it('tier choices show their numbers', () => {
+    const prompt = OPTIONS.find((spec) => spec.key === 'rateLimit')?.prompt;
+    for (const [tier, { global, auth }] of Object.entries(RATE_LIMIT_TIERS)) {
+      assert.ok(prompt?.choices?.includes(tier));
+      assert.equal(prompt?.describeChoice?.(tier), `global ${global}, auth ${auth}`);
+    }
+  });
+
+  it('help shows no "(none)" default and no "us"', () => {
+    assert.doesNotMatch(help, /\(none\)|launched us/);
+    assert.match(help.replace(/\s+/g, ' '), /--origins <list> .*\(default: none\)/);
+  });
+
+  it('a team template that removes the Dockerfile turns --docker off', () => {
+    assert.deepEqual(OPTIONS.filter((spec) => spec.addsFile).map((spec) => [spec.key, spec.addsFile]), [['docker', 'Dockerfile']]);
+  });
+
+  const CAUTIONS: readonly { name: string; answers: Partial<Answers>; node: string; says: RegExp | undefined }[] = [
+    { name: 'defaults on Node 24', answers: {}, node: '24.11.0', says: undefined },
+    { name: 'an auth limit looser than the global one', answers: { globalLimit: '100/15m', authLimit: '200/15m' }, node: '24.11.0', says: /auth-limit 200\/15m is no tighter than global-limit 100\/15m/ },
+    { name: 'an auth limit as loose over a shorter window', answers: { globalLimit: '100/15m', authLimit: '10/1m' }, node: '24.11.0', says: /no tighter/ },
+    { name: 'a tight auth limit', answers: { globalLimit: '100/15m', authLimit: '20/15m' }, node: '24.11.0', says: undefined },
+    { name: 'Node 20 making a Node 24 project', answers: { node: 24 }, node: '20.20.2', says: /targets Node 24 .* this is Node 20\.20\.2: run `nvm use`/ },
+    { name: 'Node 22.12 making a Node 22 project', answers: { node: 22 }, node: '22.12.0', says: /need 22\.18 or later/ },
+  ];
+  for (const { name, answers, node, says } of CAUTIONS) {
+    it(`cautions: ${name}`, () => {
+      const found = cautionsFor({ ...defaults(), ...answers }, { node });
+      if (says) assert.ok(found.some((caution) => says.test(caution)), found.join('\n'));
+      else assert.deepEqual(found, []);
+    });
+  }
 
   it('the answers file holds every option, in registry order', () => {
     const file = JSON.parse(answersFileContent({ generator: { name: 'x', version: '1' }, template: { source: 'built-in' } }, defaults()));

@@ -8,6 +8,7 @@ import {
   parseInteger,
   parseLimit,
   parseOriginList,
+  limitRate,
   parsePackageName,
   toPackageName,
 } from '../../src/options/validators.ts';
@@ -106,8 +107,45 @@ for (const table of TABLES) {
   });
 }
 
+/** What a refusal says, beyond "expected ...": the words that help the person who typed it. */
+const MESSAGES: readonly { input: string; parse: (value: unknown) => unknown; says: RegExp; not?: RegExp }[] = [
+  { input: 'app.example.com', parse: parseOriginList(true), says: /lacks the scheme \(did you mean https:\/\/app\.example\.com\?\)/ },
+  { input: 'localhost:3000', parse: parseOriginList(false), says: /did you mean http:\/\/localhost:3000\?/ },
+  { input: '*', parse: parseOriginList(true), says: /wildcards would let any site read responses/ },
+  { input: 'https://*.example.com', parse: parseOriginList(true), says: /wildcard, which is not matched: list each origin exactly/, not: /any site/ },
+];
+
+describe('refusals that help', () => {
+  for (const { input, parse, says, not } of MESSAGES) {
+    it(`${JSON.stringify(input)}: ${says.source}`, () => {
+      assert.throws(() => parse(input), (error: Error) => {
+        assert.match(error.message, says);
+        if (not) assert.doesNotMatch(error.message, not);
+        return true;
+      });
+    });
+  }
+});
+
+describe('limit rates compare limits with different windows', () => {
+  for (const [limit, rate] of [['100/15m', 100 / 900], ['5/1s', 5], ['10/1h', 10 / 3600]] as const) {
+    it(`${limit} -> ${rate.toFixed(4)}/s`, () => assert.equal(limitRate(limit), rate));
+  }
+});
+
 describe('default package name from a folder', () => {
-  for (const [folder, name] of [['My API', 'my-api'], ['orders_service', 'orders_service'], ['.tmp', 'tmp'], ['!!!', 'my-api'], ['http', 'my-api']] as const) {
+  const cases = [
+    ['My API', 'my-api'],
+    ['orders_service', 'orders_service'],
+    ['.tmp', 'tmp'],
+    ['!!!', 'my-api'],
+    ['http', 'my-api'],
+    ['Über API!', 'uber-api'],
+    ['Café Crème', 'cafe-creme'],
+    ['@acme/orders', '@acme/orders'],
+    ['@Acme/Orders API', '@acme/orders-api'],
+  ] as const;
+  for (const [folder, name] of cases) {
     it(`${JSON.stringify(folder)} -> ${name}`, () => assert.equal(toPackageName(folder), name));
   }
 });

@@ -1,0 +1,33 @@
+import { CancelledError, UsageError } from '../errors.ts';
+import type { Preset, TemplateProvenance } from '../options/answers-file.ts';
+import { PACKAGE } from '../package-info.ts';
+import type { Output } from '../ui/output.ts';
+import type { Prompter } from '../ui/prompter.ts';
+import type { ParsedArgv } from './parse-argv.ts';
+
+/**
+ * The team template named by --template, or by the preset when reproducing a project. A plopfile is
+ * code from someone else: it runs only with --trust, or after a yes on a terminal naming the source.
+ */
+export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined, cwd: string, out: Output, prompter: Prompter | undefined) {
+  const recorded = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
+  const spec = args.template ?? (recorded ? `${recorded.source}${recorded.commit ? `#${recorded.commit}` : ''}` : undefined);
+  if (!spec) return undefined;
+  const { loadTeamTemplate } = await import('../team/team-template.ts');
+  const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
+  const { fetched, manifest, plopfile } = template;
+  if (plopfile && !args.trust) {
+    const where = fetched.commit ? `${fetched.source} at ${fetched.commit.slice(0, 12)}` : fetched.source;
+    if (!prompter) throw new UsageError(`--template ${spec} has a plopfile (code that would run here): pass --trust to run it`);
+    out.warn(`template ${manifest.name} from ${where} has a plopfile: code that runs on this machine with your permissions`);
+    if (!(await prompter.confirm(`Run the plopfile of ${where}?`, false))) throw new CancelledError('the template\'s plopfile was not trusted; nothing was written');
+  }
+  const ref = args.template ? fetched.ref : (recorded?.ref ?? fetched.ref);
+  const provenance: TemplateProvenance = {
+    source: fetched.source,
+    name: manifest.name,
+    ...(ref && ref !== fetched.commit ? { ref } : {}),
+    ...(fetched.commit ? { commit: fetched.commit } : {}),
+  };
+  return { template, provenance };
+}
