@@ -12,6 +12,9 @@ export interface Output {
   bold(text: string): string;
   dim(text: string): string;
   cyan(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
 }
 
 type Stream = NodeJS.WriteStream;
@@ -28,20 +31,24 @@ export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.Process
   const [bold, dim, red, green, yellow, cyan] = [
     paint(color, 1, 22),
     paint(color, 2, 22),
-    paint(errorColor, 31, 39),
+    paint(color, 31, 39),
     paint(color, 32, 39),
-    paint(errorColor, 33, 39),
+    paint(color, 33, 39),
     paint(color, 36, 39),
   ];
+  const [errorRed, errorYellow] = [paint(errorColor, 31, 39), paint(errorColor, 33, 39)];
   return {
     color,
     info: (line) => stdout.write(`${line}\n`),
     step: (line) => stdout.write(`${cyan('›')} ${line}\n`),
     success: (line) => stdout.write(`${green('✔')} ${line}\n`),
-    warn: (line) => stderr.write(`${yellow('warning:')} ${line}\n`),
-    error: (line) => stderr.write(`${red('error:')} ${line}\n`),
+    warn: (line) => stderr.write(`${errorYellow('warning:')} ${line}\n`),
+    error: (line) => stderr.write(`${errorRed('error:')} ${line}\n`),
     bold,
     dim,
     cyan,
+    red,
+    green,
+    yellow,
   };
 }
