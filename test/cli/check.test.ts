@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { describe, it } from 'node:test';
+import { tmpdir } from 'node:os';
+import { after, describe, it } from 'node:test';
 import { CHECK_FLAGS } from '../../src/check/args.ts';
 import { CHECKS } from '../../src/check/probes/index.ts';
-import { FLAWS, LOGIN_PATH, startBrokenApp, type Flaw } from '../support/broken-app.ts';
+import { ALLOWED_ORIGIN, FLAWS, LOGIN_PATH, makeCertificate, startBrokenApp, type Flaw } from '../support/broken-app.ts';
 import { idsWith, parseReport, runCheckCli } from '../support/check-cli.ts';
 import { CLI_BIN, CLI_NODE, tempDir } from '../support/cli.ts';
 
@@ -25,6 +26,8 @@ const ERROR_IDS = ['errors/malformed-json', 'errors/unknown-route', 'errors/wron
 const CASES: readonly {
   flaws: readonly Flaw[];
   slow?: boolean;
+  tls?: boolean;
+  args?: readonly string[];
   fails: readonly string[];
   skips?: readonly string[];
   evidence: Readonly<Record<string, RegExp>>;
@@ -47,6 +50,21 @@ const CASES: readonly {
     skips: ['rate-limit/forged-headers', 'rate-limit/headers', 'slow-headers'],
     evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after 2\d\d requests: no limit on this path/ },
   },
+  {
+    flaws: ['cors-ends-with'],
+    args: ['--origin', ALLOWED_ORIGIN],
+    fails: ['cors/prefix', 'cors/scheme'],
+    evidence: {
+      'cors/prefix': /^Origin: https:\/\/check-attacker-app\.example\.com: GET → Access-Control-Allow-Origin: https:\/\/check-attacker-app\.example\.com with Allow-Credentials: true;/,
+      'cors/scheme': /^Origin: http:\/\/app\.example\.com: GET → Access-Control-Allow-Origin: http:\/\/app\.example\.com with Allow-Credentials: true;/,
+    },
+  },
+  {
+    flaws: ['cors-regex-no-end-anchor'],
+    args: ['--origin', ALLOWED_ORIGIN],
+    fails: ['cors/suffix'],
+    evidence: { 'cors/suffix': /preflight → Access-Control-Allow-Origin: https:\/\/app\.example\.com\.check-attacker\.example with Allow-Credentials: true$/ },
+  },
   { flaws: ['cors-defaults'], fails: CORS_IDS, evidence: { 'cors/null': /GET → Access-Control-Allow-Origin: \*.*preflight → Access-Control-Allow-Origin: \*/ } },
   {
     flaws: ['default-error-handler'],
@@ -65,14 +83,34 @@ const CASES: readonly {
   },
   { flaws: ['trace-echo'], fails: ['trace'], evidence: { trace: /TRACE \/healthz → 200: the response echoes the request, cookie included/ } },
   { flaws: ['node-default-timeouts'], slow: true, fails: ['slow-headers'], evidence: { 'slow-headers': /still reading headers after 20 s/ } },
+  {
+    flaws: [],
+    tls: true,
+    slow: true,
+    fails: [],
+    evidence: { 'headers/success': /HSTS max-age=31536000/, 'slow-headers': /cut off after [0-9.]+ s/ },
+  },
+  {
+    flaws: ['no-hsts'],
+    tls: true,
+    fails: ['headers/success', 'headers/not-found', 'headers/bad-request'],
+    evidence: { 'headers/bad-request': /^POST \/check-not-found-\w+ → 400: no Strict-Transport-Security$/ },
+  },
 ];
 
 describe('check against broken Express apps', { concurrency: 3 }, () => {
-  for (const { flaws, slow, fails, skips, evidence } of CASES) {
-    it(`${flaws.join(' + ') || 'no flaw'}${slow ? ' (--slow)' : ''}: fails ${fails.length === 0 ? 'nothing' : fails.join(', ')}`, async (t) => {
-      const app = await startBrokenApp(flaws);
+  const certificateDir = mkdtempSync(join(tmpdir(), 'cse-tls-'));
+  after(() => rmSync(certificateDir, { recursive: true, force: true }));
+  let certificate: ReturnType<typeof makeCertificate> | undefined;
+  for (const { flaws, slow, tls, args = [], fails, skips, evidence } of CASES) {
+    const name = `${flaws.join(' + ') || 'no flaw'}${tls ? ' over https' : ''}${slow ? ' (--slow)' : ''}`;
+    it(`${name}: fails ${fails.length === 0 ? 'nothing' : fails.join(', ')}`, async (t) => {
+      if (tls) certificate ??= makeCertificate(certificateDir);
+      const app = await startBrokenApp(flaws, tls && certificate ? { tls: certificate } : {});
       t.after(() => app.close());
-      const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json', ...(slow ? ['--slow'] : [])]);
+      const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json', ...(slow ? ['--slow'] : []), ...args], {
+        env: tls && certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {},
+      });
       const report = parseReport(run);
       assert.deepEqual(idsWith(report, 'fail'), [...fails].sort(), run.stdout);
       assert.equal(run.code, fails.length > 0 ? 1 : 0, run.stderr);

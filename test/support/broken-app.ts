@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -15,6 +19,9 @@ import helmet from 'helmet';
 export const FLAWS = [
   'trust-proxy-true', // app.set('trust proxy', true) with a rate limiter
   'cors-defaults', // cors() with no options
+  'cors-ends-with', // origin.endsWith('app.example.com'), with credentials
+  'cors-regex-no-end-anchor', // /^https:\/\/app\.example\.com/ without the $, with credentials
+  'no-hsts', // helmet with Strict-Transport-Security turned off
   'default-error-handler', // no 404 or error handler of its own, NODE_ENV unset
   'json-limit-10mb', // express.json({ limit: '10mb' })
   'helmet-defaults', // helmet() as it comes, written for HTML pages
@@ -45,7 +52,27 @@ const problem = (res: Parameters<RequestHandler>[1], status: number) => {
 
 const httpError = (status: number, message: string) => Object.assign(new Error(message), { status, expose: true });
 
-export async function startBrokenApp(flawList: readonly Flaw[] = [], options: { redirectTo?: string } = {}): Promise<BrokenApp> {
+/** A self-signed certificate for 127.0.0.1, written to `dir`; trust it with NODE_EXTRA_CA_CERTS. */
+export function makeCertificate(dir: string): { key: string; cert: string; certPath: string } {
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
+}
+
+/** Whether the fixture's CORS policy lets `origin` in: exactly, or with one of the usual mistakes. */
+function corsAllows(flaws: ReadonlySet<Flaw>, origin: string | undefined): boolean {
+  if (origin === undefined) return false;
+  if (flaws.has('cors-ends-with')) return origin.endsWith('app.example.com');
+  if (flaws.has('cors-regex-no-end-anchor')) return /^https:\/\/app\.example\.com/.test(origin);
+  return origin === ALLOWED_ORIGIN;
+}
+
+export async function startBrokenApp(
+  flawList: readonly Flaw[] = [],
+  options: { redirectTo?: string; tls?: { key: string; cert: string } } = {},
+): Promise<BrokenApp> {
   const flaws = new Set(flawList);
   const app = express();
   app.set('trust proxy', flaws.has('trust-proxy-true') ? true : 0);
@@ -58,6 +85,7 @@ export async function startBrokenApp(flawList: readonly Flaw[] = [], options: { 
       helmet({
         contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
         frameguard: { action: 'deny' },
+        ...(flaws.has('no-hsts') ? { strictTransportSecurity: false } : {}),
       }),
       (_req, res, next) => {
         res.set('Cache-Control', 'no-store');
@@ -66,7 +94,9 @@ export async function startBrokenApp(flawList: readonly Flaw[] = [], options: { 
     );
   }
 
-  app.use(flaws.has('cors-defaults') ? cors() : cors({ origin: (origin, callback) => callback(null, origin === ALLOWED_ORIGIN ? origin : false) }));
+  app.use(
+    flaws.has('cors-defaults') ? cors() : cors({ origin: (origin, callback) => callback(null, corsAllows(flaws, origin) ? origin : false), credentials: true }),
+  );
 
   if (flaws.has('trace-echo')) {
     app.trace('/{*path}', (req, res) => {
@@ -123,7 +153,7 @@ export async function startBrokenApp(flawList: readonly Flaw[] = [], options: { 
   }
 
   const timeouts = flaws.has('node-default-timeouts') ? {} : { headersTimeout: 2_000, requestTimeout: 5_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 250 };
-  const server: Server = createServer(timeouts, app);
+  const server: Server = options.tls ? createTlsServer({ ...timeouts, ...options.tls }, app) : createServer(timeouts, app);
   let requests = 0;
   let connections = 0;
   server.on('request', () => (requests += 1));
@@ -132,7 +162,7 @@ export async function startBrokenApp(flawList: readonly Flaw[] = [], options: { 
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests: () => requests,
     connections: () => connections,
