@@ -168,7 +168,7 @@ async function run(io: Io, out: Output): Promise<number> {
 
 /** Entry point: runs once, maps every error to one line and an exit code, and cleans up on the way out. */
 export async function main(io: Io): Promise<number> {
-  // `check <url>` probes a running API: a command of its own, in its own chunk, with none of the scaffolding.
+  // `check <url>` probes a running API: a command of its own, in a chunk that loads none of the scaffolding.
   const { argv, env, cwd, stdout, stderr } = io;
   if (argv[0] === 'check') return (await import('./check/check.ts')).runCheck({ argv: argv.slice(1), env, cwd, stdout, stderr });
   const out = createOutput(io.stdout, io.stderr, io.env);

@@ -58,6 +58,7 @@ export function helpText(version: string): string {
     'Usage: create-secure-express [directory] [options]',
     '       npm create secure-express@latest [directory] -- [options]',
     '       create-secure-express update [project folder] [options]    (update a project: see update --help)',
+    '       create-secure-express check <url> [options]                (probe a running API: see check --help)',
     '',
     'Project options (asked on a terminal when not given):',
     table(answerRows()),

@@ -13,7 +13,8 @@ export function resultsSarif(results: readonly CheckResult[], facts: RunFacts): 
   const checks: Check[] = results.map((result) => result.check);
   const rules = checks.map((check) => ({
     id: check.id,
-    name: check.title,
+    // SARIF wants an identifier here: headers/not-found becomes HeadersNotFound.
+    name: check.id.replace(/(?:^|[/-])(\w)/g, (_match, letter: string) => letter.toUpperCase()),
     shortDescription: { text: check.title },
     fullDescription: { text: check.description },
     help: { text: `${check.fix.text}. A generated project does it in ${check.fix.file}.` },
