@@ -116,7 +116,7 @@ function judge(probe: ErrorProbe, exchange: Exchange): Outcome {
   const notes = [
     statusJudgement.note,
     ...leaks.slice(0, LEAKS_SHOWN).map((leak) => `${leak.what}: "${leak.excerpt}"`),
-    leaks.length > LEAKS_SHOWN ? `${leaks.length - LEAKS_SHOWN} more signs of internals` : undefined,
+    leaks.length > LEAKS_SHOWN ? `${leaks.length - LEAKS_SHOWN} more sign(s) of internals` : undefined,
     typeNote,
   ].filter((note) => note);
   return outcome(verdict, `${head}: ${notes.length > 0 ? notes.join('; ') : 'no stack, file path or framework name'}`);
