@@ -296,7 +296,7 @@ describe('check: bad usage', { concurrency: 4 }, () => {
   });
 });
 
-describe('check loads none of the scaffolding', () => {
+describe('check loads no scaffolding chunk (renderer, prompts, team templates, git, install)', () => {
   it('runs with every chunk it does not import deleted from the package', async (t) => {
     // The installed package, copied; then every module outside the static imports of the entry, the
     // check chunk and the scan chunk is deleted. A check that loaded the renderer, the prompts, the
