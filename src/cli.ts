@@ -168,9 +168,6 @@ async function run(io: Io, out: Output): Promise<number> {
 
 /** Entry point: runs once, maps every error to one line and an exit code, and cleans up on the way out. */
 export async function main(io: Io): Promise<number> {
-  // `check <url>` probes a running API: a command of its own, in a chunk that loads none of the scaffolding.
-  const { argv, env, cwd, stdout, stderr } = io;
-  if (argv[0] === 'check') return (await import('./check/check.ts')).runCheck({ argv: argv.slice(1), env, cwd, stdout, stderr });
   const out = createOutput(io.stdout, io.stderr, io.env);
   const debug = io.argv.includes('--debug');
   const onSignal = (signal: NodeJS.Signals) => {
@@ -183,6 +180,8 @@ export async function main(io: Io): Promise<number> {
   try {
     // `update` is a command of its own, in its own chunk: a generation never loads it.
     if (io.argv[0] === 'update') return await (await import('./update/update.ts')).runUpdate(io, out);
+    // `check <url>` probes a running API: a command of its own, in a chunk that loads none of the scaffolding.
+    if (io.argv[0] === 'check') return await (await import('./check/check.ts')).runCheck(io, out);
     return await run(io, out);
   } catch (error) {
     if (error instanceof CliError) {

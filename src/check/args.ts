@@ -49,6 +49,7 @@ export const CHECK_FLAGS: readonly CheckFlag[] = [
   { flag: 'slow', help: 'also send headers slowly, to see that the server cuts them off (holds a connection for up to 20 s)' },
   { flag: 'json', help: 'print the results as JSON instead of a table' },
   { flag: 'sarif', placeholder: '<file>', help: 'also write the results as SARIF 2.1.0 to <file>, for code scanning' },
+  { flag: 'debug', help: 'show a stack trace for unexpected failures' },
   { flag: 'help', short: 'h', help: 'show this help' },
 ];
 
