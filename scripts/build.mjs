@@ -72,11 +72,12 @@ const builtinsWithoutFacade = {
     builder.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const id = args.path.split('?')[0];
       const names = Object.keys(process.getBuiltinModule(id)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      // Local names no built-in exports (node:http exports `get`).
       const contents = [
-        `const builtin = process.getBuiltinModule(${JSON.stringify(id)});`,
-        'const get = (name) => builtin[name];',
-        'export default builtin;',
-        ...names.map((name) => `export const ${name} = /* @__PURE__ */ get(${JSON.stringify(name)});`),
+        `const builtin__ = process.getBuiltinModule(${JSON.stringify(id)});`,
+        'const export__ = (name) => builtin__[name];',
+        'export default builtin__;',
+        ...names.map((name) => `export const ${name} = /* @__PURE__ */ export__(${JSON.stringify(name)});`),
       ];
       return { contents: contents.join('\n'), loader: 'js' };
     });

@@ -203,6 +203,8 @@ export async function main(io: Io): Promise<number> {
   try {
     // `update` is a command of its own, in its own chunk: a generation never loads it.
     if (io.argv[0] === 'update') return await (await import('./update/update.ts')).runUpdate(io, out);
+    // `check <url>` probes a running API: a command of its own, in a chunk that loads none of the scaffolding.
+    if (io.argv[0] === 'check') return await (await import('./check/check.ts')).runCheck(io, out);
     return await run(io, out);
   } catch (error) {
     if (error instanceof CliError) {

@@ -61,6 +61,7 @@ export function helpText(version: string): string {
     'Usage: create-secure-express [directory] [options]',
     '       npm create secure-express@latest [directory] -- [options]',
     '       create-secure-express update [project folder] [options]    (update a project: see update --help)',
+    '       create-secure-express check <url> [options]                (probe a running API: see check --help)',
     '',
     `Project options (on a terminal, ${asked} are asked when not given,`,
     'and the summary shown before writing offers to change any answer):',

@@ -1,4 +1,5 @@
 import type { Answers } from '../options/answers.ts';
+import { PACKAGE } from '../package-info.ts';
 import { projectVersions } from './versions.ts';
 
 /** The oldest release of each Node major the project runs on: 22.18 is the first to strip types by default. */
@@ -61,6 +62,8 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       'new:migration': 'plop migration',
       'db:migrate': 'node --env-file-if-exists=.env src/commands/migrate.ts',
       'user:role': 'node --env-file-if-exists=.env src/commands/user-role.ts',
+      // Probes a running instance (`npm run check -- <url>`) with the generator that made the project.
+      check: `npx --yes ${PACKAGE.name}@${PACKAGE.version} check`,
     },
     dependencies: ranges([
       ...dependencies,

@@ -17,6 +17,9 @@ export interface Output {
   bold(text: string): string;
   dim(text: string): string;
   cyan(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
 }
 
 type Stream = NodeJS.WriteStream;
@@ -36,9 +39,9 @@ export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.Process
   const [bold, dim, red, green, yellow, cyan] = [
     paint(color, 1, 22),
     paint(color, 2, 22),
-    paint(errorColor, 31, 39),
+    paint(color, 31, 39),
     paint(color, 32, 39),
-    paint(errorColor, 33, 39),
+    paint(color, 33, 39),
     paint(color, 36, 39),
   ];
 
@@ -49,13 +52,14 @@ export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.Process
     stream.write(text);
   };
 
+  const [errorRed, errorYellow] = [paint(errorColor, 31, 39), paint(errorColor, 33, 39)];
   return {
     color,
     info: (line) => write(stdout, `${line}\n`),
     step: (line) => write(stdout, `${cyan('›')} ${line}\n`),
     success: (line) => write(stdout, `${green('✔')} ${line}\n`),
-    warn: (line) => write(stderr, `${yellow('warning:')} ${line}\n`),
-    error: (line) => write(stderr, `${red('error:')} ${line}\n`),
+    warn: (line) => write(stderr, `${errorYellow('warning:')} ${line}\n`),
+    error: (line) => write(stderr, `${errorRed('error:')} ${line}\n`),
     spin(text) {
       if (stdout.isTTY !== true) {
         write(stdout, `${cyan('›')} ${text}\n`);
@@ -80,5 +84,8 @@ export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.Process
     bold,
     dim,
     cyan,
+    red,
+    green,
+    yellow,
   };
 }

@@ -1,0 +1,159 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+
+/**
+ * The only way `check` talks to the network. It is bound to one origin when it is made and takes
+ * paths, never URLs, so no probe can reach another host; it never follows a redirect; it counts every
+ * request against a hard cap and refuses the one past it; and every request has a deadline. Requests
+ * go one at a time over one kept-alive connection, so the API sees a single polite client.
+ *
+ * Raw `node:http` rather than fetch: fetch refuses TRACE, adds headers of its own and always sends a
+ * content type with a string body, and the probes need to control all of that.
+ */
+export interface SentRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface ReceivedResponse {
+  readonly status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The start of the body (at most MAX_BODY_BYTES), as text. */
+  readonly body: string;
+}
+
+export interface Client {
+  readonly origin: string;
+  readonly maxRequests: number;
+  /** Requests sent so far (or attempted: a request that failed still counts). */
+  readonly sent: number;
+  send(request: SentRequest): Promise<ReceivedResponse>;
+  /** A bare connection to the origin, for what HTTP clients cannot do (slow headers). Counts as a request. */
+  openSocket(): Promise<Socket>;
+  close(): void;
+}
+
+/** The cap was reached: the request was not sent. */
+export class RequestCapReached extends Error {
+  constructor(max: number) {
+    super(`the request cap (--max-requests ${max}) was reached`);
+    this.name = 'RequestCapReached';
+  }
+}
+
+/** The request was sent (or tried) but no response came back. */
+export class RequestFailed extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RequestFailed';
+  }
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+const NETWORK_ERRORS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while sending',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+function describeNetworkError(error: Error & { code?: string }): string {
+  return (error.code && NETWORK_ERRORS[error.code]) ?? error.message;
+}
+
+function headersOf(response: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+export function createClient(target: URL, limits: { maxRequests: number; timeoutMs: number; userAgent: string }): Client {
+  const secure = target.protocol === 'https:';
+  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(target.port || (secure ? 443 : 80));
+  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const request = secure ? httpsRequest : httpRequest;
+  let sent = 0;
+
+  const count = () => {
+    if (sent >= limits.maxRequests) throw new RequestCapReached(limits.maxRequests);
+    sent += 1;
+  };
+
+  function send(outgoing: SentRequest): Promise<ReceivedResponse> {
+    if (!outgoing.path.startsWith('/')) throw new Error(`a probe asked for ${outgoing.path}: only paths on ${target.origin} are sent`);
+    count();
+    const headers: Record<string, string> = { 'user-agent': limits.userAgent, ...outgoing.headers };
+    if (outgoing.body !== undefined) headers['content-length'] = String(Buffer.byteLength(outgoing.body));
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const req = request({ hostname, port, method: outgoing.method, path: outgoing.path, headers, agent });
+      const timer = setTimeout(() => req.destroy(new RequestFailed(`no answer within ${limits.timeoutMs / 1000} s`)), limits.timeoutMs);
+      const failed = (error: Error & { code?: string }) => {
+        clearTimeout(timer);
+        reject(error instanceof RequestFailed ? error : new RequestFailed(describeNetworkError(error), { cause: error }));
+      };
+      req.on('error', (error) => {
+        // A server may answer (a 413, say) before it has read the whole body and then close the
+        // connection: the answer counts, the error on the rest of the upload does not.
+        if (!answered) failed(error);
+      });
+      req.on('response', (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (kept < MAX_BODY_BYTES) chunks.push(chunk.subarray(0, MAX_BODY_BYTES - kept));
+          kept += chunk.length;
+        });
+        const done = () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, headers: headersOf(response), body: Buffer.concat(chunks).toString('utf8') });
+        };
+        response.on('end', done);
+        // Cut off mid-body (a reset after the headers): what arrived is still the answer.
+        response.on('error', done);
+        response.on('aborted', done);
+      });
+      req.end(outgoing.body);
+    });
+  }
+
+  function openSocket(): Promise<Socket> {
+    count();
+    return new Promise((resolve, reject) => {
+      const socket: Socket = secure ? tlsConnect({ host: hostname, port, ...(isIP(hostname) ? {} : { servername: hostname }) }) : netConnect({ host: hostname, port });
+      const timer = setTimeout(() => socket.destroy(new RequestFailed(`no connection within ${limits.timeoutMs / 1000} s`)), limits.timeoutMs);
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error instanceof RequestFailed ? error : new RequestFailed(describeNetworkError(error), { cause: error }));
+      });
+    });
+  }
+
+  return {
+    origin: target.origin,
+    maxRequests: limits.maxRequests,
+    get sent() {
+      return sent;
+    },
+    send,
+    openSocket,
+    close: () => agent.destroy(),
+  };
+}

@@ -1,0 +1,54 @@
+import { CHECK_FLAGS } from './args.ts';
+
+const LINE_WIDTH = 100;
+
+/** Word-wraps a description into lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line];
+}
+
+/** `check --help`, built from the flag table so that it cannot fall behind it. */
+export function checkHelpText(version: string): string {
+  const usage = (flag: (typeof CHECK_FLAGS)[number]) =>
+    `${flag.short ? `-${flag.short}, ` : ''}--${flag.flag}${flag.placeholder ? ` ${flag.placeholder}` : ''}`;
+  const width = Math.max(...CHECK_FLAGS.map((flag) => usage(flag).length)) + 4;
+  const rows = CHECK_FLAGS.map((flag) =>
+    wrap(flag.help, LINE_WIDTH - width - 2)
+      .map((line, index) => `  ${(index === 0 ? usage(flag) : '').padEnd(width)}${line}`)
+      .join('\n'),
+  );
+  return [
+    `create-secure-express ${version}: check`,
+    'Probe a running Express API for the pitfalls a generated project avoids: security headers, CORS with',
+    'hostile origins, error responses that leak internals, a rate limit that forged headers escape, TRACE,',
+    'and (with --slow) slow headers. Bounded: a hard request cap, one request at a time, each with a',
+    'deadline, only to the origin of <url>, never following a redirect.',
+    '',
+    'Usage: create-secure-express check <url> [options]',
+    '       npm run check -- <url> [options]          (in a generated project)',
+    '',
+    '  <url>  an address on the API that answers a GET with 2xx, such as http://localhost:3000/healthz',
+    '',
+    'Options:',
+    ...rows,
+    '',
+    'Exit codes: 0 nothing failed (warnings allowed), 1 a check failed or the API could not be reached,',
+    '2 bad usage.',
+    '',
+    'Example:',
+    '  create-secure-express check https://api.example.com/healthz \\',
+    '    --limit-path /api/v1/auth/login --limit-method POST \\',
+    '    --limit-body \'{"email":"nobody@example.com","password":"not-the-password"}\' --sarif check.sarif',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+
+/**
+ * Express apps for `check` to probe, on 127.0.0.1. With no flaw it is written the way a careful person
+ * would (the generated project's rules, in one file); each flaw is one of the mistakes people make,
+ * switched on alone or together. Every request and connection is counted, so tests can hold `check`
+ * to its cap.
+ */
+export const FLAWS = [
+  'trust-proxy-true', // app.set('trust proxy', true) with a rate limiter
+  'cors-defaults', // cors() with no options
+  'cors-ends-with', // origin.endsWith('app.example.com'), with credentials
+  'cors-regex-no-end-anchor', // /^https:\/\/app\.example\.com/ without the $, with credentials
+  'no-hsts', // helmet with Strict-Transport-Security turned off
+  'default-error-handler', // no 404 or error handler of its own, NODE_ENV unset
+  'json-limit-10mb', // express.json({ limit: '10mb' })
+  'helmet-defaults', // helmet() as it comes, written for HTML pages
+  'trace-echo', // a route that answers TRACE with the request
+  'no-rate-limit', // nothing limits the login route
+  'x-real-ip-key', // the limiter keyed on a header the client writes
+  'node-default-timeouts', // http.createServer with Node's timeouts (60 s for headers)
+] as const;
+
+export type Flaw = (typeof FLAWS)[number];
+
+export interface BrokenApp {
+  readonly base: string;
+  readonly port: number;
+  /** Requests the server received (a request whose headers never finished is not one). */
+  requests(): number;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+export const LOGIN_PATH = '/api/login';
+export const LOGIN_LIMIT = 5;
+export const ALLOWED_ORIGIN = 'https://app.example.com';
+
+const problem = (res: Parameters<RequestHandler>[1], status: number) => {
+  res.status(status).type('application/problem+json').json({ type: 'about:blank', title: STATUS_CODES[status], status });
+};
+
+const httpError = (status: number, message: string) => Object.assign(new Error(message), { status, expose: true });
+
+/** A self-signed certificate for 127.0.0.1, written to `dir`; trust it with NODE_EXTRA_CA_CERTS. */
+export function makeCertificate(dir: string): { key: string; cert: string; certPath: string } {
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
+}
+
+/** Whether the fixture's CORS policy lets `origin` in: exactly, or with one of the usual mistakes. */
+function corsAllows(flaws: ReadonlySet<Flaw>, origin: string | undefined): boolean {
+  if (origin === undefined) return false;
+  if (flaws.has('cors-ends-with')) return origin.endsWith('app.example.com');
+  if (flaws.has('cors-regex-no-end-anchor')) return /^https:\/\/app\.example\.com/.test(origin);
+  return origin === ALLOWED_ORIGIN;
+}
+
+export async function startBrokenApp(
+  flawList: readonly Flaw[] = [],
+  options: { redirectTo?: string; tls?: { key: string; cert: string } } = {},
+): Promise<BrokenApp> {
+  const flaws = new Set(flawList);
+  const app = express();
+  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : 0);
+  app.disable('x-powered-by');
+
+  if (flaws.has('helmet-defaults')) {
+    app.use(helmet());
+  } else {
+    app.use(
+      helmet({
+        contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+        frameguard: { action: 'deny' },
+        ...(flaws.has('no-hsts') ? { strictTransportSecurity: false } : {}),
+      }),
+      (_req, res, next) => {
+        res.set('Cache-Control', 'no-store');
+        next();
+      },
+    );
+  }
+
+  app.use(
+    flaws.has('cors-defaults') ? cors() : cors({ origin: (origin, callback) => callback(null, corsAllows(flaws, origin) ? origin : false), credentials: true }),
+  );
+
+  if (flaws.has('trace-echo')) {
+    app.trace('/{*path}', (req, res) => {
+      const head = [`${req.method} ${req.originalUrl} HTTP/1.1`, ...req.rawHeaders.flatMap((value, i, all) => (i % 2 === 0 ? [`${value}: ${all[i + 1]}`] : []))];
+      res.type('message/http').send(`${head.join('\r\n')}\r\n`);
+    });
+  }
+
+  if (!flaws.has('no-rate-limit')) {
+    app.use(
+      LOGIN_PATH,
+      rateLimit({
+        windowMs: 60_000,
+        limit: LOGIN_LIMIT,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        // The flawed key is the point of the fixture; the library's warnings about it are not.
+        validate: false,
+        ...(flaws.has('x-real-ip-key') ? { keyGenerator: (req) => req.get('x-real-ip') ?? req.ip ?? '' } : {}),
+      }),
+    );
+  }
+
+  const jsonOnly: RequestHandler = (req, _res, next) => {
+    const hasBody = req.get('transfer-encoding') !== undefined || (req.get('content-length') ?? '0') !== '0';
+    next(hasBody && !req.is('application/json') ? httpError(415, 'Unsupported Media Type') : undefined);
+  };
+  app.use(jsonOnly, express.json({ limit: flaws.has('json-limit-10mb') ? '10mb' : '100kb', type: 'application/json' }));
+
+  if (options.redirectTo) {
+    const target = options.redirectTo;
+    app.get('/healthz', (_req, res) => res.redirect(302, target));
+  }
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.post(LOGIN_PATH, (_req, res) => problem(res, 401));
+
+  if (flaws.has('default-error-handler')) {
+    // 'test' only stops Express logging each error here: its handler shows the stack in any
+    // environment but production, exactly as with NODE_ENV unset.
+    app.set('env', 'test');
+  } else {
+    app.all('/healthz', (_req, res) => {
+      res.set('Allow', 'GET, HEAD');
+      problem(res, 405);
+    });
+    app.use((_req, res) => problem(res, 404));
+    const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+      const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+      problem(res, status);
+    };
+    app.use(errorHandler);
+  }
+
+  const timeouts = flaws.has('node-default-timeouts') ? {} : { headersTimeout: 2_000, requestTimeout: 5_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 250 };
+  const server: Server = options.tls ? createTlsServer({ ...timeouts, ...options.tls }, app) : createServer(timeouts, app);
+  let requests = 0;
+  let connections = 0;
+  server.on('request', () => (requests += 1));
+  server.on('connection', () => (connections += 1));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    port,
+    requests: () => requests,
+    connections: () => connections,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
