@@ -1,4 +1,4 @@
-import { nodeEngines } from '../project/package-json.ts';
+import { nodeEngines } from '../project/node-engines.ts';
 import type { NodeMajor } from './answers.ts';
 
 /**

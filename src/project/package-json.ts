@@ -1,9 +1,8 @@
 import type { Answers } from '../options/answers.ts';
 import { PACKAGE } from '../package-info.ts';
+import { nodeEngines } from './node-engines.ts';
 import { projectVersions } from './versions.ts';
 
-/** The oldest release of each Node major the project runs on: 22.18 is the first to strip types by default. */
-export const nodeEngines = { 22: '>=22.18', 24: '>=24' } as const;
 
 const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
 

@@ -93,8 +93,13 @@ export async function resolveNewAnswers(input: NewAnswersInput): Promise<Resolve
     sources: [flagSource(input.given), recordSource(start, 'answers.')],
     ...(template ? { suggestions: template.defaults, locks: template.locks } : {}),
   });
+  // A question the project has never answered is asked (or needs --var, or --yes for its default):
+  // an update does not answer for the user what a first run would have asked.
+  const questions = template?.questions.map((spec) =>
+    spec.key in record.vars || !spec.prompt ? spec : { ...spec, prompt: { ...spec.prompt, upFront: true } },
+  );
   const vars = template
-    ? await resolveValues(template.questions, {
+    ? await resolveValues(questions ?? [], {
         ...context,
         sources: [varSource(input.varFlags, template.manifest.questions), recordSource(record.vars, 'vars.')],
       })
