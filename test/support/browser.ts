@@ -31,9 +31,32 @@ fetch(${JSON.stringify(apiUrl)}, { credentials: ${JSON.stringify(credentials ? '
   return { server, port: (server.address() as { port: number }).port };
 }
 
-/** Loads `url` in headless Chromium and returns what the page wrote into #result. */
-export async function pageResult(url: string): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), 'cse-chromium-'));
+/**
+ * Serves one page that runs `script`, the body of an async function given `api` (the API's base URL),
+ * and shows what it returns: for a sequence of fetches, such as signing in and reading a session.
+ */
+export async function serveScript(api: string, script: string): Promise<{ server: Server; port: number }> {
+  const html = `<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script>
+(async (api) => { ${script} })(${JSON.stringify(api)})
+  .catch((error) => 'threw ' + error.name)
+  .then((text) => { document.getElementById('result').textContent = String(text); });
+</script>`;
+  const server = createServer((_request, response) => {
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    response.end(html);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/**
+ * Loads `url` in headless Chromium and returns what the page wrote into #result. Pages loaded with
+ * the same `profile` share one browser profile, and so its cookies.
+ */
+export async function pageResult(url: string, profile?: string): Promise<string> {
+  const own = profile === undefined;
+  profile ??= mkdtempSync(join(tmpdir(), 'cse-chromium-'));
   try {
     const { stdout } = await run(CHROMIUM, [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -41,6 +64,6 @@ export async function pageResult(url: string): Promise<string> {
     ], { timeout: 60_000 });
     return /<pre id="result">([^<]*)<\/pre>/.exec(stdout)?.[1] ?? `no result in:\n${stdout}`;
   } finally {
-    rmSync(profile, { recursive: true, force: true });
+    if (own) rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -44,12 +44,13 @@ describe('next steps', () => {
 
 describe('the running Node against the project target', () => {
   const cases = [
-    [24, '20.20.2', '24'],
+    [24, '20.20.2', '24.7'],
+    [24, '24.6.0', '24.7'],
     [22, '20.19.0', '22.18'],
     [22, '22.17.1', '22.18'],
     [22, '22.18.0', undefined],
     [22, '24.11.0', undefined],
-    [24, '24.0.0', undefined],
+    [24, '24.7.0', undefined],
   ] as const;
   for (const [target, running, floor] of cases) {
     it(`Node ${running} for a Node ${target} project: ${floor ? `older than ${floor}` : 'fine'}`, () => assert.equal(nodeFloorAbove(target, running), floor));
