@@ -50,7 +50,10 @@ for (const set of ANSWER_SETS) {
       const pkg = readJson(join(dir, 'package.json'));
       assert.match(pkg.engines.node, new RegExp(`>=${set.node}`));
       assert.equal(readFileSync(join(dir, '.nvmrc'), 'utf8').trim(), String(set.node));
-      assert.equal(pkg.scripts.start, 'NODE_ENV=production node dist/server.js');
+      // Every script runs in every shell: no `NAME=value command` (Windows cmd and PowerShell).
+      assert.equal(pkg.scripts.start, 'node dist/server.js');
+      assert.equal(pkg.scripts.dev, 'node scripts/dev.ts');
+      for (const [name, script] of Object.entries<string>(pkg.scripts)) assert.doesNotMatch(script, /(^|\s)[A-Z_]+=/, name);
       let dockerfile: string | undefined;
       try {
         dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
