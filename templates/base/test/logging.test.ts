@@ -6,7 +6,8 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('one JSON log line per request, with its request id, method, URL, client address and status', async (t) => {
   const { logger, lines } = captureLogs();
-  const { url } = await startApp(t, {}, { logger });
+  // Behind a proxy, whose request ids are kept (see test/request-id.test.ts).
+  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { logger });
   await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-one' } });
   await fetch(`${url}/nope`, { headers: { 'x-request-id': 'req-two' } });
   await settle();
