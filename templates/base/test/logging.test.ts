@@ -56,3 +56,13 @@ test('password fields are redacted wherever code logs them', () => {
   assert.ok(line);
   assert.ok(!JSON.stringify(line).match(/p[123]"/), JSON.stringify(line));
 });
+
+test('query strings are logged with their values redacted, names kept', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, {}, { logger });
+  await fetch(`${url}/api/v1/users?access_token=SEKRIT-TOKEN&limit=5&&flag`);
+  await settle();
+  const request = lines().find((line) => line.req !== undefined)?.req as Record<string, unknown>;
+  assert.equal(request.url, '/api/v1/users?access_token=[redacted]&limit=[redacted]&flag=[redacted]');
+  assert.ok(!JSON.stringify(lines()).includes('SEKRIT'));
+});

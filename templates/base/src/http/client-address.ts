@@ -1,6 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RequestHandler } from 'express';
 
+const PORT = /^:\d{1,5}$/;
+const IPV4_MAPPED = '::ffff:';
+
 /**
  * A client address as proxies and sockets write it, reduced to the bare IP address: some proxies
  * append the client's port to X-Forwarded-For (`203.0.113.9:1111`, `[2001:db8::1]:1111`), and a
@@ -9,12 +12,23 @@ import type { RequestHandler } from 'express';
  * Anything that is not one of these forms is returned unchanged.
  */
 export function normalizeAddress(address: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(address);
-  if (bracketed?.[1] !== undefined && isIPv6(bracketed[1])) return bracketed[1];
-  const withPort = /^([\d.]+):\d{1,5}$/.exec(address);
-  if (withPort?.[1] !== undefined && isIPv4(withPort[1])) return withPort[1];
-  const mapped = /^::ffff:([\d.]+)$/i.exec(address);
-  if (mapped?.[1] !== undefined && isIPv4(mapped[1])) return mapped[1];
+  // [2001:db8::1] or [2001:db8::1]:1111
+  if (address.startsWith('[')) {
+    const close = address.indexOf(']');
+    const host = address.slice(1, close);
+    const port = address.slice(close + 1);
+    return close > 0 && isIPv6(host) && (port === '' || PORT.test(port)) ? host : address;
+  }
+  // 203.0.113.9:1111: a single colon, so not an IPv6 address
+  const colon = address.indexOf(':');
+  if (colon > 0 && colon === address.lastIndexOf(':')) {
+    const host = address.slice(0, colon);
+    return isIPv4(host) && PORT.test(address.slice(colon)) ? host : address;
+  }
+  // ::ffff:203.0.113.9
+  if (address.toLowerCase().startsWith(IPV4_MAPPED) && isIPv4(address.slice(IPV4_MAPPED.length))) {
+    return address.slice(IPV4_MAPPED.length);
+  }
   return address;
 }
 
