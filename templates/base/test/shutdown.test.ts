@@ -96,7 +96,7 @@ test('SIGTERM: readiness fails first, the in-flight request completes, then exit
 });
 
 test('SIGTERM: idle keep-alive connections close at once; responses during the grace period close theirs', async (t) => {
-  const server = await startServer({ SHUTDOWN_GRACE_MS: '3000', SHUTDOWN_TIMEOUT_MS: '8000' });
+  const server = await startServer({ SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_TIMEOUT_MS: '8000' });
   t.after(() => server.child.kill('SIGKILL'));
   const exited = once(server.child, 'exit');
 
