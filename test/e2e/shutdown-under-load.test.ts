@@ -45,6 +45,8 @@ describe('the generated shutdown test under CPU load', { concurrency: false }, (
 
   it(`passes ${RUNS} runs in a row while every core is busy`, { timeout: RUNS * RUN_TIMEOUT_MS + 60_000 }, async () => {
     const burner = spawn('node', ['-e', BURNER], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let report = '';
+    burner.stdout.on('data', (chunk: Buffer) => (report += chunk.toString()));
     await once(burner, 'spawn');
     const started = Date.now();
     const failures: string[] = [];
@@ -59,8 +61,6 @@ describe('the generated shutdown test under CPU load', { concurrency: false }, (
     } finally {
       burner.kill('SIGTERM');
     }
-    let report = '';
-    burner.stdout.on('data', (chunk: Buffer) => (report += chunk.toString()));
     await once(burner, 'close');
     const wallMs = Date.now() - started;
     const { cpuMs } = JSON.parse(report || '{"cpuMs":0}') as { cpuMs: number };
