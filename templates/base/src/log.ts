@@ -90,8 +90,8 @@ const REQUEST_LINE_REDACTED_PATHS = REDACTED_PATHS.filter((path) => path.startsW
 
 /**
  * One log line per request, when its response is done: request id, method, URL (query values
- * redacted), client address, status and time taken in milliseconds. Headers and bodies are never on it, so no credential can be.
- * 5xx lines carry the error with its stack (which the client never sees), and a client that hung up
+ * redacted), client address, status and time taken in milliseconds. Headers and bodies are never on
+ * it, so no credential can be. 5xx lines carry the error with its stack (which the client never sees), and a client that hung up
  * before the response was sent gets a warning.
  *
  * Written by hand on plain pino rather than with pino-http: its line copies and redacts every header of
