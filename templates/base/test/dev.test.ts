@@ -35,9 +35,11 @@ function startDev(t: TestContext, { env = {}, envFile }: { env?: Record<string, 
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  const { pid } = child;
+  if (pid === undefined) throw new Error('the dev runner did not start');
   t.after(() => {
     try {
-      process.kill(-(child.pid ?? 0), 'SIGKILL');
+      process.kill(-pid, 'SIGKILL');
     } catch {
       // already gone
     }
@@ -69,7 +71,7 @@ function startDev(t: TestContext, { env = {}, envFile }: { env?: Record<string, 
   };
   /** Ctrl-C: SIGINT to every process of the group. */
   const interrupt = async () => {
-    process.kill(-(child.pid ?? 0), 'SIGINT');
+    process.kill(-pid, 'SIGINT');
     const [code, signal] = await exited;
     return { code, signal, stderr };
   };
