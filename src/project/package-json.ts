@@ -50,9 +50,11 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
     type: 'module',
     engines: { node: nodeEngines[answers.node] },
     scripts: {
-      dev: 'NODE_ENV=development node --watch --env-file-if-exists=.env src/server.ts',
+      // No `NODE_ENV=... node` (Windows cmd and PowerShell cannot run it): the dev runner sets development
+      // mode, an unset NODE_ENV means production (src/config.ts), and tests pass NODE_ENV=test to the config.
+      dev: 'node scripts/dev.ts',
       build: 'tsc -p tsconfig.build.json',
-      start: 'NODE_ENV=production node dist/server.js',
+      start: 'node dist/server.js',
       // On PostgreSQL, test/run.ts first checks DATABASE_URL, then runs the same `node --test`.
       test: answers.db === 'postgres' ? 'node test/run.ts' : 'node --test --test-reporter=spec "test/**/*.test.ts"',
       typecheck: 'tsc --noEmit',

@@ -78,7 +78,10 @@ for (const [index, set] of ANSWER_SETS.entries()) {
       const pkg = readJson(join(dir, 'package.json'));
       assert.match(pkg.engines.node, new RegExp(`>=${set.node}`));
       assert.equal(readFileSync(join(dir, '.nvmrc'), 'utf8').trim(), String(set.node));
+      // Every script runs in every shell: no `NAME=value command` (Windows cmd and PowerShell).
       assert.equal(pkg.scripts.start, 'node dist/server.js');
+      assert.equal(pkg.scripts.dev, 'node scripts/dev.ts');
+      for (const [name, script] of Object.entries<string>(pkg.scripts)) assert.doesNotMatch(script, /(^|\s)[A-Z_]+=/, name);
       assert.equal(pkg.dependencies.pg !== undefined, answers.db === 'postgres');
       assert.equal(pkg.dependencies['rate-limit-redis'] !== undefined, answers.rateLimitStore === 'redis');
       let dockerfile: string | undefined;
@@ -154,7 +157,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
         try {
           const login = await fetch(`${restarted.base}/api/v1/auth/login`, { method: 'POST', headers, body });
           assert.equal(login.status, 200);
-          const session = answers.session === 'bearer'
+          const session: Record<string, string> = answers.session === 'bearer'
             ? { authorization: `Bearer ${((await login.json()) as { token: string }).token}` }
             : { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
           assert.equal((await fetch(`${restarted.base}/api/v1/users/me`, { headers: session })).status, 200);

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { Config } from './config.ts';
+import type { Config, Environment } from './config.ts';
+import { prettyDestination } from './log-pretty.ts';
 
 export type { Logger } from 'pino';
 
@@ -46,9 +47,39 @@ function bufferedStdout(): DestinationStream {
   return stdout;
 }
 
-/** A JSON logger: one object per line, ready for any log collector. Standard output unless told otherwise. */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination: DestinationStream = bufferedStdout()): Logger {
+/**
+ * Lines for a person (log-pretty.ts) only in development with a terminal to read them; JSON lines
+ * everywhere else: in production, and whenever the output goes to a file, a pipe or a collector.
+ */
+export function wantsPrettyLogs(env: Environment | undefined, out: { readonly isTTY?: boolean }): boolean {
+  return env === 'development' && out.isTTY === true;
+}
+
+/**
+ * A JSON logger: one object per line, ready for any log collector. Standard output unless told
+ * otherwise, shown as readable lines in development on a terminal.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel'> & { readonly env?: Environment },
+  destination: DestinationStream = wantsPrettyLogs(config.env, process.stdout) ? prettyDestination(process.stdout) : bufferedStdout(),
+): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+}
+
+/**
+ * The URL as logged: the path, and each query parameter's name with its value redacted. Query values
+ * are often credentials (`?access_token=`, `?code=`, a reset token) and logs are read by many; which
+ * parameters a request had is what a reader needs. Problem responses carry the path alone.
+ */
+export function loggedUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const parameters = url
+    .slice(queryStart + 1)
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => `${pair.split('=', 1)[0] ?? ''}=[redacted]`);
+  return `${url.slice(0, queryStart)}?${parameters.join('&')}`;
 }
 
 /**
@@ -58,9 +89,9 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination: Dest
 const REQUEST_LINE_REDACTED_PATHS = REDACTED_PATHS.filter((path) => path.startsWith('err.'));
 
 /**
- * One log line per request, when its response is done: request id, method, URL, client address,
- * status and time taken in milliseconds. Headers and bodies are never on it, so no credential can be.
- * 5xx lines carry the error with its stack (which the client never sees), and a client that hung up
+ * One log line per request, when its response is done: request id, method, URL (query values
+ * redacted), client address, status and time taken in milliseconds. Headers and bodies are never on
+ * it, so no credential can be. 5xx lines carry the error with its stack (which the client never sees), and a client that hung up
  * before the response was sent gets a warning.
  *
  * Written by hand on plain pino rather than with pino-http: its line copies and redacts every header of
@@ -72,7 +103,7 @@ export function requestLogger(logger: Logger): RequestHandler {
     const started = performance.now();
     res.once('close', () => {
       const line = {
-        req: { id: req.id, method: req.method, url: req.originalUrl, remoteAddress: req.ip },
+        req: { id: req.id, method: req.method, url: loggedUrl(req.originalUrl), remoteAddress: req.ip },
         res: { statusCode: res.statusCode },
         responseTime: Math.round((performance.now() - started) * 1000) / 1000,
         err: res.err,

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Logger } from './log.ts';
 import type { Readiness } from './readiness.ts';
 
@@ -24,16 +24,68 @@ async function closeAll(close: readonly (() => Promise<void>)[], logger: Logger)
 }
 
 /**
+ * Keep-alive connections must not outlive the shutdown. Left alone, a connection kept alive after its
+ * last response lingers until the keep-alive timeout (5 s), races the deadline, and may carry one more
+ * request from a load balancer just as it is cut. Once `drain()` is called:
+ * - connections idle at that moment are closed;
+ * - every response not yet started, in flight or still to come, says `Connection: close`, so the
+ *   client opens no further request on it and Node closes the connection once the response is sent;
+ * - a response already under way (its headers sent with keep-alive) closes its connection when done.
+ *
+ * Returns `drain`. Costs one set entry per request until then.
+ */
+function connectionDrainer(server: Server): () => void {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+
+  function forget(this: ServerResponse) {
+    inFlight.delete(this);
+  }
+  const closeAfterResponse = (res: ServerResponse) => {
+    if (!res.headersSent) {
+      res.setHeader('Connection', 'close');
+      return;
+    }
+    res.once('close', () => {
+      server.closeIdleConnections();
+    });
+  };
+
+  // Before the app's own listener, so the header is set before anything can answer.
+  server.prependListener('request', (_req, res) => {
+    if (draining) {
+      closeAfterResponse(res);
+      return;
+    }
+    inFlight.add(res);
+    res.on('close', forget);
+  });
+
+  return () => {
+    draining = true;
+    for (const res of inFlight) closeAfterResponse(res);
+    inFlight.clear();
+    server.closeIdleConnections();
+  };
+}
+
+/**
  * Graceful shutdown on SIGTERM (orchestrators, `docker stop`) and SIGINT (Ctrl-C): readiness fails
- * first, so load balancers stop sending traffic; after the grace period the server stops accepting
- * connections and lets in-flight requests finish; then the process exits 0. Requests still running at
- * the deadline are cut and the exit code is 1. Without this, every deploy drops the requests in flight.
+ * first, so load balancers stop sending traffic, and connections are drained (see above); after the
+ * grace period the server stops accepting connections and lets in-flight requests finish; then the
+ * process exits 0. Requests still running at the deadline are cut and the exit code is 1. Without
+ * this, every deploy drops the requests in flight. A repeated signal (a terminal delivers Ctrl-C to
+ * every process of the group, and parents pass it on) changes nothing: the deadline still applies.
  */
 export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutMs, close }: ShutdownOptions): void {
+  const drain = connectionDrainer(server);
+
   const shutdown = (signal: NodeJS.Signals) => {
     if (readiness.shuttingDown) return;
     readiness.startShutdown();
+    drain();
     logger.info({ signal, graceMs, timeoutMs }, 'shutting down');
+    logger.flush();
 
     const deadline = setTimeout(() => {
       logger.error('shutdown deadline passed; closing remaining connections');
@@ -42,6 +94,7 @@ export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutM
     }, timeoutMs);
     deadline.unref();
 
+    // close() also closes the connections idle by then (Node >= 19); the others close with their response.
     setTimeout(() => {
       server.close((error) => {
         if (error) logger.error({ err: error }, 'error while closing the server');
@@ -51,11 +104,9 @@ export function shutdownOnSignals({ server, readiness, logger, graceMs, timeoutM
           process.exit(error ? 1 : 0);
         });
       });
-      // Keep-alive connections with no request in flight would otherwise hold close() open.
-      server.closeIdleConnections();
     }, graceMs).unref();
   };
 
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -6,7 +6,8 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('one JSON log line per request, with its request id, method, URL, client address and status', async (t) => {
   const { logger, lines } = captureLogs();
-  const { url } = await startApp(t, {}, { logger });
+  // Behind a proxy, whose request ids are kept (see test/request-id.test.ts).
+  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { logger });
   await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-one' } });
   await fetch(`${url}/nope`, { headers: { 'x-request-id': 'req-two' } });
   await settle();
@@ -54,4 +55,14 @@ test('password fields are redacted wherever code logs them', () => {
   const [line] = lines();
   assert.ok(line);
   assert.ok(!JSON.stringify(line).match(/p[123]"/), JSON.stringify(line));
+});
+
+test('query strings are logged with their values redacted, names kept', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, {}, { logger });
+  await fetch(`${url}/api/v1/users?access_token=SEKRIT-TOKEN&limit=5&&flag`);
+  await settle();
+  const request = lines().find((line) => line.req !== undefined)?.req as Record<string, unknown>;
+  assert.equal(request.url, '/api/v1/users?access_token=[redacted]&limit=[redacted]&flag=[redacted]');
+  assert.ok(!JSON.stringify(lines()).includes('SEKRIT'));
 });

@@ -4,11 +4,12 @@ import { test, type TestContext } from 'node:test';
 import express from 'express';
 import { z } from 'zod';
 import { defaults } from '../src/config.ts';
-import { validate } from '../src/http/validate.ts';
+import { MAX_LISTED_ERRORS, validate } from '../src/http/validate.ts';
 import { newUser, postJson, sameOrigin, startApp, type SignedIn } from './helpers.ts';
 
 interface Problem {
   status: number;
+  detail?: string;
   errors?: { path: string; message: string }[];
 }
 
@@ -23,6 +24,21 @@ test('unknown fields are refused, not ignored', async (t) => {
   assert.equal(res.status, 400);
   const problem = await problemOf(res);
   assert.deepEqual(problem.errors, [{ path: 'body.role', message: 'Unknown field' }]);
+});
+
+test('a flood of errors is listed up to a cap, with the total in detail', async (t) => {
+  const { url, admin } = await asAdmin(t);
+  const unknown = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`field${i}`, 1]));
+  const body = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'long enough pass', ...unknown });
+  const query = await fetch(`${url}/api/v1/users?${Array.from({ length: 300 }, (_, i) => `p${i}=1`).join('&')}`, { headers: admin.headers });
+  for (const [res, total] of [[body, 5000], [query, 300]] as const) {
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.ok(text.length < 2048, `${text.length} bytes`);
+    const problem = JSON.parse(text) as Problem;
+    assert.equal(problem.errors?.length, MAX_LISTED_ERRORS);
+    assert.equal(problem.detail, `The request is not valid: ${total} errors, the first ${MAX_LISTED_ERRORS} listed.`);
+  }
 });
 
 test('types are exact and lengths bounded', async (t) => {

@@ -12,6 +12,12 @@ export interface Schemas<P, Q, B> {
   readonly body?: B;
 }
 
+/**
+ * At most this many errors are listed, with the total in `detail`: a body of ten thousand unknown
+ * fields gets a short answer, not one five times its size.
+ */
+export const MAX_LISTED_ERRORS = 10;
+
 /** A route that declares no query schema takes no query parameters at all. */
 const noQuery = z.strictObject({});
 
@@ -38,7 +44,7 @@ function fieldErrors(location: Location, error: z.ZodError): FieldError[] {
  * Validates a request against zod schemas before the handler runs. The handler then reads typed,
  * frozen values from `req.params`, `req.query` and `req.body`: exactly what the schemas describe,
  * normalized by them, and nothing else. Everything that fails is reported at once as a 400 problem
- * with `errors: [{ path, message }]`.
+ * with `errors: [{ path, message }]` (the first MAX_LISTED_ERRORS of them).
  *
  * Query strings come from Express's simple parser, which yields strings and, for `?a=1&a=2`, arrays.
  * A repeated parameter is refused outright: different layers (a proxy, a WAF, this app) may each pick
@@ -70,7 +76,11 @@ export function validate<
     const body = schemas.body ? check('body', schemas.body, req.body) : undefined;
 
     if (errors.length > 0) {
-      next(new HttpError(400, 'The request is not valid.', { errors }));
+      const detail =
+        errors.length > MAX_LISTED_ERRORS
+          ? `The request is not valid: ${errors.length} errors, the first ${MAX_LISTED_ERRORS} listed.`
+          : 'The request is not valid.';
+      next(new HttpError(400, detail, { errors: errors.slice(0, MAX_LISTED_ERRORS) }));
       return;
     }
 

@@ -56,7 +56,7 @@ function limiter(name: string, rule: RateLimitRule, { logger, stores }: LimiterC
  * The global tier: every route except the health checks, per client address. Clients are keyed by
  * `req.ip`, which is only right when `trust proxy` is the number of proxies in front of the app (see
  * app.ts): with `true`, anyone can pick their own address, and with it a fresh limit, by sending an
- * `X-Forwarded-For` header.
+ * `X-Forwarded-For` header. `req.ip` is the bare address, without a port (http/client-address.ts).
  *
  * With a shared store that becomes unreachable it fails open: requests pass uncounted, each with a
  * warning in the log. An outage of the store must not become an outage of the whole API; the tiers
