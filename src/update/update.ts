@@ -9,6 +9,7 @@ import { makeStagingFolder } from '../render/place.ts';
 import { removeNow, removeOnAbort } from '../run/cleanup.ts';
 import { satisfies } from '../team/semver-range.ts';
 import type { Output } from '../ui/output.ts';
+import type { Prompter } from '../ui/prompter.ts';
 import { answerChanges, resolveBaseAnswers, resolveNewAnswers } from './answers.ts';
 import { applyStaged, stageChanges } from './apply.ts';
 import { planChanges } from './changes.ts';
@@ -57,6 +58,22 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
   // 4. The team template at its recorded commit and at its newest; a plopfile runs only when trusted.
   const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
   const prompter = interactive ? (await import('../ui/prompter.ts')).createPrompter(out, io.stdin) : undefined;
+  try {
+    return await updateWith(io, out, args, { projectDir, shown, record, prompter });
+  } finally {
+    // The prompter reads the terminal in raw mode until closed: give it back, or the process stays.
+    prompter?.close();
+  }
+}
+
+interface UpdateContext {
+  readonly projectDir: string;
+  readonly shown: string;
+  readonly record: ProjectRecord;
+  readonly prompter: Prompter | undefined;
+}
+
+async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpdateArgv>, { projectDir, shown, record, prompter }: UpdateContext): Promise<number> {
   const sameGenerator = record.generator.version === PACKAGE.version;
   const templates = await loadTemplateVersions(record, { to: args.to, needBase: sameGenerator });
   const trusted = await trustPlopfiles(templates, args.trust, prompter, out);

@@ -184,7 +184,7 @@ describe('what a run says', () => {
       const result = runCli(['my-api', ...QUICK, '--node', '24'], { cwd: tempDir(t), node });
       assert.equal(result.code, 0, result.stderr);
       if (older) {
-        assert.match(result.stderr, new RegExp(`^warning: the project targets Node 24 \\(its scripts need 24 or later\\) but this is Node ${version.replaceAll('.', '\\.')}: run \`nvm use\` in it first`));
+        assert.match(result.stderr, new RegExp(`^warning: the project targets Node 24 \\(its scripts need 24\\.7 or later\\) but this is Node ${version.replaceAll('.', '\\.')}: run \`nvm use\` in it first`));
         const dryRun = runCli(['dry', ...QUICK, '--node', '24', '--dry-run'], { cwd: tempDir(t), node });
         assert.match(dryRun.stdout, /^! the project targets Node 24 /m, 'said in the summary, before anything is written');
         assert.match(result.stdout, new RegExp(`^ {2}nvm use +switches to Node 24, as \\.nvmrc says \\(this is Node ${version.replaceAll('.', '\\.')}\\)$`, 'm'));

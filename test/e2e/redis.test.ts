@@ -6,38 +6,56 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { QUICK, runCli } from '../support/cli.ts';
 import { mustPass, npm, projectEnv, type RunningServer, startServer } from '../support/project.ts';
+import { PostgresServer } from '../support/postgres.ts';
 import { RedisServer } from '../support/redis.ts';
 
 /**
- * `--rate-limit-store redis`, proven against a real redis-server: the project passes its own checks
- * with REDIS_URL set (its redis tests run rather than skip), two instances share one limit, and losing
- * Redis fails the auth tier closed and readiness, until Redis is back.
+ * `--rate-limit-store redis` (with `--db postgres`, which it needs, and cookie sessions), proven against
+ * a real redis-server and PostgreSQL: the project passes its own checks with REDIS_URL set (its redis
+ * tests run rather than skip), two instances share one limit, and losing Redis fails the login limits
+ * closed, never readiness (every instance shares Redis), until Redis is back.
  */
 
-async function waitForStatus(url: string, status: number, timeoutMs = 15_000): Promise<void> {
+/** Waits until /readyz names Redis in this state (it stays 200 either way). */
+async function waitForRedis(base: string, state: 'up' | 'down', timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = 0;
+  let last = '';
   while (Date.now() < deadline) {
-    last = (await fetch(url).catch(() => ({ status: 0 }))).status;
-    if (last === status) return;
+    const response = await fetch(`${base}/readyz`).catch(() => undefined);
+    assert.equal(response?.status, 200, 'readiness never fails over a shared service');
+    last = ((await response.json()) as { dependencies: Record<string, string> }).dependencies.redis ?? '';
+    if (last === state) return;
     await sleep(200);
   }
-  assert.fail(`${url} answered ${last}, not ${status}, within ${timeoutMs} ms`);
+  assert.fail(`${base}/readyz named Redis ${last}, not ${state}, within ${timeoutMs} ms`);
 }
+
+/** A login as a browser page of the API's own origin sends it (cookie sessions check the origin). */
+const login = (base: string) =>
+  fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-origin' },
+    body: JSON.stringify({ email: 'someone@example.com', password: 'correct horse battery staple' }),
+  });
 
 describe('generated project with the redis store', { concurrency: false }, () => {
   const cwd = mkdtempSync(join(tmpdir(), 'cse-redis-'));
   const dir = join(cwd, 'api');
   const env = projectEnv(24);
   let redis: RedisServer;
+  let postgres: PostgresServer;
+  const database: Record<string, string> = {};
   after(async () => {
     await redis?.stop();
+    await postgres?.destroy();
     rmSync(cwd, { recursive: true, force: true });
   });
 
   before(async () => {
-    redis = await RedisServer.start();
-    const result = runCli(['api', ...QUICK, '--rate-limit-store', 'redis', '--global-limit', '10/1m', '--auth-limit', '3/1m'], { cwd });
+    [redis, postgres] = await Promise.all([RedisServer.start(), PostgresServer.start()]);
+    database.DATABASE_URL = postgres.database('redis_e2e');
+    const args = ['--db', 'postgres', '--rate-limit-store', 'redis', '--session', 'cookie', '--global-limit', '10/1m', '--auth-limit', '3/1m'];
+    const result = runCli(['api', ...QUICK, ...args], { cwd });
     assert.equal(result.code, 0, result.stderr);
   });
 
@@ -55,7 +73,7 @@ describe('generated project with the redis store', { concurrency: false }, () =>
   });
 
   it('passes its own tests against the real Redis, none of them skipped', () => {
-    const step = npm(dir, ['test'], { ...env, REDIS_URL: redis.url });
+    const step = npm(dir, ['test'], { ...env, ...database, REDIS_URL: redis.url });
     mustPass(step, 'npm test with REDIS_URL');
     assert.match(step.output, /(ℹ|#) fail 0/);
     assert.match(step.output, /(ℹ|#) skipped 0/);
@@ -63,7 +81,7 @@ describe('generated project with the redis store', { concurrency: false }, () =>
   });
 
   it('reports its redis tests as skipped, by name, without REDIS_URL', () => {
-    const step = npm(dir, ['test'], env);
+    const step = npm(dir, ['test'], { ...env, ...database });
     mustPass(step, 'npm test without REDIS_URL');
     // The spec reporter marks a skipped test with ﹣ and its reason; TAP writes `# SKIP reason`.
     assert.match(step.output, /﹣ .*redis.*# REDIS_URL is not set|# SKIP.*REDIS_URL/i);
@@ -72,7 +90,7 @@ describe('generated project with the redis store', { concurrency: false }, () =>
 
   it('refuses to start in production without REDIS_URL, in one line naming it', async () => {
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync('node', ['dist/server.js'], { cwd: dir, env: { ...env, NODE_ENV: 'production', REDIS_URL: '' }, encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync('node', ['dist/server.js'], { cwd: dir, env: { ...env, ...database, NODE_ENV: 'production', REDIS_URL: '' }, encoding: 'utf8', timeout: 20_000 });
     assert.equal(result.status, 1, result.stdout + result.stderr);
     assert.match(result.stderr + result.stdout, /REDIS_URL/);
   });
@@ -80,7 +98,7 @@ describe('generated project with the redis store', { concurrency: false }, () =>
   describe('two instances sharing one Redis', { concurrency: false }, () => {
     let one: RunningServer;
     let two: RunningServer;
-    const productionEnv = () => ({ ...env, NODE_ENV: 'production', REDIS_URL: `${redis.url}/0`, LOG_LEVEL: 'warn' });
+    const productionEnv = () => ({ ...env, ...database, NODE_ENV: 'production', REDIS_URL: `${redis.url}/0`, LOG_LEVEL: 'warn' });
     before(async () => {
       one = await startServer(dir, ['dist/server.js'], productionEnv());
       two = await startServer(dir, ['dist/server.js'], productionEnv());
@@ -91,20 +109,16 @@ describe('generated project with the redis store', { concurrency: false }, () =>
 
     it('a client spreading max + 1 requests across both gets its 429 on the last one', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 11; i += 1) statuses.push((await fetch(`${(i % 2 ? two : one).base}/api/v1/users`)).status);
-      assert.deepEqual(statuses, [...Array(10).fill(200), 429]);
+      for (let i = 0; i < 11; i += 1) statuses.push((await fetch(`${(i % 2 ? two : one).base}/api/v1/users/me`)).status);
+      assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
     });
 
-    it('while Redis is down: readiness 503 on both, the auth tier refuses, nothing crashes', async () => {
+    it('while Redis is down: readiness stays 200 on both naming it, logins get a 503, nothing crashes', async () => {
       await redis.stop();
-      for (const server of [one, two]) await waitForStatus(`${server.base}/readyz`, 503);
-      const login = await fetch(`${one.base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email: 'someone@example.com', password: 'correct horse battery staple' }),
-      });
-      assert.equal(login.status, 503);
-      assert.match(login.headers.get('content-type') ?? '', /application\/problem\+json/);
+      for (const server of [one, two]) await waitForRedis(server.base, 'down');
+      const refused = await login(one.base);
+      assert.equal(refused.status, 503);
+      assert.match(refused.headers.get('content-type') ?? '', /application\/problem\+json/);
       assert.equal((await fetch(`${two.base}/healthz`)).status, 200);
       assert.equal(one.child.exitCode, null);
       assert.equal(two.child.exitCode, null);
@@ -112,13 +126,8 @@ describe('generated project with the redis store', { concurrency: false }, () =>
 
     it('once Redis is back, both instances recover without a restart', async () => {
       await redis.resume();
-      for (const server of [one, two]) await waitForStatus(`${server.base}/readyz`, 200, 30_000);
-      const login = await fetch(`${two.base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email: 'someone@example.com', password: 'correct horse battery staple' }),
-      });
-      assert.equal(login.status, 401);
+      for (const server of [one, two]) await waitForRedis(server.base, 'up', 30_000);
+      assert.equal((await login(two.base)).status, 401);
     });
 
     it('SIGTERM ends both with exit code 0, closing their Redis connections', async () => {
