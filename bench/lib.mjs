@@ -7,8 +7,11 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-/** The npm cache shared with the tests (test/support/project.ts): "warm" means this one. */
-export const WARM_CACHE = process.env.CSE_NPM_CACHE || join(ROOT, '.cache', 'npm');
+/**
+ * The npm cache the tests use (test/support/project.ts): CSE_NPM_CACHE, else npm's own. "Warm" means
+ * this one, as a developer's machine has it.
+ */
+export const WARM_CACHE = process.env.CSE_NPM_CACHE || execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim();
 
 /** Folders made by this run, removed at exit unless BENCH_KEEP is set (to look at what was measured). */
 const made = [];
@@ -119,23 +122,26 @@ export function packedGenerator() {
 }
 
 /**
- * A project generated with the defaults by the packed bin, then `npm install` (its time is that of the
- * first install: warm only if an earlier run filled the cache) and `npm run build` on Node 24.
+ * A project generated with the defaults (and `--db postgres` for PostgreSQL) by the packed bin, then
+ * `npm install` (its time is that of the first install: warm only if an earlier run filled the cache)
+ * and `npm run build` on Node 24. One of each per run, shared by the benches.
  */
-let project;
-export function generatedProject() {
-  if (project) return project;
+const projects = new Map();
+export function generatedProject(db = 'sqlite') {
+  if (projects.has(db)) return projects.get(db);
   const { bin } = packedGenerator();
   const node24 = nodeBin(24);
-  const parent = tempDir('cse-bench-project-');
-  timed(process.execPath, [bin, 'my-api', '--yes', '--no-install', '--no-git'], { cwd: parent, env: { ...process.env, CI: 'true' } });
+  const parent = tempDir(`cse-bench-project-${db}-`);
+  const dbArgs = db === 'sqlite' ? [] : ['--db', db];
+  timed(process.execPath, [bin, 'my-api', '--yes', '--no-install', '--no-git', ...dbArgs], { cwd: parent, env: { ...process.env, CI: 'true' } });
   const dir = join(parent, 'my-api');
   const env = envWith(node24, WARM_CACHE);
-  log('generated project: npm install ...');
+  log(`generated project (${db}): npm install ...`);
   const firstInstall = timed('npm', ['install', '--loglevel=error'], { cwd: dir, env }).seconds;
-  log('generated project: npm run build ...');
+  log(`generated project (${db}): npm run build ...`);
   timed('npm', ['run', 'build'], { cwd: dir, env });
-  project = { dir, env, node24, firstInstall };
+  const project = { dir, env, node24, firstInstall };
+  projects.set(db, project);
   return project;
 }
 

@@ -1,0 +1,69 @@
+// Start-up with migrations (issue 10): seconds from spawning `node dist/server.js` (Node 24,
+// NODE_ENV=production) to its `listening` log line, on a fresh database (every migration applied
+// before it listens) and on an already-migrated one (the migrator finds nothing to do), for SQLite
+// and for PostgreSQL (a private server on 127.0.0.1). Fresh and migrated runs are interleaved.
+import { join } from 'node:path';
+import { generatedProject, log, median, row, runAlone, seconds, tempDir, timed } from './lib.mjs';
+import { startPostgres } from './postgres.mjs';
+import { timeToListening } from './servers.mjs';
+
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS || 7);
+
+/** Times RUNS fresh and RUNS migrated start-ups; `fresh(i)` and `migrated` give the environment's database. */
+async function measure(project, label, fresh, migrated) {
+  const node = join(project.node24, 'node');
+  const env = { ...project.env, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '0' };
+  const start = (database) => timeToListening(node, project.dir, 'dist/server.js', { ...env, ...database });
+  // One untimed start first (it also migrates the database the "migrated" runs use): the file system
+  // cache then holds the code for every timed run alike.
+  await start(migrated);
+  const times = { fresh: [], migrated: [] };
+  for (let i = 0; i < RUNS; i++) {
+    times.fresh.push(await start(fresh(i)));
+    times.migrated.push(await start(migrated));
+  }
+  const [f, m] = [median(times.fresh), median(times.migrated)];
+  log(`startup on ${label}: fresh ${seconds(f)}, migrated ${seconds(m)}`);
+  return [
+    row('startup', `${label}: fresh database, migrations applied (median of ${RUNS})`, `${seconds(f)} (${seconds(Math.min(...times.fresh))} to ${seconds(Math.max(...times.fresh))})`),
+    row('startup', `${label}: already migrated (median of ${RUNS})`, `${seconds(m)} (${seconds(Math.min(...times.migrated))} to ${seconds(Math.max(...times.migrated))})`),
+  ];
+}
+
+export async function startupBench() {
+  const sqlite = generatedProject('sqlite');
+  const version = timed(join(sqlite.node24, 'node'), ['--version']).stdout.trim();
+  const rows = [row('startup', 'setup', `Node ${version.slice(1)}, NODE_ENV=production, spawn to the \`listening\` log line, ${RUNS} runs each, interleaved`)];
+
+  log(`startup: SQLite, ${RUNS} fresh and ${RUNS} migrated start-ups ...`);
+  const files = tempDir('cse-bench-startup-');
+  rows.push(
+    ...(await measure(
+      sqlite,
+      'SQLite (node:sqlite, a file)',
+      (i) => ({ DATABASE_PATH: join(files, `fresh-${i}`, 'app.db') }),
+      { DATABASE_PATH: join(files, 'migrated', 'app.db') },
+    )),
+  );
+
+  const postgres = generatedProject('postgres');
+  const server = await startPostgres();
+  try {
+    log(`startup: PostgreSQL, ${RUNS} fresh and ${RUNS} migrated start-ups ...`);
+    const migrated = server.database('migrated');
+    const fresh = Array.from({ length: RUNS }, (_, i) => server.database(`fresh_${i}`));
+    rows.push(
+      ...(await measure(
+        postgres,
+        `PostgreSQL (${server.version.replace(/^postgres \(PostgreSQL\) /, '')}, pg)`,
+        (i) => ({ DATABASE_URL: fresh[i] }),
+        { DATABASE_URL: migrated },
+      )),
+    );
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+await runAlone(import.meta, startupBench);
