@@ -1,16 +1,26 @@
 // `npm run bench`: every bench in one run, one table. The generator is packed and installed once, and
-// one generated project serves the project and runtime benches.
-//   node bench/run.mjs [--only scaffold,footprint,project,runtime]
-// Knobs (environment): BENCH_SCAFFOLD_RUNS (15), BENCH_INSTALL_ROUNDS (3), BENCH_DURATION (10 s),
-// BENCH_WARMUP (2 s), BENCH_VARIANT_DURATION (3 s), BENCH_VARIANT_ROUNDS (3), BENCH_CONNECTIONS (32),
+// one generated project per database serves the project, startup, runtime and auth benches.
+//   node bench/run.mjs [--only scaffold,footprint,project,startup,runtime,auth]
+// Knobs (environment): BENCH_SCAFFOLD_RUNS (15), BENCH_INSTALL_ROUNDS (3), BENCH_STARTUP_RUNS (7),
+// BENCH_DURATION (10 s), BENCH_WARMUP (2 s), BENCH_VARIANT_DURATION (3 s), BENCH_VARIANT_ROUNDS (3),
+// BENCH_CONNECTIONS (32), BENCH_LOGINS (30), BENCH_BURST_ROUNDS (3), PG_BIN (PostgreSQL's bin folder),
 // BENCH_KEEP (keep temp folders).
+import { authBench } from './auth.mjs';
 import { footprintBench } from './footprint.mjs';
 import { log, machineFacts, printFacts, printTable } from './lib.mjs';
 import { projectBench } from './project.mjs';
 import { runtimeBench } from './runtime.mjs';
 import { scaffoldBench } from './scaffold.mjs';
+import { startupBench } from './startup.mjs';
 
-const BENCHES = { scaffold: scaffoldBench, footprint: footprintBench, project: projectBench, runtime: runtimeBench };
+const BENCHES = {
+  scaffold: scaffoldBench,
+  footprint: footprintBench,
+  project: projectBench,
+  startup: startupBench,
+  runtime: runtimeBench,
+  auth: authBench,
+};
 
 const onlyIndex = process.argv.indexOf('--only');
 const names = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',') : Object.keys(BENCHES);

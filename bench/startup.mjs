@@ -9,6 +9,8 @@ import { timeToListening } from './servers.mjs';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS || 7);
 
+const range = (values) => `${seconds(Math.min(...values))} to ${seconds(Math.max(...values))}`;
+
 /** Times RUNS fresh and RUNS migrated start-ups; `fresh(i)` and `migrated` give the environment's database. */
 async function measure(project, label, fresh, migrated) {
   const node = join(project.node24, 'node');
@@ -25,8 +27,8 @@ async function measure(project, label, fresh, migrated) {
   const [f, m] = [median(times.fresh), median(times.migrated)];
   log(`startup on ${label}: fresh ${seconds(f)}, migrated ${seconds(m)}`);
   return [
-    row('startup', `${label}: fresh database, migrations applied (median of ${RUNS})`, `${seconds(f)} (${seconds(Math.min(...times.fresh))} to ${seconds(Math.max(...times.fresh))})`),
-    row('startup', `${label}: already migrated (median of ${RUNS})`, `${seconds(m)} (${seconds(Math.min(...times.migrated))} to ${seconds(Math.max(...times.migrated))})`),
+    row('startup', `${label}: fresh database, migrations applied (median of ${RUNS})`, `${seconds(f)} (${range(times.fresh)}); ${f >= m ? '+' : '-'}${seconds(Math.abs(f - m))} against migrated`),
+    row('startup', `${label}: already migrated (median of ${RUNS})`, `${seconds(m)} (${range(times.migrated)})`),
   ];
 }
 
@@ -55,7 +57,7 @@ export async function startupBench() {
     rows.push(
       ...(await measure(
         postgres,
-        `PostgreSQL (${server.version.replace(/^postgres \(PostgreSQL\) /, '')}, pg)`,
+        `PostgreSQL ${/\d+\.\d+/.exec(server.version)?.[0] ?? ''} (pg)`,
         (i) => ({ DATABASE_URL: fresh[i] }),
         { DATABASE_URL: migrated },
       )),

@@ -1,14 +1,14 @@
 // Copies of the generated project's built dist/ with one layer taken out, to find what each costs.
 // Each copy lives inside the project (so `express` and friends resolve from its node_modules) and
-// starts from bench-server.js: server.js's own start-up with the user store seeded in process, since
-// a variant without the JSON parser or validation could not be seeded through its API.
+// starts as the app does (its own copy of server.js), on the database the bench seeded: migrations
+// are already applied, and the sessions and users are there, whatever layer the copy lacks.
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Removes the line `app.use(<call>);` from app.js. */
-const dropUse = (call) => ({ file: 'app.js', from: new RegExp(`^\\s*app\\.use\\(${call.replace(/[().]/g, '\\$&')}\\);\\n`, 'm'), to: '' });
+const dropUse = (call) => ({ file: 'app.js', from: new RegExp(`^\\s*app\\.use\\(${call.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\);\\n`, 'm'), to: '' });
 
-// Validation swapped for the least a handler needs: `limit` as a number, unchecked.
+// Validation swapped for the least a handler needs: `limit` as a number, unchecked (no cursor).
 const NO_VALIDATION = {
   file: 'routes/users.js',
   from: 'validate({ query: listUsersQuery })',
@@ -16,11 +16,12 @@ const NO_VALIDATION = {
 };
 
 const LAYERS = [
-  { id: 'no-request-id', label: 'without request id', edits: [dropUse('requestId()')] },
+  { id: 'no-request-id', label: 'without request id', edits: [dropUse('requestId({ trustIncoming: config.trustProxy > 0 })')] },
+  { id: 'no-client-address', label: 'without client address pinning', edits: [dropUse('clientAddress()')] },
   { id: 'no-logging', label: 'without JSON request logging', edits: [dropUse('requestLogger(logger)')] },
   { id: 'no-headers', label: 'without security headers (helmet + 3)', edits: [dropUse('securityHeaders()')] },
-  { id: 'no-cors', label: 'without CORS policy', edits: [dropUse('corsPolicy(config.cors)')] },
-  { id: 'no-rate-limit', label: 'without global rate limit', edits: [dropUse('globalRateLimit(config.rateLimit.global, logger)')] },
+  { id: 'no-cors', label: 'without CORS policy', edits: [dropUse('corsPolicy(config.cors, app)')] },
+  { id: 'no-rate-limit', label: 'without global rate limit', edits: [dropUse('globalRateLimit(config.rateLimit.global, limits)')] },
   { id: 'no-json-body', label: 'without JSON body parser', edits: [dropUse('jsonBody(config.bodyLimit)')] },
   { id: 'no-validation', label: 'without zod validation (limit read by hand)', edits: [NO_VALIDATION] },
 ];
@@ -28,25 +29,10 @@ const LAYERS = [
 export const VARIANTS = [
   { id: 'all-on', label: 'all layers on (reference)', edits: [] },
   ...LAYERS,
-  { id: 'none', label: 'every layer above off (router, 404, errors only)', edits: LAYERS.flatMap((layer) => layer.edits) },
+  { id: 'none', label: 'every layer above off (router, sessions, 404, errors only)', edits: LAYERS.flatMap((layer) => layer.edits) },
 ];
 
-const BENCH_SERVER = `import { readFileSync } from 'node:fs';
-import { createApp } from './app.js';
-import { loadConfig } from './config.js';
-import { createHttpServer } from './http/http-server.js';
-import { createLogger } from './log.js';
-import { createUserStore } from './users/user-store.js';
-
-const config = loadConfig();
-const logger = createLogger(config);
-const users = createUserStore();
-const seed = JSON.parse(readFileSync(new URL('../users.json', import.meta.url), 'utf8'));
-for (const user of seed) await users.create({ email: user.email, password: user.password, name: user.name ?? undefined });
-createHttpServer(createApp(config, { logger, users })).listen(config.port, config.host);
-`;
-
-/** Writes the variant's copy of dist/ (once) and returns its folder. */
+/** Writes the variant's copy of dist/ (once) and returns its folder; it starts from `server.js`. */
 export function makeVariant(projectDir, variantsDir, variant) {
   const dir = join(variantsDir, variant.id);
   if (existsSync(dir)) return dir;
@@ -59,6 +45,5 @@ export function makeVariant(projectDir, variantsDir, variant) {
     if (edited === text) throw new Error(`variant ${variant.id}: ${from} not found in dist/${file}`);
     writeFileSync(path, edited);
   }
-  writeFileSync(join(dir, 'bench-server.js'), BENCH_SERVER);
   return dir;
 }
