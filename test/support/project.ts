@@ -26,7 +26,7 @@ export interface Step {
   readonly seconds: number;
 }
 
-export function npm(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000): Step {
+export function npm(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Step {
   const started = Date.now();
   const result = spawnSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
   return { code: result.status, output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };

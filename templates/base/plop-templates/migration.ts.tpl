@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await, @typescript-eslint/no-unused-vars -- empty until its change is written: remove this line then */
+/* eslint-disable @typescript-eslint/no-unused-vars -- empty until its change is written: remove this line then */
 import type { Kysely } from 'kysely';
 
 /**

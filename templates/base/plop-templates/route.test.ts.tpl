@@ -47,6 +47,8 @@ test('POST {{kebabCase name}} creates an item and refuses unknown fields', async
   const refused = await postJson(`${server.url}${PATH}`, { name: 'Second', isAdmin: true }, headers);
   assert.equal(refused.status, 400);
   assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  // Control and text-direction characters are refused (a NUL would also be a 500 on PostgreSQL).
+  for (const name of ['a\u0000b', 'evil\u202Egnp.exe']) assert.equal((await postJson(`${server.url}${PATH}`, { name }, headers)).status, 400, JSON.stringify(name));
 });
 {{/if}}
 {{#if (has methods 'GET')}}
@@ -76,9 +78,9 @@ test('GET {{kebabCase name}}/:id reads an item; an unknown id is a 404{{#unless 
   assert.equal((await fetch(`${server.url}${PATH}/${UNKNOWN_ID}`, { headers })).status, 404);
 {{#if (is access 'owner')}}
   // Ownership is checked first: a malformed id is nobody's, so it is a 404 like any other.
-  assert.equal((await fetch(`${server.url}${PATH}/not-an-id`, { headers })).status, 404);
+  for (const malformed of ['not-an-id', '%00']) assert.equal((await fetch(`${server.url}${PATH}/${malformed}`, { headers })).status, 404, malformed);
 {{else}}
-  assert.equal((await fetch(`${server.url}${PATH}/not-an-id`, { headers })).status, 400);
+  for (const malformed of ['not-an-id', '%00']) assert.equal((await fetch(`${server.url}${PATH}/${malformed}`, { headers })).status, 400, malformed);
 {{/if}}
 });
 {{/if}}

@@ -25,6 +25,9 @@ import type { {{pascalCase name}}Table } from '../db/schema.ts';
 import { HttpError } from '../http/http-error.ts';
 {{/if}}
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
+{{#if (bodyMethods methods)}}
+import { plainText } from '../http/text.ts';
+{{/if}}
 import { validate } from '../http/validate.ts';
 import type { ApiServices } from './services.ts';
 
@@ -32,7 +35,7 @@ import type { ApiServices } from './services.ts';
 // What a client may send. Strict: a field not named here is a 400, never passed on (mass assignment).
 // Bound every string and number.
 const itemBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: plainText(100),
 });
 
 {{/if}}
@@ -74,8 +77,11 @@ export function {{camelCase name}}Router({ db }: ApiServices): Router {
 {{#if (is access 'owner')}}
 {{#if (itemMethods methods)}}
   // Items belong to whoever created them: others get the 404 of a missing id (src/auth/access.ts).
+  // The id is not validated yet (the rule comes first): one that is not an id is nobody's.
   const ownItem = requireOwner(async ({ id }) =>
-    id === undefined ? undefined : (await db.selectFrom('{{snakeCase name}}').select('owner_id').where('id', '=', id).executeTakeFirst())?.owner_id,
+    itemParams.shape.id.safeParse(id).success
+      ? (await db.selectFrom('{{snakeCase name}}').select('owner_id').where('id', '=', id ?? '').executeTakeFirst())?.owner_id
+      : undefined,
   );
 {{/if}}
 {{/if}}

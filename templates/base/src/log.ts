@@ -67,19 +67,31 @@ export function createLogger(
 }
 
 /**
+ * How much of a URL a log line keeps: a request of a few KiB must not become a log line of many more
+ * (a flood of `?a&a&a…` to an unlimited route such as /healthz would otherwise fill the disk).
+ */
+const MAX_LOGGED_PATH = 200;
+const MAX_LOGGED_PARAMETERS = 10;
+const MAX_LOGGED_NAME = 40;
+
+/**
  * The URL as logged: the path, and each query parameter's name with its value redacted. Query values
  * are often credentials (`?access_token=`, `?code=`, a reset token) and logs are read by many; which
  * parameters a request had is what a reader needs. Problem responses carry the path alone.
  */
 export function loggedUrl(url: string): string {
   const queryStart = url.indexOf('?');
-  if (queryStart === -1) return url;
-  const parameters = url
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const shownPath = path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
+  if (queryStart === -1) return shownPath;
+  const names = url
     .slice(queryStart + 1)
     .split('&')
     .filter((pair) => pair !== '')
-    .map((pair) => `${pair.split('=', 1)[0] ?? ''}=[redacted]`);
-  return `${url.slice(0, queryStart)}?${parameters.join('&')}`;
+    .map((pair) => (pair.split('=', 1)[0] ?? '').slice(0, MAX_LOGGED_NAME));
+  const shown = names.slice(0, MAX_LOGGED_PARAMETERS).map((name) => `${name}=[redacted]`);
+  if (names.length > MAX_LOGGED_PARAMETERS) shown.push(`…${String(names.length - MAX_LOGGED_PARAMETERS)} more`);
+  return `${shownPath}?${shown.join('&')}`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newUser, PASSWORD, postJson, signIn, signUp, startApp } from './helpers.ts';
+import { createPasswordHasher, type PasswordHasher } from '../src/auth/passwords.ts';
+import { createUserStore } from '../src/users/user-store.ts';
+import { cheapPasswords, newUser, PASSWORD, postJson, signIn, signUp, startApp } from './helpers.ts';
 
 test('login: 200 with a session for the right password; the same 401 for a wrong password and an unknown email', async (t) => {
   const { url } = await startApp(t);
@@ -27,7 +29,7 @@ test('login: 200 with a session for the right password; the same 401 for a wrong
 });
 
 test('an unknown email costs a password check too, so timing does not reveal which emails exist', async (t) => {
-  const { url } = await startApp(t);
+  const { url } = await startApp(t, {}, { passwords: createPasswordHasher(2) });
   await signUp(url, 'erin@example.com');
   const timed = async (email: string) => {
     const started = performance.now();
@@ -84,4 +86,41 @@ test('wrong current passwords count as failed logins: a stolen session cannot gu
   assert.equal((await guess('guess one')).status, 403);
   assert.equal((await guess('guess two')).status, 403);
   assert.equal((await guess(PASSWORD)).status, 429);
+});
+
+test('failed logins and wrong current passwords share one budget per account and address', async (t) => {
+  const server = await startApp(t, { RATE_LIMIT_AUTH: '2/1m' });
+  const ada = await newUser(server, 'ada@example.com');
+  const wrongChange = await postJson(`${server.url}/api/v1/users/me/password`, { currentPassword: 'guess one', newPassword: 'a brand new passphrase' }, ada.headers, 'PATCH');
+  assert.equal(wrongChange.status, 403);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: 'guess two' })).status, 401);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: PASSWORD })).status, 429);
+});
+
+test('a login that checked the password just before it changed gets no session', async (t) => {
+  // The login's password check is held until the password has changed: the race a stolen password
+  // would try to win against its owner changing it.
+  const real = cheapPasswords();
+  let hold: (() => void) | undefined;
+  const held = new Promise<void>((resolve) => (hold = resolve));
+  let checking: (() => void) | undefined;
+  const checked = new Promise<void>((resolve) => (checking = resolve));
+  const passwords: PasswordHasher = {
+    hash: (password) => real.hash(password),
+    async verify(password, stored) {
+      const result = await real.verify(password, stored);
+      checking?.();
+      await held;
+      return result;
+    },
+  };
+  const server = await startApp(t, {}, { passwords });
+  const ada = await signUp(server.url, 'ada@example.com');
+  const racing = postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: PASSWORD });
+  await checked;
+  await createUserStore(server.database.db).changePassword(ada.id, await real.hash('a brand new passphrase'));
+  hold?.();
+  assert.equal((await racing).status, 401);
+  const sessions = await server.database.db.selectFrom('sessions').select('id').where('user_id', '=', ada.id).execute();
+  assert.deepEqual(sessions, [], 'no session made from the old password');
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { databaseEnv } from './helpers.ts';
 
 const DEV = fileURLToPath(new URL('../scripts/dev.ts', import.meta.url));
 // Ctrl-C on a terminal signals the whole process group; Windows has no such thing to send. A restart
@@ -26,12 +27,13 @@ async function freePort(): Promise<number> {
  * `npm run dev`'s runner in a folder of its own (where it looks for `.env`), in a process group of its
  * own, as on a terminal. `listening()` resolves with the next "listening" log line.
  */
-function startDev(t: TestContext, { env = {}, envFile }: { env?: Record<string, string>; envFile?: string }) {
+async function startDev(t: TestContext, { env = {}, envFile }: { env?: Record<string, string>; envFile?: string }) {
   const cwd = mkdtempSync(join(tmpdir(), 'dev-'));
+  const database = await databaseEnv(t);
   if (envFile !== undefined) writeFileSync(join(cwd, '.env'), envFile);
   const child = spawn(process.execPath, [DEV], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...database, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -79,14 +81,14 @@ function startDev(t: TestContext, { env = {}, envFile }: { env?: Record<string, 
 }
 
 test('npm run dev without a .env: development mode, and Ctrl-C ends it cleanly', OPTIONS, async (t) => {
-  const dev = startDev(t, { env: { PORT: '0' } });
+  const dev = await startDev(t, { env: { PORT: '0' } });
   assert.equal((await dev.listening()).env, 'development');
   assert.deepEqual(await dev.interrupt(), { code: 0, signal: null, stderr: '' });
 });
 
 test('npm run dev reads .env and restarts on every change to it, however it is saved', OPTIONS, async (t) => {
   const [first, second, third] = [await freePort(), await freePort(), await freePort()];
-  const dev = startDev(t, { envFile: `PORT=${first}\n` });
+  const dev = await startDev(t, { envFile: `PORT=${first}\n` });
   assert.equal((await dev.listening()).port, first);
 
   // Replaced, as most editors save: a new file renamed over the old one.

@@ -66,3 +66,17 @@ test('query strings are logged with their values redacted, names kept', async (t
   assert.equal(request.url, '/api/v1/users?access_token=[redacted]&limit=[redacted]&flag=[redacted]');
   assert.ok(!JSON.stringify(lines()).includes('SEKRIT'));
 });
+
+test('a huge URL makes a bounded log line: a flood of tiny parameters cannot fill the disk', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, {}, { logger });
+  const query = Array.from({ length: 2000 }, () => 'a').join('&');
+  await fetch(`${url}/healthz?${query}`);
+  await fetch(`${url}/${'x'.repeat(5000)}`);
+  await settle();
+  const [flood, longPath] = lines()
+    .filter((line) => line.req !== undefined)
+    .map((line) => (line.req as { url: string }).url);
+  assert.equal(flood, `/healthz?${Array.from({ length: 10 }, () => 'a=[redacted]').join('&')}&…1990 more`);
+  assert.ok((longPath?.length ?? Infinity) < 300, `${String(longPath?.length)} characters`);
+});

@@ -58,7 +58,9 @@ test('failed logins per account across addresses meet a ceiling ten times higher
   }
   const eleventh = await loginFrom(server.url, '203.0.113.11', 'carol@example.com', 'wrong password');
   assert.equal(eleventh.status, 429);
-  assert.match(eleventh.headers.get('ratelimit-policy') ?? '', /"login-account"; q=10/);
+  assert.ok(Number(eleventh.headers.get('retry-after')) > 0);
+  // The ceiling counts everyone's failures: its headers would tell anyone how often the account was tried.
+  assert.doesNotMatch(`${eleventh.headers.get('ratelimit') ?? ''} ${eleventh.headers.get('ratelimit-policy') ?? ''}`, /login-account/);
   // Another account is unaffected.
   assert.equal((await loginFrom(server.url, '203.0.113.12', 'someone.else@example.com', 'wrong password')).status, 401);
 });
@@ -70,7 +72,8 @@ test('failed logins per address across accounts meet a ceiling four times higher
   }
   const fifth = await loginFrom(server.url, '203.0.113.9', 'victim5@example.com', 'password123456');
   assert.equal(fifth.status, 429);
-  assert.match(fifth.headers.get('ratelimit-policy') ?? '', /"login-address"; q=4/);
+  assert.ok(Number(fifth.headers.get('retry-after')) > 0);
+  assert.doesNotMatch(`${fifth.headers.get('ratelimit') ?? ''} ${fifth.headers.get('ratelimit-policy') ?? ''}`, /login-address/);
 });
 
 test('successful logins do not use up any login budget', async (t) => {

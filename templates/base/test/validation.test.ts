@@ -159,3 +159,20 @@ test('handlers get the parsed values, frozen, and only what the schemas name', a
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { id: 42, idType: 'number', query: { dryRun: 'true' }, frozen: [true, true, true, true] });
 });
+
+test('a body declared larger than the limit is a 413 at once, and the connection closes instead of reading it', async (t) => {
+  const { url } = await startApp(t);
+  const { connect } = await import('node:net');
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  t.after(() => socket.destroy());
+  const started = Date.now();
+  socket.write(
+    ['POST /api/v1/users HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Content-Length: 99999999999', ...Object.entries(sameOrigin).map(([name, value]) => `${name}: ${value}`), '', '{"email":'].join('\r\n'),
+  );
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  await new Promise((resolve) => socket.once('close', resolve));
+  assert.match(received, /^HTTP\/1\.1 413 /);
+  assert.match(received, /\r\nConnection: close\r\n/i);
+  assert.ok(Date.now() - started < 5_000, `closed after ${String(Date.now() - started)} ms`);
+});

@@ -9,6 +9,8 @@ const TOKEN_BYTES = 32;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface IssuedSession {
+  /** The stored id (the token's hash). */
+  readonly id: string;
   /** Given to the client once and never stored: the database keeps only its SHA-256. */
   readonly token: string;
   /** When it ends if it is not used again (the idle timeout), which each use moves on. */
@@ -49,13 +51,11 @@ export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, no
   return {
     async create(userId) {
       const token = randomBytes(TOKEN_BYTES).toString('base64url');
+      const id = hashOf(token);
       const time = now();
       const expiresAt = time + policy.maxAgeMs;
-      await db
-        .insertInto('sessions')
-        .values({ id: hashOf(token), user_id: userId, created_at: time, last_used_at: time, expires_at: expiresAt })
-        .execute();
-      return { token, expiresAt: expiryOf(time, expiresAt), lifetimeEndsAt: new Date(expiresAt) };
+      await db.insertInto('sessions').values({ id, user_id: userId, created_at: time, last_used_at: time, expires_at: expiresAt }).execute();
+      return { id, token, expiresAt: expiryOf(time, expiresAt), lifetimeEndsAt: new Date(expiresAt) };
     },
 
     async authenticate(token) {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables, as Kysely sees them: every query is typed against these. Times are milliseconds since
  * the epoch (INTEGER in SQLite, BIGINT in PostgreSQL), so both databases store and compare them the
@@ -13,6 +15,8 @@ export interface UsersTable {
   name: string | null;
   /** `$argon2id$...` or `$scrypt$...`: the algorithm and its parameters travel with the hash. */
   password_hash: string;
+  /** When the user last changed their password (0: never); a re-hash with new settings does not count. */
+  password_changed_at: Generated<number>;
   role: Role;
   created_at: number;
 }

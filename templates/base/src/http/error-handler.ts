@@ -36,6 +36,10 @@ function clientStatusOf(err: unknown): number | undefined {
  */
 export function errorHandler(): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    // A request refused before its body was read (too large, not JSON): the client may still be sending
+    // it, gigabytes if it declared so. Close the connection after the answer rather than read it all.
+    if (!req.complete) res.setHeader('Connection', 'close');
+
     if (res.headersSent) {
       // Too late for a problem response: log the error and cut the connection so the client sees a
       // truncated response rather than a complete-looking one.

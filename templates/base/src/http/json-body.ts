@@ -25,7 +25,16 @@ function hasBody(req: Parameters<RequestHandler>[0]): boolean {
  * from `a[b][c]=1`). A body of any other type is a 415 before anything reads it; one over the limit is
  * a 413 as soon as the count passes the limit, so a huge body costs neither memory nor a parse.
  */
+const UNITS = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** `100kb` as bytes: the sizes config.ts accepts. */
+function bytesOf(limit: string): number {
+  const [, amount = '0', unit = 'b'] = /^(\d+)(b|kb|mb)$/i.exec(limit) ?? [];
+  return Number(amount) * UNITS[unit.toLowerCase() as keyof typeof UNITS];
+}
+
 export function jsonBody(limit: string): RequestHandler {
+  const maxBytes = bytesOf(limit);
   const parseJson: RequestHandler = express.json({
     limit,
     // Objects and arrays only at the top level, as JSON APIs expect.
@@ -45,6 +54,12 @@ export function jsonBody(limit: string): RequestHandler {
     }
     if (!req.is('application/json')) {
       next(new HttpError(415, 'Request bodies must be JSON, sent with Content-Type: application/json.'));
+      return;
+    }
+    // Declared too large: refused at once. (The parser would first read the whole body, to keep the
+    // connection usable, and a client declaring gigabytes would hold it until the request timeout.)
+    if (Number(req.get('content-length')) > maxBytes) {
+      next(new HttpError(413, 'The request body is larger than this API accepts.'));
       return;
     }
     parseJson(req, res, next);

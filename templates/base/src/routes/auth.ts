@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { publicRoute, requireAuth } from '../auth/access.ts';
+import { tryingAccount } from '../auth/account-hash.ts';
 import { transport } from '../auth/transport.ts';
 import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
-import { loginRateLimits } from '../security/rate-limit.ts';
 import { toPublicUser } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 import { email } from './users.ts';
@@ -21,31 +21,36 @@ const invalidCredentials = () =>
   new HttpError(401, 'The email or password is incorrect.', { headers: { 'WWW-Authenticate': transport.challenge } });
 
 /** Sign in and sign out. */
-export function authRouter({ config, logger, users, sessions, passwords, accountHash, limits }: ApiServices): Router {
+export function authRouter({ logger, users, sessions, passwords, accountHash, loginLimits }: ApiServices): Router {
   const router = Router();
-  const failedLogins = loginRateLimits(config.rateLimit.auth, limits, (req) => accountHash((req.body as { email: string }).email));
 
   router
     .route('/login')
-    .post(publicRoute, validate({ body: loginBody }), ...failedLogins, async (req, res) => {
+    .post(publicRoute, validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), ...loginLimits, async (req, res) => {
       const user = await users.findByEmail(req.body.email);
       // Always one password check, against a dummy hash when there is no such user: an unknown email
       // takes as long as a wrong password.
       const { valid, needsRehash } = await passwords.verify(req.body.password, user?.passwordHash);
       if (!user || !valid) {
-        logger.warn({ event: 'login_failed', account: accountHash(req.body.email), address: req.ip }, 'failed login');
+        logger.warn({ event: 'login_failed', account: req.account, address: req.ip }, 'failed login');
         throw invalidCredentials();
       }
       if (needsRehash) {
         // Made with older settings: store today's. Not worth failing the login over if hashing is busy.
         await passwords.hash(req.body.password).then(
-          (hash) => users.setPasswordHash(user.id, hash),
+          (hash) => users.rehashPassword(user.id, hash),
           (error: unknown) => {
             logger.info({ err: error }, 'password re-hash postponed');
           },
         );
       }
       const issued = await sessions.create(user.id);
+      // The password changed while it was being checked (a change and this login racing): the change
+      // ended every other session, and this one, made from the old password, must not outlive it.
+      if (await users.passwordChangedSince(user.id, user.passwordChangedAt)) {
+        await sessions.revoke(issued.id);
+        throw invalidCredentials();
+      }
       res.json({ ...transport.signIn(res, issued), expiresAt: issued.expiresAt.toISOString(), user: toPublicUser(user) });
     })
     .all(methodNotAllowed('POST'));

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
+import type { RequestHandler } from 'express';
 import type { LimiterContext } from '../security/rate-limit.ts';
 import type { UserStore } from '../users/user-store.ts';
 
@@ -19,4 +20,9 @@ export interface ApiServices {
   readonly passwords: PasswordHasher;
   readonly accountHash: AccountHash;
   readonly limits: LimiterContext;
+  /**
+   * The failed-login limits, one set for every route that checks a password (login, password change),
+   * so they share their counts; after tryingAccount() (src/auth/account-hash.ts).
+   */
+  readonly loginLimits: readonly RequestHandler[];
 }

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { publicRoute, requireAuth, requireOwner, requireRole } from '../auth/access.ts';
+import { tryingAccount } from '../auth/account-hash.ts';
 import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { plainText } from '../http/text.ts';
 import { validate } from '../http/validate.ts';
-import { loginRateLimits, signUpRateLimit } from '../security/rate-limit.ts';
+import { signUpRateLimit } from '../security/rate-limit.ts';
 import { toPublicUser, type UserCursor } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 
@@ -14,16 +16,7 @@ export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 /** Long passphrases welcome; the upper bound keeps hashing cost bounded. */
 export const newPassword = z.string().min(12).max(128);
 
-// Control characters and the invisible direction marks and overrides that can make a name display as
-// something else (`\u202Egnp.exe` shows as `exe.png`) in every place that shows it: admin screens, emails, logs.
-const UNSAFE_TEXT = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-
-const displayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((value) => !UNSAFE_TEXT.test(value), 'Control and text-direction characters are not allowed');
+const displayName = plainText(100);
 
 // Strict objects: a field the schema does not name (`role`, `isAdmin`, `__proto__`) is a 400, never
 // silently passed on to code that might trust it (mass assignment).
@@ -65,7 +58,7 @@ const userParams = z.strictObject({ id: z.uuid() });
  * Sign-up, the caller's own account, and users by id or as a list. Each route's first handler states
  * who may call it.
  */
-export function usersRouter({ config, logger, users, sessions, passwords, accountHash, limits }: ApiServices): Router {
+export function usersRouter({ config, logger, users, sessions, passwords, accountHash, limits, loginLimits }: ApiServices): Router {
   const router = Router();
 
   router
@@ -91,19 +84,20 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
     })
     .all(methodNotAllowed('GET'));
 
-  // A wrong current password counts as a failed login: a stolen session cannot guess its way to the password.
-  const passwordGuesses = loginRateLimits(config.rateLimit.auth, limits, (req) => accountHash(req.auth?.user.email ?? ''));
+  // A wrong current password counts as a failed login, in the same counts: a stolen session cannot
+  // guess its way to the password.
+  const caller = tryingAccount(accountHash, (req) => req.auth?.user.email ?? '');
   router
     .route('/me/password')
-    .patch(requireAuth, validate({ body: changePasswordBody }), ...passwordGuesses, async (req, res) => {
+    .patch(requireAuth, validate({ body: changePasswordBody }), caller, ...loginLimits, async (req, res) => {
       const auth = req.auth;
       const user = auth && (await users.findById(auth.user.id));
       if (!auth || !user) throw new HttpError(404, 'There is nothing at this path.');
       if (!(await passwords.verify(req.body.currentPassword, user.passwordHash)).valid) {
-        logger.warn({ event: 'password_change_failed', account: accountHash(user.email), address: req.ip }, 'wrong current password');
+        logger.warn({ event: 'password_change_failed', account: req.account, address: req.ip }, 'wrong current password');
         throw new HttpError(403, 'The current password is incorrect.');
       }
-      await users.setPasswordHash(user.id, await passwords.hash(req.body.newPassword));
+      await users.changePassword(user.id, await passwords.hash(req.body.newPassword));
       // Whoever else held a session (a stolen token, a forgotten device) is signed out now.
       await sessions.revokeOthers(user.id, auth.session.id);
       res.status(204).end();

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo } from 'express-rate-limit';
 import type { RateLimitRule } from '../config.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { Logger } from '../log.ts';
@@ -99,13 +99,19 @@ export function loginRateLimits(rule: RateLimitRule, context: LimiterContext, ac
     ...failuresOnly,
     handler: (req, _res, next) => {
       context.logger.warn({ event: 'login_limited', tier, account: accountOf(req), address: req.ip }, 'failed logins over the limit');
-      next(new HttpError(429, 'Too many failed sign-in attempts: wait for the number of seconds in Retry-After.'));
+      const { resetTime } = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit ?? {};
+      const resetsAt = resetTime?.getTime() ?? Date.now() + rule.windowMs;
+      const retryAfter = String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000)));
+      next(new HttpError(429, 'Too many failed sign-in attempts: wait for the number of seconds in Retry-After.', { headers: { 'Retry-After': retryAfter } }));
     },
   });
+  // The ceilings count everyone's failures, not the caller's: their headers would tell anyone how many
+  // times an account, or an address, has been tried. They say only Retry-After, when they refuse.
+  const quiet: Partial<Options> = { standardHeaders: false };
   const times = (factor: number): RateLimitRule => ({ max: rule.max * factor, windowMs: rule.windowMs });
   return [
     limiter('login', rule, context, { ...loggingHits('login'), keyGenerator: (req) => `${accountOf(req)}:${addressKey(req)}` }),
-    limiter('login-account', times(ACCOUNT_CEILING), context, { ...loggingHits('login-account'), keyGenerator: accountOf }),
-    limiter('login-address', times(ADDRESS_CEILING), context, loggingHits('login-address')),
+    limiter('login-account', times(ACCOUNT_CEILING), context, { ...loggingHits('login-account'), ...quiet, keyGenerator: accountOf }),
+    limiter('login-address', times(ADDRESS_CEILING), context, { ...loggingHits('login-address'), ...quiet }),
   ];
 }

@@ -11,6 +11,7 @@ export interface User {
   readonly name: string | null;
   readonly role: Role;
   readonly passwordHash: string;
+  readonly passwordChangedAt: number;
   readonly createdAt: number;
 }
 
@@ -39,7 +40,12 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | undefined>;
   /** Oldest first, `limit` at most, after `after`; `next` is where the following page starts. */
   list(options: { limit: number; after?: UserCursor | undefined }): Promise<{ users: User[]; next: UserCursor | null }>;
-  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** A new password: its hash, and the time it changed. */
+  changePassword(id: string, passwordHash: string): Promise<void>;
+  /** The same password hashed with today's settings: not a change. */
+  rehashPassword(id: string, passwordHash: string): Promise<void>;
+  /** Whether the password changed after `since` (a login's check of it). */
+  passwordChangedSince(id: string, since: number): Promise<boolean>;
   /** False when no user has this email. */
   setRole(email: string, role: Role): Promise<boolean>;
 }
@@ -51,6 +57,7 @@ function toUser(row: Selectable<UsersTable>): User {
     name: row.name,
     role: row.role,
     passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at,
     createdAt: row.created_at,
   };
 }
@@ -75,7 +82,7 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
         if (engine.isUniqueViolation(error)) return undefined;
         throw error;
       }
-      return toUser(row);
+      return toUser({ ...row, password_changed_at: 0 });
     },
 
     findById: (id) => byColumn('id', id),
@@ -92,8 +99,17 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
       return { users, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
     },
 
-    async setPasswordHash(id, passwordHash) {
+    async changePassword(id, passwordHash) {
+      await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: Date.now() }).where('id', '=', id).execute();
+    },
+
+    async rehashPassword(id, passwordHash) {
       await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    },
+
+    async passwordChangedSince(id, since) {
+      const row = await db.selectFrom('users').select('password_changed_at').where('id', '=', id).executeTakeFirst();
+      return row === undefined || row.password_changed_at > since;
     },
 
     async setRole(email, role) {

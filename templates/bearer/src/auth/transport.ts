@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import type { IssuedSession } from './sessions.ts';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{1,128})$/;
+// The scheme is case-insensitive (RFC 9110); the token is exactly what login gave.
+const BEARER = /^bearer ([A-Za-z0-9_-]{1,128})$/i;
 
 /**
  * Sessions travel as bearer tokens (RFC 6750): login returns the token in its body, and clients send

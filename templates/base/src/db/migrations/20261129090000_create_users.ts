@@ -8,6 +8,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('email', 'text', (column) => column.notNull().unique())
     .addColumn('name', 'text')
     .addColumn('password_hash', 'text', (column) => column.notNull())
+    // When the password last changed: a login that checked the password before that gets no session.
+    .addColumn('password_changed_at', 'bigint', (column) => column.notNull().defaultTo(0))
     .addColumn('role', 'text', (column) => column.notNull().defaultTo('user').check(sql`role in ('user', 'admin')`))
     .addColumn('created_at', 'bigint', (column) => column.notNull())
     .execute();
