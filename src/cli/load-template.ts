@@ -7,7 +7,9 @@ import type { ParsedArgv } from './parse-argv.ts';
 
 /**
  * The team template named by --template, or by the preset when reproducing a project. A plopfile is
- * code from someone else: it runs only with --trust, or after a yes on a terminal naming the source.
+ * code from someone else, and so are package-manager settings the install would obey (a registry of
+ * the template's choosing serves the packages, and their install scripts, for example): a template
+ * with either is used only with --trust, or after a yes on a terminal naming the source.
  */
 export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined, cwd: string, out: Output, prompter: Prompter | undefined) {
   const recorded = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
@@ -15,12 +17,16 @@ export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined,
   if (!spec) return undefined;
   const { loadTeamTemplate } = await import('../team/team-template.ts');
   const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
-  const { fetched, manifest, plopfile } = template;
-  if (plopfile && !args.trust) {
+  const { fetched, manifest, plopfile, installSettings } = template;
+  const code = [
+    ...(plopfile ? ['a plopfile (code that would run here)'] : []),
+    ...installSettings.map((file) => `${file} (package-manager settings the install would obey)`),
+  ];
+  if (code.length > 0 && !args.trust) {
     const where = fetched.commit ? `${fetched.source} at ${fetched.commit.slice(0, 12)}` : fetched.source;
-    if (!prompter) throw new UsageError(`--template ${spec} has a plopfile (code that would run here): pass --trust to run it`);
-    out.warn(`template ${manifest.name} from ${where} has a plopfile: code that runs on this machine with your permissions`);
-    if (!(await prompter.confirm(`Run the plopfile of ${where}?`, false))) throw new CancelledError('the template\'s plopfile was not trusted; nothing was written');
+    if (!prompter) throw new UsageError(`--template ${spec} has ${code.join(' and ')}: pass --trust to use it`);
+    out.warn(`template ${manifest.name} from ${where} has ${code.join(' and ')}: code that runs on this machine with your permissions`);
+    if (!(await prompter.confirm(`Trust the template ${where}?`, false))) throw new CancelledError('the template was not trusted; nothing was written');
   }
   const ref = args.template ? fetched.ref : (recorded?.ref ?? fetched.ref);
   const provenance: TemplateProvenance = {

@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
 
 /**
  * Where the project goes, and the name its package gets unless told otherwise. `@acme/orders` reads as
@@ -14,6 +15,8 @@ export interface ProjectLocation {
 const SCOPED = /^(.*?)(@[^/\\]+)[/\\]([^/\\]+)[/\\]?$/;
 
 export function projectLocation(directory: string, cwd: string): ProjectLocation {
+  // Shown in every message and next step: a terminal escape in it would rewrite the user's screen.
+  if (/\p{Cc}/u.test(directory)) throw new UsageError(`the folder name ${JSON.stringify(directory)} has control characters: choose a plain name`);
   const scoped = SCOPED.exec(directory);
   if (scoped) {
     const [, parent = '', scope = '', name = ''] = scoped;

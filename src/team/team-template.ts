@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OPTIONS, type OptionSpec } from '../options/registry.ts';
@@ -18,6 +18,8 @@ export interface TeamTemplate {
   readonly layer: Layer | undefined;
   readonly questions: readonly OptionSpec[];
   readonly plopfile: string | undefined;
+  /** Package-manager settings the template writes into the project (`.npmrc`, ...), which the install obeys. */
+  readonly installSettings: readonly string[];
   readonly defaults: AnswerSource;
   readonly locks: Locks;
 }
@@ -36,6 +38,18 @@ async function findPlopfile(dir: string): Promise<string | undefined> {
   return join(dir, 'plopfile.mjs');
 }
 
+/**
+ * Files a package manager reads from the project folder: the registry to install from, scripts to run,
+ * plugins to load. A template that writes one decides what `npm install` runs right after generation,
+ * which is code as surely as a plopfile is. (Names as templates/ holds them: `_npmrc` becomes `.npmrc`.)
+ */
+const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', '.pnpmfile.mjs', 'pnpm-workspace.yaml', 'bunfig.toml'];
+
+function installSettingsIn(templates: string): string[] {
+  const written = readdirSync(templates).map((name) => name.replace(/^_/, '.').replace(/\.hbs$/, ''));
+  return INSTALL_SETTINGS.filter((name) => written.includes(name));
+}
+
 export async function loadTeamTemplate(spec: string, cwd: string, generatorVersion: string): Promise<TeamTemplate> {
   const fetched = await fetchTemplate(parseTemplateSpec(spec, cwd));
   const manifest = await readManifest(fetched.dir, spec, generatorVersion);
@@ -47,6 +61,7 @@ export async function loadTeamTemplate(spec: string, cwd: string, generatorVersi
     layer: existsSync(templates) ? { id: `template:${manifest.name}`, dir: templates } : undefined,
     questions: questionSpecs(manifest.questions),
     plopfile: await findPlopfile(fetched.dir),
+    installSettings: existsSync(templates) ? installSettingsIn(templates) : [],
     defaults,
     locks: locksOf(manifest, defaults),
   };

@@ -55,6 +55,15 @@ describe('bad input', () => {
     });
   }
 
+  it('a folder name with control characters (a terminal escape) is refused, not echoed raw', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['evil\u001b]0;TITLE\u0007\u001b[2Jname', ...QUICK], { cwd });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: the folder name "evil\\u001b\]0;TITLE\\u0007\\u001b\[2Jname" has control characters/);
+    assert.doesNotMatch(result.stderr + result.stdout, /\u001b/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
   it('an invalid preset field names the field', (t) => {
     const cwd = tempDir(t);
     writeFileSync(join(cwd, 'preset.json'), JSON.stringify({ answers: { trustProxy: 99 } }));

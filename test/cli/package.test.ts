@@ -14,7 +14,7 @@ const TARBALL = process.env.CSE_TARBALL ?? '';
 if (!TARBALL) throw new Error('CSE_TARBALL is not set: run the tests with `npm test` (scripts/test.mjs)');
 
 const MAX_UNPACKED_BYTES = 2 * 1024 * 1024;
-const ALLOWED_FOLDERS = ['bin', 'dist', 'schema', 'templates'];
+const ALLOWED_FOLDERS = ['bin', 'dist', 'examples', 'schema', 'templates'];
 const ALLOWED_FILES = ['package.json', 'README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt'];
 
 /** Paths inside the tarball, without npm's `package/` prefix; folders left out. */
@@ -37,7 +37,7 @@ function filesBelow(dir: string): string[] {
 }
 
 describe('the published package', () => {
-  it('contains only bin/, dist/, schema/, templates/, package.json, README and licence', () => {
+  it('contains only bin/, dist/, examples/ (the README links to it), schema/, templates/, package.json, README and licence', () => {
     const files = tarballFiles();
     const stray = files.filter((path) => {
       const [top = ''] = path.split('/');

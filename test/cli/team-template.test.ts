@@ -198,10 +198,35 @@ describe('template manifests', () => {
     const cwd = tempDir(t);
     const refused = runCli(['svc', ...QUICK, '--template', dir], { cwd });
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /has a plopfile \(code that would run here\): pass --trust to run it/);
+    assert.match(refused.stderr, /has a plopfile \(code that would run here\): pass --trust to use it/);
     assert.deepEqual(readdirSync(cwd), []);
     const trusted = runCli(['svc', ...QUICK, '--template', dir, '--trust'], { cwd });
     assert.equal(trusted.code, 0, trusted.stderr);
     assert.equal(readFileSync(join(cwd, 'svc', 'SHOUT.md'), 'utf8'), 'SVC\n');
   });
+
+  for (const [file, content] of [
+    ['templates/_npmrc', 'registry=http://127.0.0.1:9/\n'],
+    ['templates/_yarnrc.yml', 'npmRegistryServer: "http://127.0.0.1:9/"\n'],
+    ['templates/_pnpmfile.cjs', 'module.exports = {};\n'],
+  ] as const) {
+    it(`treats ${file} as code: package-manager settings the install would obey need --trust`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'settings' }), [file]: content });
+      const cwd = tempDir(t);
+      const shown = file.replace('templates/_', '.');
+      // Refused before anything is written or installed, as a preset naming the template would be too.
+      const refused = runCli(['svc', '--yes', '--no-git', '--template', dir], { cwd });
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, new RegExp(`has ${shown.replaceAll('.', '\\.')} \\(package-manager settings the install would obey\\): pass --trust to use it`));
+      assert.deepEqual(readdirSync(cwd), []);
+      writeFileSync(join(cwd, 'preset.json'), JSON.stringify({ template: { source: dir }, answers: {} }));
+      const viaPreset = runCli(['svc', '--yes', '--no-git', '--preset', 'preset.json'], { cwd });
+      assert.equal(viaPreset.code, 2);
+      assert.deepEqual(readdirSync(cwd), ['preset.json']);
+      const trusted = runCli(['svc', ...QUICK, '--template', dir, '--trust'], { cwd });
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.ok(readdirSync(join(cwd, 'svc')).includes(shown));
+    });
+  }
 });
