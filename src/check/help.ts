@@ -1,21 +1,8 @@
 import { CHECK_FLAGS } from './args.ts';
+import { wrap } from '../ui/wrap.ts';
 
 const LINE_WIDTH = 100;
 
-/** Word-wraps a description into lines of at most `width` characters. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  return [...lines, line];
-}
 
 /** `check --help`, built from the flag table so that it cannot fall behind it. */
 export function checkHelpText(version: string): string {

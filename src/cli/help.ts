@@ -1,5 +1,6 @@
 import { OPTIONS, formatValue, type OptionSpec } from '../options/registry.ts';
 import { CONTROL_FLAGS, type ControlFlag } from './control-flags.ts';
+import { wrap } from '../ui/wrap.ts';
 
 /** `--help`, built from the same tables as the flags and the prompts so that it cannot fall behind. */
 
@@ -20,20 +21,6 @@ function controlUsage(control: ControlFlag): string {
 
 const LINE_WIDTH = 100;
 
-/** Word-wraps the description column so that help reads on an 80-100 column terminal. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  return [...lines, line];
-}
 
 export function table(rows: readonly (readonly [string, string])[]): string {
   const width = Math.max(...rows.map(([usage]) => usage.length)) + 4;

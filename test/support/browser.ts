@@ -14,14 +14,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
-/** Serves one page that fetches `apiUrl` (with credentials when asked) and reports the outcome. */
-export async function servePage(apiUrl: string, credentials: boolean): Promise<{ server: Server; port: number }> {
-  const html = `<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script>
-fetch(${JSON.stringify(apiUrl)}, { credentials: ${JSON.stringify(credentials ? 'include' : 'same-origin')} })
-  .then((response) => response.json().then((body) => 'allowed ' + response.status + ' ' + JSON.stringify(body).length))
-  .catch((error) => 'blocked ' + error.name)
-  .then((text) => { document.getElementById('result').textContent = text; });
-</script>`;
+/** Serves one HTML page on 127.0.0.1 and a free port. */
+async function serveHtml(html: string): Promise<{ server: Server; port: number }> {
   const server = createServer((_request, response) => {
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
     response.end(html);
@@ -31,23 +25,28 @@ fetch(${JSON.stringify(apiUrl)}, { credentials: ${JSON.stringify(credentials ? '
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** Serves one page that fetches `apiUrl` (with credentials when asked) and reports the outcome. */
+export function servePage(apiUrl: string, credentials: boolean): Promise<{ server: Server; port: number }> {
+  const html = `<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script>
+fetch(${JSON.stringify(apiUrl)}, { credentials: ${JSON.stringify(credentials ? 'include' : 'same-origin')} })
+  .then((response) => response.json().then((body) => 'allowed ' + response.status + ' ' + JSON.stringify(body).length))
+  .catch((error) => 'blocked ' + error.name)
+  .then((text) => { document.getElementById('result').textContent = text; });
+</script>`;
+  return serveHtml(html);
+}
+
 /**
  * Serves one page that runs `script`, the body of an async function given `api` (the API's base URL),
  * and shows what it returns: for a sequence of fetches, such as signing in and reading a session.
  */
-export async function serveScript(api: string, script: string): Promise<{ server: Server; port: number }> {
+export function serveScript(api: string, script: string): Promise<{ server: Server; port: number }> {
   const html = `<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script>
 (async (api) => { ${script} })(${JSON.stringify(api)})
   .catch((error) => 'threw ' + error.name)
   .then((text) => { document.getElementById('result').textContent = String(text); });
 </script>`;
-  const server = createServer((_request, response) => {
-    response.setHeader('Content-Type', 'text/html; charset=utf-8');
-    response.end(html);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as { port: number }).port };
+  return serveHtml(html);
 }
 
 /**

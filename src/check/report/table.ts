@@ -1,23 +1,10 @@
 import type { Output } from '../../ui/output.ts';
 import type { CheckResult, Verdict } from '../model.ts';
 import { summaryLine, type RunFacts } from './summary.ts';
+import { wrap } from '../../ui/wrap.ts';
 
 const LABELS: Readonly<Record<Verdict, string>> = { pass: 'pass', fail: 'FAIL', warn: 'warn', skipped: 'skip' };
 
-/** Splits `text` into lines of at most `width` characters, at spaces. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  return [...lines, line];
-}
 
 /**
  * The results for people: one row per check under its group, verdict, title and evidence, with the fix
