@@ -1,7 +1,7 @@
 // What every bench shares: the machine's facts, timing, the packed generator, a generated project, and
 // the one table they all print into. Plain Node ESM on the machine's Node.js; no dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,21 @@ export function tempDir(prefix = 'cse-bench-') {
   return dir;
 }
 
+/** The commit measured, and whether the working tree differs from it (npm pack packs the working tree). */
+function revision() {
+  try {
+    const git = (...args) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'templates', 'scripts', 'bin', 'schema', 'package.json');
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes to src, templates or scripts' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 export function machineFacts() {
   const cpuList = cpus();
   return {
+    revision: revision(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     node: process.version,
     npm: execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim(),
@@ -40,7 +52,30 @@ export function machineFacts() {
 
 export function printFacts(facts = machineFacts()) {
   console.log(`machine: ${facts.cpus}, ${facts.memory}, ${facts.os}`);
-  console.log(`node ${facts.node} (npm ${facts.npm}), ${facts.date}`);
+  console.log(`node ${facts.node} (npm ${facts.npm}), ${facts.date}, generator at ${facts.revision}`);
+}
+
+/**
+ * How busy the machine is: the 1-minute load average, the CPU seconds every process has used (from
+ * /proc/stat) and those this process and its finished children have used. Two readings give the share
+ * of the cores that other processes took in between (servers the bench starts count once they exit).
+ */
+export function cpuReading() {
+  const read = (path) => readFileSync(path, 'utf8');
+  const [user, nice, system, , , irq, softirq] = read('/proc/stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const [utime, stime, cutime, cstime] = read('/proc/self/stat').split(') ')[1].split(' ').slice(11, 15).map(Number);
+  return {
+    at: process.hrtime.bigint(),
+    load: Number(read('/proc/loadavg').split(' ')[0]),
+    busy: (user + nice + system + irq + softirq) / 100,
+    mine: (utime + stime + cutime + cstime) / 100,
+  };
+}
+
+/** The share of all cores (0 to 1) other processes used between two readings. */
+export function othersShare(before, after) {
+  const wall = Number(after.at - before.at) / 1e9;
+  return Math.max(0, after.busy - before.busy - (after.mine - before.mine)) / (wall * cpus().length);
 }
 
 export function log(message) {

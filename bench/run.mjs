@@ -7,7 +7,7 @@
 // BENCH_KEEP (keep temp folders).
 import { authBench } from './auth.mjs';
 import { footprintBench } from './footprint.mjs';
-import { log, machineFacts, printFacts, printTable } from './lib.mjs';
+import { cpuReading, log, machineFacts, othersShare, printFacts, printTable } from './lib.mjs';
 import { projectBench } from './project.mjs';
 import { runtimeBench } from './runtime.mjs';
 import { scaffoldBench } from './scaffold.mjs';
@@ -33,19 +33,26 @@ if (unknown.length > 0) {
 const facts = machineFacts();
 const started = Date.now();
 const rows = [];
+// How quiet the machine was for each bench: the load average as it started, and the CPU that other
+// processes (not this run) used while it ran.
+const quiet = [];
 let failed = false;
 for (const name of names) {
+  const before = cpuReading();
   try {
     rows.push(...(await BENCHES[name]()));
   } catch (error) {
     failed = true;
     log(`${name} failed: ${error instanceof Error ? error.message : error}`);
   }
+  const after = cpuReading();
+  quiet.push(`${name} ${before.load.toFixed(2)} (others ${(othersShare(before, after) * 100).toFixed(0)}%)`);
 }
 
 console.log('');
 printFacts(facts);
-console.log(`benches: ${names.join(', ')} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+console.log(`benches: ${names.join(', ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+console.log(`load average at each bench's start (other processes' share of the cores during it): ${quiet.join(', ')}\n`);
 printTable(rows);
 const missed = rows.filter((r) => r.holds === 'NO').map((r) => `${r.bench}: ${r.what}`);
 console.log(`\ntargets: ${rows.filter((r) => r.holds === 'yes').length} hold, ${missed.length} do not${missed.length ? ` (${missed.join('; ')})` : ''}`);

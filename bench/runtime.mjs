@@ -118,7 +118,7 @@ const firstPage = db.prepare('select id, email, name, role, created_at from user
 const publicUser = ({ id, email, name, role }) => ({ id, email, name, role });
 
 function caller(req) {
-  const token = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(req.get('authorization') ?? '')?.[1];
+  const token = /^bearer ([A-Za-z0-9_-]{43})$/i.exec(req.get('authorization') ?? '')?.[1];
   if (token === undefined) return undefined;
   const id = createHash('sha256').update(token).digest('base64url');
   const now = Date.now();

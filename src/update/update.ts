@@ -57,13 +57,34 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
 
   // 4. The team template at its recorded commit and at its newest; a plopfile runs only when trusted.
   const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
-  const prompter = interactive ? (await import('../ui/prompter.ts')).createPrompter(out, io.stdin) : undefined;
+  const prompter = interactive ? promptsOnDemand((await import('../ui/prompter.ts')).createPrompter, out, io.stdin) : undefined;
   try {
     return await updateWith(io, out, args, { projectDir, shown, record, prompter });
   } finally {
     // The prompter reads the terminal in raw mode until closed: give it back, or the process stays.
     prompter?.close();
   }
+}
+
+/**
+ * The prompter, opened at the first question. The prompter reads the terminal in raw mode, where Ctrl-C
+ * is a key, not a signal: `close()` between questions gives the terminal back, so that Ctrl-C during the
+ * long work in between (npm fetching an old release) stops it as it would any command.
+ */
+function promptsOnDemand(create: (out: Output, stdin: NodeJS.ReadStream) => Prompter, out: Output, stdin: NodeJS.ReadStream): Prompter {
+  let open: Prompter | undefined;
+  const current = () => (open ??= create(out, stdin));
+  return {
+    ask: (...args) => current().ask(...args),
+    askFolder: (...args) => current().askFolder(...args),
+    confirm: (...args) => current().confirm(...args),
+    nextStep: () => current().nextStep(),
+    pickOption: (...args) => current().pickOption(...args),
+    close() {
+      open?.close();
+      open = undefined;
+    },
+  };
 }
 
 interface UpdateContext {
@@ -92,6 +113,7 @@ async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpda
   if (sameGenerator) {
     await renderInProcess({ resolved: await resolveBaseAnswers(record, templates.base, folder), provenance: recorded, template: templates.base }, baseDir);
   } else {
+    prompter?.close();
     out.step(`Rebuilding the project as ${describeVersion(recorded)} made it…`);
     renderWithGenerator({ record, baseGenerator: args.baseGenerator && resolve(io.cwd, args.baseGenerator), workDir: work, trust: trusted }, baseDir);
   }
