@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +15,10 @@ import { freePort, mustPass, npm, projectEnv } from '../support/project.ts';
  * buildah, no image script), the tests say so and skip. The compose files of the PostgreSQL and Redis
  * variants are checked with docker-compose, which reads and validates them without an engine.
  */
-const IMAGE_SCRIPT = process.env.CSE_LOCAL_NODE_IMAGE ?? new URL('../../../shared/tools/local-node-image.sh', import.meta.url).pathname;
+const IMAGE_SCRIPT =
+  process.env.CSE_LOCAL_NODE_IMAGE ??
+  [new URL('../../../shared/tools/local-node-image.sh', import.meta.url).pathname, '/work/shared/tools/local-node-image.sh'].find((path) => existsSync(path)) ??
+  '../shared/tools/local-node-image.sh';
 const buildah = (args: readonly string[], options: { timeout?: number; input?: string } = {}) =>
   spawnSync('buildah', args, {
     env: { ...process.env, STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
