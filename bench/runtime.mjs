@@ -197,9 +197,9 @@ async function compare(target, token, start, bare, logDir) {
 
 /**
  * The cost of each layer: copies of dist/ with one layer out, loaded on the list route (the one with
- * validation) as the admin. Every variant runs at once (idle ones cost nothing), loaded in turn, round
- * after round, and the median of the rounds is kept: a burst of other work on the machine then spoils
- * one round, not a layer.
+ * validation) as the admin. Every variant runs at once (idle ones cost nothing), is warmed up, then
+ * loaded in turn, round after round, and the median of the rounds is kept: a burst of other work on the
+ * machine then spoils one round, not a layer.
  */
 async function layers(dir, token, start) {
   const target = TARGETS.find((t) => t.id === 'list');
@@ -210,9 +210,11 @@ async function layers(dir, token, start) {
   const measured = VARIANTS.map((variant) => ({ variant, runs: [] }));
   try {
     for (const variant of VARIANTS) servers.push(await start('server.js', `${variant.id}.log`, makeVariant(dir, variantsDir, variant)));
+    // Every copy warmed up as long as a round first: compiled code, grown heaps and a page cache for all alike.
+    for (const server of servers) wrk(server.base, target.path, token, VARIANT_DURATION);
     for (let round = 0; round < VARIANT_ROUNDS; round++) {
       for (const [i, { variant, runs }] of measured.entries()) {
-        const result = await load(servers[i], target, token, VARIANT_DURATION, round === 0 ? 1 : 0);
+        const result = await load(servers[i], target, token, VARIANT_DURATION, 0);
         log(`  round ${round + 1}, ${variant.label}: ${figure(result)}`);
         runs.push(result);
       }
@@ -261,6 +263,9 @@ export async function runtimeBench() {
   const start = (entry, logName, cwd = dir) => startServer(join(node24, 'node'), cwd, entry, env, join(logs, logName));
   const bare = await start('server.js', 'bare.log', bareApp(expressRange, envWith(node24, WARM_CACHE)));
   try {
+    // The machine's own floor, to compare runs on different days: bare Express answering a constant.
+    log(`runtime: the floor, bare Express on GET /healthz, ${DURATION} s ...`);
+    rows.push(row('runtime', `floor: bare Express 5, GET /healthz, no lookup (${DURATION} s)`, figure(await load(bare, { path: '/healthz' }, tokens.user, DURATION))));
     for (const target of TARGETS) rows.push(...(await compare(target, tokens[target.who], start, bare, logs)));
   } finally {
     await bare.stop();
