@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createPasswordHasher } from '../src/auth/passwords.ts';
 import { captureLogs, PASSWORD, postJson, sameOrigin, signUp, startApp } from './helpers.ts';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -130,4 +131,16 @@ test('failed logins and limit hits are security events that name the account by 
   assert.equal(limited.account, failed.account, 'the same account, however the email was written');
   assert.equal(failed.address, '198.51.100.4');
   assert.ok(!JSON.stringify(lines()).toLowerCase().includes('frank'), 'the email appears nowhere in the log');
+});
+
+test('a burst of sign-ups from one address cannot hold the hashing cap: past the auth limit they are refused before hashing', async (t) => {
+  const { url } = await startApp(t, { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '3/1m' }, { passwords: createPasswordHasher(1) });
+  const burst = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => postJson(`${url}/api/v1/users`, { email: `b${String(i)}@example.com`, password: PASSWORD }, { 'x-forwarded-for': '198.51.100.20' })),
+  );
+  const statuses = burst.map((res) => res.status);
+  assert.equal(statuses.filter((status) => status === 429).length, 7, statuses.join(','));
+  // Turned away while hashing was busy counts too: retrying does not get round the limit.
+  const again = await postJson(`${url}/api/v1/users`, { email: 'again@example.com', password: PASSWORD }, { 'x-forwarded-for': '198.51.100.20' });
+  assert.equal(again.status, 429);
 });

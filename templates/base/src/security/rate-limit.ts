@@ -69,10 +69,12 @@ export function globalRateLimit(rule: RateLimitRule, context: LimiterContext): R
 /**
  * Sign-ups per address, with the auth tier's limit: each one costs a password hash (tens of
  * milliseconds of CPU and MiB of memory), so they are few. It runs after validation, so requests that
- * never became a sign-up (malformed, not JSON, too large) cost nothing; a 5xx is given back.
+ * never became a sign-up (malformed, not JSON, too large) cost nothing. Every other one counts, the
+ * ones turned away because hashing was busy (503) too: free retries would let one address keep the
+ * hashing cap full, and every other user's login waiting.
  */
 export function signUpRateLimit(rule: RateLimitRule, context: LimiterContext): RequestHandler {
-  return limiter('signup', rule, context, { skipFailedRequests: true, requestWasSuccessful: (_req, res) => res.statusCode < 500 });
+  return limiter('signup', rule, context);
 }
 
 /**
