@@ -34,10 +34,6 @@ export class Readiness {
     return this.#phase === 'stopping';
   }
 
-  get ready(): boolean {
-    return this.#phase === 'ready';
-  }
-
   status(): ReadinessReport {
     return {
       phase: this.#phase,

@@ -30,9 +30,9 @@ const guard = (access: AccessRule, refuse: (caller: Caller) => HttpError | undef
     { access },
   );
 
-/** 401 with the challenge RFC 9110 requires: the client has no session, or its session has ended. */
-export const unauthenticated = () =>
-  new HttpError(401, 'Sign in to use this route.', { headers: { 'WWW-Authenticate': transport.challenge } });
+/** 401 with the challenge RFC 9110 requires: no session, an ended one, or credentials that failed. */
+export const unauthenticated = (detail = 'Sign in to use this route.') =>
+  new HttpError(401, detail, { headers: { 'WWW-Authenticate': transport.challenge } });
 
 /** Anyone, signed in or not. Stated anyway, so that a route without a rule stands out. */
 export const publicRoute: Guard = guard('public', () => undefined);

@@ -18,7 +18,7 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('migrations/', import.meta.url))
  * timestamp (`npm run new:migration`), so the order is the order they were written in. Imported by
  * file URL, which works on every platform, where a bare Windows path would not.
  */
-export const migrationFiles: MigrationProvider = {
+const migrationFiles: MigrationProvider = {
   async getMigrations() {
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- the project's own folder, not input
     const names = (await readdir(MIGRATIONS_FOLDER)).filter((name) => /^[^.].*(?<!\.d)\.(ts|js)$/.test(name)).sort();

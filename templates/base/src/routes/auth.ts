@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { publicRoute, requireAuth } from '../auth/access.ts';
+import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
 import { transport } from '../auth/transport.ts';
-import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
 import { toPublicUser } from '../users/user-store.ts';
@@ -17,8 +16,7 @@ const loginBody = z.strictObject({
 });
 
 /** The same answer for an unknown email and a wrong password, so the API cannot be asked who has an account. */
-const invalidCredentials = () =>
-  new HttpError(401, 'The email or password is incorrect.', { headers: { 'WWW-Authenticate': transport.challenge } });
+const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
 
 /** Sign in and sign out. */
 export function authRouter({ logger, users, sessions, passwords, accountHash, loginLimits }: ApiServices): Router {

@@ -91,10 +91,11 @@ export function signUpRateLimit(rule: RateLimitRule, context: LimiterContext): R
  * - `login-address`: per address over all accounts, ADDRESS_CEILING times higher: it slows one address
  *   trying one password on many accounts (credential stuffing).
  *
- * `accountOf` returns the account's keyed hash (auth/account-hash.ts), never the email, so no email
- * reaches the store (Redis keys included) or the log.
+ * The account is `req.account`, its keyed hash (set by tryingAccount(), auth/account-hash.ts), never
+ * the email, so no email reaches the store (Redis keys included) or the log.
  */
-export function loginRateLimits(rule: RateLimitRule, context: LimiterContext, accountOf: (req: Request) => string): RequestHandler[] {
+export function loginRateLimits(rule: RateLimitRule, context: LimiterContext): RequestHandler[] {
+  const accountOf = (req: Request) => req.account ?? '';
   const wrongPassword = (status: number) => status === 401 || status === 403;
   const failuresOnly: Partial<Options> = { skipSuccessfulRequests: true, requestWasSuccessful: (_req, res) => !wrongPassword(res.statusCode) };
   const loggingHits = (tier: string): Partial<Options> => ({

@@ -91,7 +91,6 @@ function guardedPool(pool: pg.Pool, health: ServiceHealth): PostgresPool {
 
 /** The PostgreSQL specifics behind src/db/database.ts: a pool per instance, any number of instances. */
 export const engine = {
-  name: 'PostgreSQL',
   /** PostgreSQL may still be starting (a fresh container, a failover): wait this long for it. */
   startupWaitMs: STARTUP_WAIT_MS,
 

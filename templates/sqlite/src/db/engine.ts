@@ -48,7 +48,6 @@ export function guarded(database: SqliteDatabase, health: ServiceHealth): Sqlite
 
 /** The SQLite specifics behind src/db/database.ts: one file, one process. */
 export const engine = {
-  name: 'SQLite',
   /** A local file is there at once: nothing to wait for. */
   startupWaitMs: 0,
 
