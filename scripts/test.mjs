@@ -2,7 +2,7 @@
 // from that tarball into a scratch prefix; the CLI then runs on this machine's Node.js (the oldest we
 // support), while the test runner and generated projects run on a real Node 24 (or 22) from the npm
 // cache folder that scripts/node-bin.sh fills.
-//   node scripts/test.mjs [--only unit|cli|e2e] [extra node --test args]
+//   node scripts/test.mjs [--only unit|cli|e2e] [test/<suite>/<file>.test.ts ...] [extra node --test args]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,10 @@ const nodeBin = (major) => run('bash', ['scripts/node-bin.sh', String(major)]);
 const argv = process.argv.slice(2);
 const onlyIndex = argv.indexOf('--only');
 const only = onlyIndex >= 0 ? argv.splice(onlyIndex, 2)[1] : undefined;
-const suites = only ? [only] : ['unit', 'cli', 'e2e'];
+// Test files named on the command line run alone (their suites decide which Node versions to fetch).
+const named = argv.filter((arg) => arg.endsWith('.test.ts'));
+const options = argv.filter((arg) => !arg.endsWith('.test.ts'));
+const suites = only ? [only] : named.length > 0 ? [...new Set(named.map((file) => file.split('/')[1]))] : ['unit', 'cli', 'e2e'];
 
 rmSync(join(cache, 'pack'), { recursive: true, force: true });
 mkdirSync(join(cache, 'pack'), { recursive: true });
@@ -34,8 +37,10 @@ const env = {
   CSE_NODE24_BIN: node24,
   CSE_NODE22_BIN: suites.includes('e2e') ? nodeBin(22) : '',
 };
-const files = suites.flatMap((suite) =>
-  readdirSync(join(root, 'test', suite)).filter((name) => name.endsWith('.test.ts')).map((name) => join('test', suite, name)),
-);
-const result = spawnSync(join(node24, 'node'), ['--test', '--test-concurrency=2', ...argv, ...files], { cwd: root, env, stdio: 'inherit' });
+const files = named.length > 0
+  ? named
+  : suites.flatMap((suite) =>
+      readdirSync(join(root, 'test', suite)).filter((name) => name.endsWith('.test.ts')).map((name) => join('test', suite, name)),
+    );
+const result = spawnSync(join(node24, 'node'), ['--test', '--test-concurrency=2', ...options, ...files], { cwd: root, env, stdio: 'inherit' });
 process.exit(result.status ?? 1);
