@@ -42,5 +42,8 @@ const files = named.length > 0
   : suites.flatMap((suite) =>
       readdirSync(join(root, 'test', suite)).filter((name) => name.endsWith('.test.ts')).map((name) => join('test', suite, name)),
     );
-const result = spawnSync(join(node24, 'node'), ['--test', '--test-concurrency=2', ...options, ...files], { cwd: root, env, stdio: 'inherit' });
+// The spec reporter for people and CI; the durations reporter writes where the time went to a file that
+// .ci/run prints after the run.
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/durations-reporter.mjs', `--test-reporter-destination=${join(cache, 'test-durations.txt')}`];
+const result = spawnSync(join(node24, 'node'), ['--test', '--test-concurrency=2', ...reporters, ...options, ...files], { cwd: root, env, stdio: 'inherit' });
 process.exit(result.status ?? 1);
