@@ -8,7 +8,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 test('one JSON log line per request, with its request id, method, URL, client address and status', async (t) => {
   const { logger, lines } = captureLogs();
   // Behind a proxy, whose request ids are kept (see test/request-id.test.ts).
-  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { logger });
+  const { url } = await startApp(t, { TRUST_PROXY: '1', TRUST_REQUEST_ID: 'true' }, { logger });
   await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-one' } });
   await fetch(`${url}/nope`, { headers: { 'x-request-id': 'req-two' } });
   await settle();
