@@ -4,7 +4,7 @@ import { nodeEngines } from './node-engines.ts';
 import { projectVersions } from './versions.ts';
 
 
-const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
+const dependencies = ['@zxcvbn-ts/language-common', 'cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
 
 /** With `--db postgres`: the driver, and its types for the project's own code. */
 const postgresDependencies = ['pg'] as const;

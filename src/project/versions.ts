@@ -16,6 +16,10 @@ export const projectVersions = {
   kysely: '^0.29.9',
   pino: '^10.4.0',
   zod: '^4.6.7',
+  // The most common passwords, ranked, from zxcvbn-ts (src/auth/password-policy.ts): MIT, maintained,
+  // and the only maintained list found that holds the common ones of 12 characters and more
+  // (`password1234`); its one dependency decompresses the list.
+  '@zxcvbn-ts/language-common': '^4.1.3',
 
   // Runtime, with `--db postgres` only: the PostgreSQL driver Kysely's PostgresDialect runs on.
   pg: '^8.23.1',

@@ -72,7 +72,21 @@ export function createLogger(
  */
 const MAX_LOGGED_PATH = 200;
 const MAX_LOGGED_PARAMETERS = 10;
-const MAX_LOGGED_NAME = 40;
+
+/** A parameter name as people write them; anything else may be a credential in the name's place. */
+const LOGGABLE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
+
+/**
+ * One query parameter as logged: `name=[redacted]` when it is `name=value` with a name that looks like
+ * one, else `[redacted]` alone. A bare parameter is a value, not a name: clients put tokens there
+ * (`?<token>`), or encode the `=` away (`?code%3Dsecret`), and a base64 token may end in `=` or `==`.
+ */
+function loggedParameter(pair: string): string {
+  const equals = pair.indexOf('=');
+  const name = pair.slice(0, equals);
+  const hasValue = equals > 0 && /[^=]/.test(pair.slice(equals + 1));
+  return hasValue && LOGGABLE_NAME.test(name) ? `${name}=[redacted]` : '[redacted]';
+}
 
 /**
  * The URL as logged: the path, and each query parameter's name with its value redacted. Query values
@@ -84,13 +98,12 @@ export function loggedUrl(url: string): string {
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const shownPath = path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
   if (queryStart === -1) return shownPath;
-  const names = url
+  const pairs = url
     .slice(queryStart + 1)
     .split('&')
-    .filter((pair) => pair !== '')
-    .map((pair) => (pair.split('=', 1)[0] ?? '').slice(0, MAX_LOGGED_NAME));
-  const shown = names.slice(0, MAX_LOGGED_PARAMETERS).map((name) => `${name}=[redacted]`);
-  if (names.length > MAX_LOGGED_PARAMETERS) shown.push(`…${String(names.length - MAX_LOGGED_PARAMETERS)} more`);
+    .filter((pair) => pair !== '');
+  const shown = pairs.slice(0, MAX_LOGGED_PARAMETERS).map(loggedParameter);
+  if (pairs.length > MAX_LOGGED_PARAMETERS) shown.push(`…${String(pairs.length - MAX_LOGGED_PARAMETERS)} more`);
   return `${shownPath}?${shown.join('&')}`;
 }
 
@@ -103,8 +116,9 @@ const REQUEST_LINE_REDACTED_PATHS = REDACTED_PATHS.filter((path) => path.startsW
 /**
  * One log line per request, when its response is done: request id, method, URL (query values
  * redacted), client address, status and time taken in milliseconds. Headers and bodies are never on
- * it, so no credential can be. 5xx lines carry the error with its stack (which the client never sees), and a client that hung up
- * before the response was sent gets a warning.
+ * it, so no credential can be. An unexpected error is logged at error level with its stack (which the
+ * client never sees); a 503 the server chose (busy, a service down) and a client that hung up before
+ * the response was sent are warnings.
  *
  * Written by hand on plain pino rather than with pino-http: its line copies and redacts every header of
  * both the request and the response, which made it the most expensive layer of the stack.
@@ -121,7 +135,10 @@ export function requestLogger(logger: Logger): RequestHandler {
         err: res.err,
       };
       const finished = res.writableFinished;
-      if (res.err !== undefined || res.statusCode >= 500) lines.error(line, finished ? 'request failed' : 'request aborted');
+      if (res.err !== undefined) lines.error(line, finished ? 'request failed' : 'request aborted');
+      // A 5xx without an error is one the server chose (hashing busy, a shared service down, not ready):
+      // expected under load or an outage, which is logged once on its own; nothing here is a bug.
+      else if (res.statusCode >= 500) lines.warn(line, finished ? 'request not served' : 'request aborted');
       else if (!finished) lines.warn(line, 'request aborted');
       else lines.info(line, 'request completed');
     });

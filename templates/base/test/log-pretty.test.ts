@@ -20,8 +20,8 @@ test('in development on a terminal, one coloured line per request', async (t) =>
   const written: string[] = [];
   const terminal = { write: (text: string) => written.push(text), hasColors: () => true };
   const logger = createLogger({ logLevel: 'info', env: 'development' }, prettyDestination(terminal));
-  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { logger });
-  await fetch(`${url}/nope?token=SEKRIT`, { headers: { 'x-request-id': 'req-pretty' } });
+  const { url } = await startApp(t, { TRUST_PROXY: '1', TRUST_REQUEST_ID: 'true' }, { logger });
+  await fetch(`${url}/nope?token=SEKRIT`, { headers: { 'x-request-id': 'req-pretty', 'x-forwarded-for': '127.0.0.1' } });
   await new Promise((resolve) => setImmediate(resolve));
 
   assert.equal(written.length, 1);

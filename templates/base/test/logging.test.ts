@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { captureLogs, postJson, startApp } from './helpers.ts';
+import { createPasswordHasher } from '../src/auth/passwords.ts';
+import { captureLogs, PASSWORD, postJson, startApp } from './helpers.ts';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('one JSON log line per request, with its request id, method, URL, client address and status', async (t) => {
   const { logger, lines } = captureLogs();
   // Behind a proxy, whose request ids are kept (see test/request-id.test.ts).
-  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { logger });
+  const { url } = await startApp(t, { TRUST_PROXY: '1', TRUST_REQUEST_ID: 'true' }, { logger });
   await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'req-one' } });
   await fetch(`${url}/nope`, { headers: { 'x-request-id': 'req-two' } });
   await settle();
@@ -63,8 +64,32 @@ test('query strings are logged with their values redacted, names kept', async (t
   await fetch(`${url}/api/v1/users?access_token=SEKRIT-TOKEN&limit=5&&flag`);
   await settle();
   const request = lines().find((line) => line.req !== undefined)?.req as Record<string, unknown>;
-  assert.equal(request.url, '/api/v1/users?access_token=[redacted]&limit=[redacted]&flag=[redacted]');
+  assert.equal(request.url, '/api/v1/users?access_token=[redacted]&limit=[redacted]&[redacted]');
   assert.ok(!JSON.stringify(lines()).includes('SEKRIT'));
+});
+
+test('a credential where a parameter name goes never reaches the log: bare, encoded, padded or odd names', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, {}, { logger });
+  const queries = [
+    ['SEKRITd41d8cd98f00b204e9800998ecf8427e', '[redacted]'],
+    ['code%3DSEKRIT', '[redacted]'],
+    ['U0VLUklUIHRva2Vu==', '[redacted]'],
+    ['SEKRIT=', '[redacted]'],
+    [`${'SEKRIT'.repeat(7)}=1`, '[redacted]'],
+    ['SEKRIT%20name=1&page=2', '[redacted]&page=[redacted]'],
+  ];
+  for (const [query] of queries) await fetch(`${url}/healthz?${query ?? ''}`);
+  await settle();
+  const logged = lines()
+    .filter((line) => line.req !== undefined)
+    .map((line) => (line.req as { url: string }).url);
+  assert.deepEqual(
+    logged,
+    queries.map(([, shown]) => `/healthz?${shown ?? ''}`),
+  );
+  assert.ok(!JSON.stringify(lines()).includes('SEKRIT'));
+  assert.ok(!JSON.stringify(lines()).includes('U0VLUklU'));
 });
 
 test('a huge URL makes a bounded log line: a flood of tiny parameters cannot fill the disk', async (t) => {
@@ -77,6 +102,24 @@ test('a huge URL makes a bounded log line: a flood of tiny parameters cannot fil
   const [flood, longPath] = lines()
     .filter((line) => line.req !== undefined)
     .map((line) => (line.req as { url: string }).url);
-  assert.equal(flood, `/healthz?${Array.from({ length: 10 }, () => 'a=[redacted]').join('&')}&…1990 more`);
+  assert.equal(flood, `/healthz?${Array.from({ length: 10 }, () => '[redacted]').join('&')}&…1990 more`);
   assert.ok((longPath?.length ?? Infinity) < 300, `${String(longPath?.length)} characters`);
+});
+
+test('a 503 the server chose (hashing busy) is logged as a warning without an error: nothing broke', async (t) => {
+  const { logger, lines } = captureLogs();
+  // The real hashing settings, one at a time, one waiting: a burst of six gets some 503s.
+  const { url } = await startApp(t, {}, { logger, passwords: createPasswordHasher(1) });
+  const burst = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => postJson(`${url}/api/v1/users`, { email: `burst${String(i)}@example.com`, password: PASSWORD })),
+  );
+  const busy = burst.filter((res) => res.status === 503).length;
+  assert.ok(busy > 0, burst.map((res) => res.status).join(','));
+  await settle();
+  const refused = lines().filter((line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 503);
+  assert.equal(refused.length, busy);
+  for (const line of refused) {
+    assert.equal(line.level, 40, 'warn');
+    assert.equal(line.err, undefined);
+  }
 });

@@ -4,7 +4,7 @@ import { test, type TestContext } from 'node:test';
 import express from 'express';
 import { z } from 'zod';
 import { defaults } from '../src/config.ts';
-import { MAX_LISTED_ERRORS, validate } from '../src/http/validate.ts';
+import { MAX_ECHOED_NAME, MAX_LISTED_ERRORS, validate } from '../src/http/validate.ts';
 import { newUser, postJson, sameOrigin, startApp, type SignedIn } from './helpers.ts';
 
 interface Problem {
@@ -63,6 +63,17 @@ test('types are exact and lengths bounded', async (t) => {
   }
 });
 
+test('a 400 echoes names cut short: a 99 KB unknown key comes back as 64 characters and an ellipsis', async (t) => {
+  const { url } = await startApp(t);
+  const key = 'k'.repeat(99 * 1024);
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'long enough pass', [key]: 1 });
+  assert.equal(res.status, 400);
+  const text = await res.text();
+  assert.ok(text.length < 1_000, `${String(text.length)} characters`);
+  assert.deepEqual((JSON.parse(text) as Problem).errors, [{ path: `body.${'k'.repeat(MAX_ECHOED_NAME)}…`, message: 'Unknown field' }]);
+
+});
+
 /** The user list takes query parameters and is for admins: its validation is reached as one. */
 async function asAdmin(t: TestContext): Promise<{ url: string; admin: SignedIn }> {
   const server = await startApp(t);
@@ -74,6 +85,16 @@ test('a repeated query parameter is refused (HTTP parameter pollution)', async (
   const res = await fetch(`${url}/api/v1/users?limit=1&limit=2`, { headers: admin.headers });
   assert.equal(res.status, 400);
   assert.deepEqual((await problemOf(res)).errors, [{ path: 'query.limit', message: 'Repeated parameter' }]);
+});
+
+test('a long repeated or unknown query parameter name is echoed cut short', async (t) => {
+  const { url, admin } = await asAdmin(t);
+  const name = 'q'.repeat(4000);
+  for (const query of [`${name}=1&${name}=2`, `${name}=1`]) {
+    const res = await fetch(`${url}/api/v1/users?${query}`, { headers: admin.headers });
+    assert.equal(res.status, 400);
+    assert.equal((await problemOf(res)).errors?.[0]?.path, `query.${'q'.repeat(MAX_ECHOED_NAME)}…`);
+  }
 });
 
 test('nested query syntax stays a literal, unknown parameter', async (t) => {

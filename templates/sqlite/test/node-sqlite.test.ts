@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { engine, guarded } from '../src/db/engine.ts';
@@ -29,6 +29,32 @@ test('the adapter gives Kysely what it needs: rows from queries, changes and ids
   assert.deepEqual([...select.iterate(['a'])].length, 1);
   // An insert with RETURNING yields rows, so it is read as a query.
   assert.equal(database.prepare('insert into t (name) values (?) returning id').reader, true);
+  database.close();
+});
+
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+test('the folder it creates is 0700 and the file, its WAL and shared memory are 0600, whatever the umask', (t) => {
+  const path = tempFile(t);
+  const umask = process.umask(0);
+  t.after(() => process.umask(umask));
+  const database = openNodeSqlite(path);
+  database.prepare('create table t (secret text)').run([]);
+  database.prepare('insert into t (secret) values (?)').run(['password hash']);
+  assert.deepEqual(
+    [dirname(path), path, `${path}-wal`, `${path}-shm`].map(modeOf),
+    ['700', '600', '600', '600'],
+  );
+  database.close();
+});
+
+test('a database file left readable by others is made private when opened', (t) => {
+  const path = tempFile(t);
+  mkdirSync(dirname(path), { recursive: true });
+  for (const file of [path, `${path}-wal`]) writeFileSync(file, '', { mode: 0o644 });
+  const database = openNodeSqlite(path);
+  database.prepare('create table t (secret text)').run([]);
+  assert.deepEqual([path, `${path}-wal`, `${path}-shm`].map(modeOf), ['600', '600', '600']);
   database.close();
 });
 

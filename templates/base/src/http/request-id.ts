@@ -7,9 +7,11 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export interface RequestIdOptions {
   /**
-   * Whether an incoming `X-Request-Id` was set by a proxy we trust: true when requests arrive through
-   * the proxies counted in TRUST_PROXY. Directly from clients, it is whatever they chose to write, and
-   * taking it would let anyone pass their requests off as someone else's in the log.
+   * Whether an incoming `X-Request-Id` was set by a proxy we trust (TRUST_REQUEST_ID): only when the
+   * proxy in front sets the header on every request, replacing the client's. Otherwise it is whatever
+   * the client chose to write, and taking it would let anyone pass their requests off as someone
+   * else's in the log. Trusting the proxy's X-Forwarded-For (TRUST_PROXY) says nothing about this
+   * header: many proxies pass a client's X-Request-Id on untouched.
    */
   readonly trustIncoming: boolean;
 }
@@ -17,7 +19,7 @@ export interface RequestIdOptions {
 /**
  * Gives every request an id, echoed in `X-Request-Id` and in every problem and log line, so a user's
  * report can be matched to the server's log. A proxy's id is kept, so its log and ours line up, but
- * only from a trusted proxy and only if it is harmless; anything else is replaced, never echoed.
+ * only when told to (TRUST_REQUEST_ID) and only if it is harmless; anything else is replaced, never echoed.
  */
 export function requestId({ trustIncoming }: RequestIdOptions): RequestHandler {
   return (req, res, next) => {

@@ -29,14 +29,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * How much of the request a 400 echoes: a field or parameter name is cut at MAX_ECHOED_NAME characters
+ * and a message at MAX_ECHOED_MESSAGE, so a 99 KB unknown key does not come back as a 99 KB answer
+ * (nor land whole in a client's or a proxy's logs).
+ */
+export const MAX_ECHOED_NAME = 64;
+const MAX_ECHOED_MESSAGE = 200;
+
+const shortened = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+const pathOf = (location: Location, keys: readonly PropertyKey[]) =>
+  [location, ...keys.map((key) => shortened(String(key), MAX_ECHOED_NAME))].join('.');
+
 function fieldErrors(location: Location, error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
-    const path = [location, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
       const what = location === 'query' ? 'parameter' : 'field';
-      return issue.keys.map((key) => ({ path: `${path}.${key}`, message: `Unknown ${what}` }));
+      return issue.keys.map((key) => ({ path: pathOf(location, [...issue.path, key]), message: `Unknown ${what}` }));
     }
-    return [{ path, message: issue.message }];
+    return [{ path: pathOf(location, issue.path), message: shortened(issue.message, MAX_ECHOED_MESSAGE) }];
   });
 }
 
@@ -70,7 +81,7 @@ export function validate<
     const params = schemas.params ? check('params', schemas.params, req.params) : req.params;
 
     const repeated = Object.entries(req.query).filter(([, value]) => Array.isArray(value));
-    for (const [name] of repeated) errors.push({ path: `query.${name}`, message: 'Repeated parameter' });
+    for (const [name] of repeated) errors.push({ path: pathOf('query', [name]), message: 'Repeated parameter' });
     const query = repeated.length === 0 ? check('query', schemas.query ?? noQuery, req.query) : undefined;
 
     const body = schemas.body ? check('body', schemas.body, req.body) : undefined;

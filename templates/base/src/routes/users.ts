@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { publicRoute, requireAuth, requireOwner, requireRole } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
+import { assertPasswordWithoutEmailName, newPassword, refusePasswordContainingEmail } from '../auth/password-policy.ts';
 import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { plainText } from '../http/text.ts';
@@ -13,14 +14,13 @@ import type { ApiServices } from './services.ts';
 /** Every email is normalized here, once, the same way for sign-up and login: one account per address. */
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
-/** Long passphrases welcome; the upper bound keeps hashing cost bounded. */
-export const newPassword = z.string().min(12).max(128);
-
 const displayName = plainText(100);
 
 // Strict objects: a field the schema does not name (`role`, `isAdmin`, `__proto__`) is a 400, never
 // silently passed on to code that might trust it (mass assignment).
-const createUserBody = z.strictObject({ email, password: newPassword, name: displayName.optional() });
+const createUserBody = z
+  .strictObject({ email, password: newPassword, name: displayName.optional() })
+  .superRefine(refusePasswordContainingEmail('password'));
 
 const changePasswordBody = z.strictObject({
   // No rule beyond the bounds: an old password may predate today's policy.
@@ -97,6 +97,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
         logger.warn({ event: 'password_change_failed', account: req.account, address: req.ip }, 'wrong current password');
         throw new HttpError(403, 'The current password is incorrect.');
       }
+      assertPasswordWithoutEmailName(req.body.newPassword, user.email, 'body.newPassword');
       await users.changePassword(user.id, await passwords.hash(req.body.newPassword));
       // Whoever else held a session (a stolen token, a forgotten device) is signed out now.
       await sessions.revokeOthers(user.id, auth.session.id);

@@ -40,9 +40,10 @@ function limiter(name: string, rule: RateLimitRule, { logger, stores }: LimiterC
         logger.warn({ err: error }, message ?? 'express-rate-limit warning');
       },
       error: (error, message) => {
-        // Only the global tier passes store errors on (passOnStoreError): the request went through.
+        // Only the global tier passes store errors on (passOnStoreError): the request went through. The
+        // outage is logged once when it starts and once when it ends (service-health.ts), not per request.
         if (error instanceof ServiceUnavailable) {
-          logger.warn({ tier: name, err: error.cause }, 'rate-limit store unreachable: request allowed without counting');
+          logger.debug({ tier: name }, 'rate-limit store unreachable: request allowed without counting');
           return;
         }
         logger.error({ err: error }, message ?? 'express-rate-limit error');
@@ -58,8 +59,8 @@ function limiter(name: string, rule: RateLimitRule, { logger, stores }: LimiterC
  * app.ts): with `true`, anyone can pick their own address, and with it a fresh limit, by sending an
  * `X-Forwarded-For` header. `req.ip` is the bare address, without a port (http/client-address.ts).
  *
- * With a shared store that becomes unreachable it fails open: requests pass uncounted, each with a
- * warning in the log. An outage of the store must not become an outage of the whole API; the tiers
+ * With a shared store that becomes unreachable it fails open: requests pass uncounted, and the outage
+ * is logged once when it starts and once when it ends. An outage of the store must not become an outage of the whole API; the tiers
  * that guard accounts fail closed instead (a 503).
  */
 export function globalRateLimit(rule: RateLimitRule, context: LimiterContext): RequestHandler {

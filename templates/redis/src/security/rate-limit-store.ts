@@ -8,7 +8,8 @@ import { ServiceUnavailable } from '../service-health.ts';
  * script when the limiter is created and keeps that promise: had Redis been down at that moment, every
  * later count would fail with the same error, even once Redis is back. Here a failed load is tried
  * again on the next count, and a failed count becomes a ServiceUnavailable: the login tiers answer it
- * with a 503, the global tier lets the request through with a warning in the log.
+ * with a 503, the global tier lets the request through uncounted (the outage is logged once, by the
+ * connection's health).
  */
 class SharedRedisStore extends RedisStore {
   override async init(options: Options): Promise<void> {
