@@ -19,12 +19,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * - `cross-site`, `same-site` (a sibling subdomain is another origin) or any other value: refused, but
  *   for a top-level GET or HEAD navigation (a link to the API: the visitor sees the answer, no page can
  *   read it). Frames, objects and embeds navigate too; their `Sec-Fetch-Dest` is not `document`.
- * - absent: the request comes from a client that is not a browser, or from a browser older than 2023.
- *   Reads pass (CORS still keeps their answers from other origins). A change passes when its `Origin`
- *   names this host (`Origin`'s host[:port] equals the `Host` header, byte for byte, as Go compares
- *   them; the `Host` header has no scheme, and HSTS keeps browsers off http) and when there is no
- *   `Origin` at all: every browser sends one with a cross-origin POST, PUT,
- *   PATCH or DELETE, so a request without either header is not a browser's and forges nothing.
+ * - absent: the request comes from a client that is not a browser, from a browser older than 2023, or
+ *   over plain http (browsers send Fetch Metadata only to https and localhost). Reads pass (CORS still
+ *   keeps their answers from other origins). A change passes when its `Origin` names this host
+ *   (`Origin`'s host[:port] equals the `Host` header, byte for byte, as Go compares them; the `Host`
+ *   header has no scheme, and HSTS keeps browsers off http) and when there is no `Origin` at all: every
+ *   browser sends one with a cross-origin POST, PUT, PATCH or DELETE, so a request without either
+ *   header is not a browser's and forges nothing.
  */
 export function refuseCrossOriginRequests(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
