@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * A real browser's view of CORS: headless Chromium (Debian's package) loads a page from one origin that
- * calls the API with fetch, and the page writes what happened into the DOM that Chromium then prints.
- * Only the browser enforces CORS, so this is the check that counts.
+ * A real browser's view of CORS and of what other origins' pages can make it send: headless Chromium
+ * (Debian's package) loads a page from one origin that calls the API (with fetch, frames or forms), and
+ * the page writes what happened into the DOM that Chromium then prints. Only the browser enforces CORS
+ * and writes Fetch Metadata headers, so this is the check that counts.
  */
 const run = promisify(execFile);
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
