@@ -30,13 +30,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function refuseCrossOriginRequests(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
   return (req, _res, next) => {
-    const origin = req.get('origin');
-    const passes = (origin !== undefined && allowed.has(origin)) || fromThisOriginOrNoBrowser(req, origin);
-    next(passes ? undefined : new HttpError(403, 'Requests made by pages of other origins are refused.'));
+    next(mayPass(req, allowed) ? undefined : new HttpError(403, 'Requests made by pages of other origins are refused.'));
   };
 }
 
-function fromThisOriginOrNoBrowser(req: Request, origin: string | undefined): boolean {
+function mayPass(req: Request, allowed: ReadonlySet<string>): boolean {
+  const origin = req.get('origin');
+  if (origin !== undefined && allowed.has(origin)) return true;
   switch (req.get('sec-fetch-site')) {
     case 'same-origin':
     case 'none':
@@ -59,7 +59,7 @@ function isTopLevelNavigation(req: Request): boolean {
   return (req.method === 'GET' || req.method === 'HEAD') && req.get('sec-fetch-mode') === 'navigate' && req.get('sec-fetch-dest') === 'document';
 }
 
-/** Whether the host[:port] of a serialized origin (`scheme://host[:port]`) is the `Host` header; `null` names none. */
+/** Whether a serialized origin's (`scheme://host[:port]`) host[:port] is the `Host` header; `null` names none. */
 function namesThisHost(origin: string, host: string | undefined): boolean {
   const separator = origin.indexOf('://');
   return separator !== -1 && host !== undefined && origin.slice(separator + 3) === host;
