@@ -77,6 +77,7 @@ test('the cross-origin rule, branch by branch: what passes reaches the route, wh
     { name: 'a link from another site (HEAD)', method: 'HEAD', headers: from('cross-site', 'navigate', 'document'), passes: true },
     ...EMBEDDED.map((dest) => ({ name: `an <${dest}> of another site`, method: 'GET', headers: from('cross-site', 'navigate', dest), passes: false })),
     { name: 'a navigation without Sec-Fetch-Dest (Chromium 76 to 79)', method: 'GET', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, passes: false },
+    { name: 'a prefetch of a link (speculation rules)', method: 'GET', headers: { ...from('cross-site', 'navigate', 'document'), 'sec-purpose': 'prefetch' }, passes: false },
     { name: 'a form posted from another site', method: 'POST', headers: from('cross-site', 'navigate', 'document', 'https://evil.example'), passes: false },
     { name: 'a sibling subdomain', method: 'POST', headers: from('same-site', 'cors', 'empty', 'https://sibling.example.com'), passes: false },
     { name: 'a sandboxed page (Origin: null)', method: 'POST', headers: from('cross-site', 'no-cors', 'empty', 'null'), passes: false },

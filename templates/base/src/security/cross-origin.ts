@@ -53,10 +53,17 @@ function mayPass(req: Request, allowed: ReadonlySet<string>): boolean {
  * destination must say `document`; a browser that sends `Sec-Fetch-Site` but no `Sec-Fetch-Dest`
  * (Chromium 76 to 79, from 2019) is refused too, since its iframes look the same as its links, and a
  * link to a JSON API is worth less than the visitor's rate limit. POSTed forms navigate as well: never
- * from another origin.
+ * from another origin. Nor do prefetches (`Sec-Purpose`), which a page's speculation rules ask for by
+ * the dozen without a click; refusing one costs the visitor nothing, the click still loads.
  */
 function isTopLevelNavigation(req: Request): boolean {
-  return (req.method === 'GET' || req.method === 'HEAD') && req.get('sec-fetch-mode') === 'navigate' && req.get('sec-fetch-dest') === 'document';
+  const { method } = req;
+  return (
+    (method === 'GET' || method === 'HEAD') &&
+    req.get('sec-fetch-mode') === 'navigate' &&
+    req.get('sec-fetch-dest') === 'document' &&
+    req.get('sec-purpose') === undefined
+  );
 }
 
 /** Whether a serialized origin's (`scheme://host[:port]`) host[:port] is the `Host` header; `null` names none. */
