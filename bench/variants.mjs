@@ -21,7 +21,7 @@ const LAYERS = [
   { id: 'no-logging', label: 'without JSON request logging', edits: [dropUse('requestLogger(logger)')] },
   { id: 'no-headers', label: 'without security headers (helmet + 3)', edits: [dropUse('securityHeaders()')] },
   { id: 'no-cors', label: 'without CORS policy', edits: [dropUse('corsPolicy(config.cors, app)')] },
-  { id: 'no-fetch-metadata', label: 'without cross-site refusal (Fetch Metadata)', edits: [dropUse('refuseCrossSiteRequests(config.cors.origins)')] },
+  { id: 'no-cross-origin', label: 'without cross-origin refusal (Fetch Metadata, Origin)', edits: [dropUse('refuseCrossOriginRequests(config.cors.origins)')] },
   { id: 'no-rate-limit', label: 'without global rate limit', edits: [dropUse('globalRateLimit(config.rateLimit.global, limits)')] },
   { id: 'no-json-body', label: 'without JSON body parser', edits: [dropUse('jsonBody(config.bodyLimit)')] },
   { id: 'no-validation', label: 'without zod validation (limit read by hand)', edits: [NO_VALIDATION] },

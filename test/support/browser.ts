@@ -7,15 +7,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * A real browser's view of CORS: headless Chromium (Debian's package) loads a page from one origin that
- * calls the API with fetch, and the page writes what happened into the DOM that Chromium then prints.
- * Only the browser enforces CORS, so this is the check that counts.
+ * A real browser's view of CORS and of what other origins' pages can make it send: headless Chromium
+ * (Debian's package) loads a page from one origin that calls the API (with fetch, frames or forms), and
+ * the page writes what happened into the DOM that Chromium then prints. Only the browser enforces CORS
+ * and writes Fetch Metadata headers, so this is the check that counts.
  */
 const run = promisify(execFile);
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
 /** Serves one HTML page on 127.0.0.1 and a free port. */
-async function serveHtml(html: string): Promise<{ server: Server; port: number }> {
+export async function serveHtml(html: string): Promise<{ server: Server; port: number }> {
   const server = createServer((_request, response) => {
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
     response.end(html);
@@ -50,10 +51,11 @@ export function serveScript(api: string, script: string): Promise<{ server: Serv
 }
 
 /**
- * Loads `url` in headless Chromium and returns what the page wrote into #result. Pages loaded with
- * the same `profile` share one browser profile, and so its cookies.
+ * Loads `url` in headless Chromium and returns the DOM of what it shows once the page has loaded
+ * (another page's, if it navigated). Pages loaded with the same `profile` share one browser profile,
+ * and so its cookies.
  */
-export async function pageResult(url: string, profile?: string): Promise<string> {
+export async function pageDom(url: string, profile?: string): Promise<string> {
   const own = profile === undefined;
   profile ??= mkdtempSync(join(tmpdir(), 'cse-chromium-'));
   try {
@@ -61,8 +63,14 @@ export async function pageResult(url: string, profile?: string): Promise<string>
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-first-run', `--user-data-dir=${profile}`, '--virtual-time-budget=10000', '--dump-dom', url,
     ], { timeout: 60_000 });
-    return /<pre id="result">([^<]*)<\/pre>/.exec(stdout)?.[1] ?? `no result in:\n${stdout}`;
+    return stdout;
   } finally {
     if (own) rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** Loads `url` in headless Chromium (see pageDom) and returns what the page wrote into #result. */
+export async function pageResult(url: string, profile?: string): Promise<string> {
+  const dom = await pageDom(url, profile);
+  return /<pre id="result">([^<]*)<\/pre>/.exec(dom)?.[1] ?? `no result in:\n${dom}`;
 }

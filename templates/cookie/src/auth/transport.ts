@@ -18,8 +18,8 @@ const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Sessions travel in a cookie, for browser apps: login sets it and puts no token in the body, the
- * browser sends it on every request, logout clears it. Because the browser sends it by itself, every
- * unsafe request must also come from an allowed origin (src/auth/csrf.ts).
+ * browser sends it on every request, logout clears it. Because the browser sends it by itself, other
+ * origins' pages must not be able to make it send one: src/security/cross-origin.ts refuses those.
  */
 export const transport = {
   /** Request headers a browser on an allowed origin may send (CORS): none, the cookie goes by itself. */
