@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Io } from '../cli.ts';
+import type { Io } from '../io.ts';
 import { CancelledError, UsageError } from '../errors.ts';
 import type { Provenance } from '../options/answers-file.ts';
 import { PACKAGE } from '../package-info.ts';

@@ -7,6 +7,7 @@ import { parseArgv, type ParsedArgv } from './cli/parse-argv.ts';
 import { projectLocation, type ProjectLocation } from './cli/project-location.ts';
 import { CancelledError, CliError, UsageError } from './errors.ts';
 import { planProject } from './generate.ts';
+import type { Io } from './io.ts';
 import { readPreset } from './options/answers-file.ts';
 import type { Answers } from './options/answers.ts';
 import { nodeFloorAbove } from './options/node-target.ts';
@@ -22,15 +23,6 @@ import { closingMessage, shellWord } from './ui/closing.ts';
 import { createOutput, type Output } from './ui/output.ts';
 import type { Prompter } from './ui/prompter.ts';
 import { summary } from './ui/summary.ts';
-
-export interface Io {
-  readonly argv: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly stdin: NodeJS.ReadStream;
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-}
 
 /** Why nothing can be asked in this run, or undefined when the user can be asked. */
 function whyNotAsking(io: Io, args: ParsedArgv): string | undefined {
