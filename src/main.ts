@@ -47,7 +47,7 @@ interface Decided {
   readonly plopfile: string | undefined;
 }
 
-/** Steps 2 to 5: everything decided, nothing written. Undefined for a dry run, which ends here. */
+/** Steps 2 to 5: everything decided, nothing written. Undefined for a dry run or a Cancel, which end here. */
 async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter | undefined, notAsking: string | undefined): Promise<Decided | undefined> {
   // 2. Where to write. Checked before any question, so nobody answers ten prompts to be refused.
   const chosen = !prompter
@@ -91,7 +91,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
   const provenance = { generator: { name: PACKAGE.name, version: PACKAGE.version }, template: team?.provenance ?? { source: 'built-in' } };
   const shownTarget = relative(io.cwd, location.path) || '.';
   for (;;) {
-    const { answers, vars, values } = session.current();
+    const { answers, vars, values, origins } = session.current();
     const plan = planProject({
       answers,
       vars,
@@ -106,6 +106,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
       target: shownTarget,
       specs,
       values,
+      origins,
       template: team && { name: team.template.manifest.name, locks: team.template.locks },
       cautions,
     });
@@ -123,7 +124,8 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
     if (replaced.length > 0) out.info(`\n${out.bold('These files will be replaced:')}\n${replaced.map((file) => `  ${file}`).join('\n')}`);
     const step = await prompter.nextStep();
     if (step === 'create') return decided;
-    if (step === 'cancel') throw new CancelledError('cancelled; nothing was written');
+    // Choosing Cancel is an answer, not a failure (Ctrl-C still is: 130).
+    if (step === 'cancel') return out.info('Cancelled; nothing was written.'), undefined;
     const spec = await prompter.pickOption(session.changeable, values);
     if (spec) await session.change(spec);
   }

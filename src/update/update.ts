@@ -120,7 +120,9 @@ async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpda
   await renderInProcess({ resolved: next, provenance: nextProvenance, template: templates.next }, nextDir);
 
   // 7. File by file: take the new version, keep the user's, or merge the two.
-  const merger = await textMerger({ yours: 'yours', base: describeVersion(recorded), theirs: describeVersion(nextProvenance) }, work, { git: await hasGit() });
+  // Each side named apart, even when only the answers changed and both come from the same version.
+  const labels = { yours: 'yours', base: `base ${describeVersion(recorded)}`, theirs: `new ${describeVersion(nextProvenance)}` };
+  const merger = await textMerger(labels, work, { git: await hasGit() });
   const changes = await planChanges(readTree(baseDir), readTree(nextDir), projectDir, merger);
 
   // 8. The plan. A dry run ends here; on a terminal, one last question once everything is staged.

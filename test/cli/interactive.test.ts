@@ -30,9 +30,10 @@ describe('interactive run on a terminal', () => {
     await term.answer(/Reverse proxies/, '1');
 
     const summary = await term.waitForQuestion(/Create the project\?/);
-    assert.match(summary, /^ {2}rate-limit +standard$/m);
-    assert.match(summary, /^ {2}global-limit +100\/15m$/m);
-    assert.match(summary, /^ {2}trust-proxy +1$/m);
+    assert.match(summary, /^ {2}rate-limit +standard +default$/m);
+    assert.match(summary, /^ {2}global-limit +100\/15m +default$/m);
+    assert.match(summary, /^ {2}trust-proxy +1 +asked$/m);
+    assert.match(summary, /^ {2}install +no +flag$/m, 'each answer says where it came from');
     assert.doesNotMatch(summary, /Development origins|Rate-limit tier|Port|Dockerfile/, 'nothing else was asked');
 
     const change = async (option: RegExp) => {
@@ -45,7 +46,7 @@ describe('interactive run on a terminal', () => {
     const tiers = await term.waitForQuestion(/Rate-limit tier/);
     assert.match(tiers, /strict +global 50\/15m, auth 3\/15m/, 'tier choices show their numbers');
     await term.press('Up', 'Enter'); // standard -> strict
-    assert.match(await term.waitForQuestion(/Create the project\?/), /^ {2}global-limit +50\/15m$/m, 'the limits followed the tier');
+    assert.match(await term.waitForQuestion(/Create the project\?/), /^ {2}global-limit +50\/15m +default$/m, 'the limits followed the tier');
     await change(/^global-limit/);
     await term.answer(/Global limit per client/, '40/10m');
     await change(/^node/);
@@ -64,8 +65,8 @@ describe('interactive run on a terminal', () => {
     await term.press('Enter');
 
     const final = await term.waitForQuestion(/Create the project\?/);
-    assert.match(final, /^ {2}global-limit +40\/10m$/m);
-    assert.match(final, /^ {2}port +8081$/m);
+    assert.match(final, /^ {2}global-limit +40\/10m +asked$/m);
+    assert.match(final, /^ {2}port +8081 +asked$/m);
     await term.choose(/^Create it/);
     const closing = await term.waitFor(/__EXIT=0/);
     assert.match(closing, /Its protections, each with a test:\n {2}headers/);
@@ -73,7 +74,7 @@ describe('interactive run on a terminal', () => {
 
     const { answers } = answersOf(join(cwd, 'typed-api'));
     assert.deepEqual(answers.origins, ['https://app.example.com']);
-    assert.deepEqual(answers.devOrigins, ['http://localhost:3000', 'http://localhost:5173']);
+    assert.deepEqual(answers.devOrigins, ['http://localhost:5173'], "the API's own port is its own origin, not a cross-origin one");
     assert.equal(answers.rateLimit, 'strict');
     assert.equal(answers.globalLimit, '40/10m');
     assert.equal(answers.authLimit, '3/15m');
@@ -132,7 +133,7 @@ describe('interactive run on a terminal', () => {
     t.after(() => scoped.close());
     await scoped.answer(/Project folder/, '@acme/orders');
     const summary = await scoped.waitForQuestion(/Create the project\?/);
-    assert.match(summary, /^ {2}name +@acme\/orders$/m);
+    assert.match(summary, /^ {2}name +@acme\/orders +default$/m);
     assert.doesNotMatch(summary, /Package name/);
     await scoped.press('Enter');
     await scoped.waitFor(/__EXIT=0/);
@@ -190,14 +191,15 @@ describe('interactive run on a terminal', () => {
     assert.deepEqual(readdirSync(staging), []);
   });
 
-  it('Cancel at the summary writes nothing', async (t) => {
+  it('Cancel at the summary writes nothing, and is no error: exit 0', async (t) => {
     const cwd = tempDir(t);
     const term = Terminal.start([CLI_NODE, CLI_BIN, 'declined', ...QUIET, '--origins', '', '--db', 'sqlite', '--trust-proxy', '0'], cwd, {});
     t.after(() => term.close());
     await term.waitForQuestion(/Create the project\?/);
     await term.choose(/^Cancel/);
     const screen = await term.waitFor(/__EXIT=\d+/);
-    assert.match(screen, /__EXIT=130/);
+    assert.match(screen, /^Cancelled; nothing was written\.\n__EXIT=0$/m);
+    assert.doesNotMatch(screen, /error:/);
     assert.deepEqual(readdirSync(cwd), []);
   });
 
@@ -253,7 +255,7 @@ describe('interactive run on a terminal', () => {
     assert.match(summary, /^Project svc from template acme-api$/m);
     assert.match(summary, /^ {2}trust-proxy +0 +locked by acme-api$/m);
     assert.match(summary, /^ {2}docker +no +locked by acme-api: it removes Dockerfile$/m);
-    assert.match(summary, /^ {2}port +8080$/m);
+    assert.match(summary, /^ {2}port +8080 +team default$/m);
     await term.choose(/^Change something/);
     const menu = await term.waitForQuestion(/Change which answer\?/);
     const choices = menu.slice(menu.lastIndexOf('Change which answer?'));

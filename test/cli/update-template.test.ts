@@ -158,11 +158,11 @@ describe('update of a project made from a team template', () => {
         [
           '<<<<<<< yours',
           'Escalate after 10 minutes.',
-          `||||||| create-secure-express ${record(sameLine).generator.version} + acme-api v1 (${v1})`,
+          `||||||| base create-secure-express ${record(sameLine).generator.version} + acme-api v1 (${v1})`,
           'Escalate after 15 minutes.',
           '=======',
           'Escalate after 5 minutes.',
-          `>>>>>>> create-secure-express ${record(sameLine).generator.version} + acme-api v2 (${v2})`,
+          `>>>>>>> new create-secure-express ${record(sameLine).generator.version} + acme-api v2 (${v2})`,
         ].join('\n'),
       ),
     );
