@@ -4,6 +4,7 @@ import { startAnswers } from './cli/answers.ts';
 import { helpText } from './cli/help.ts';
 import { loadTemplate } from './cli/load-template.ts';
 import { parseArgv, type ParsedArgv } from './cli/parse-argv.ts';
+import { offerToStart, type Outcome } from './cli/start-now.ts';
 import { projectLocation, type ProjectLocation } from './cli/project-location.ts';
 import { CancelledError, CliError, UsageError } from './errors.ts';
 import { planProject } from './generate.ts';
@@ -132,7 +133,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
 }
 
 /** The story of one run, step by step. Returns the exit code; typed errors are mapped in `main`. */
-async function run(io: Io, out: Output): Promise<number> {
+async function run(io: Io, out: Output): Promise<Outcome> {
   // 1. Flags. Help and version need nothing else.
   const args = parseArgv(io.argv);
   if (args.help) return out.info(helpText(PACKAGE.version)), 0;
@@ -178,7 +179,11 @@ async function run(io: Io, out: Output): Promise<number> {
   // 8. What was made, and what to do next.
   const oldNode = nodeFloorAbove(answers.node, process.versions.node) ? process.versions.node : undefined;
   out.info(closingMessage(out, { target: shownTarget, answers, installed, oldNode }));
-  return answers.install && !installed ? 1 : 0;
+  if (answers.install && !installed) return 1;
+
+  // 9. On a terminal, with a Node that runs the project: offer to start it now, as create-vite does.
+  if (notAsking || oldNode) return 0;
+  return offerToStart({ io, out, answers, path: location.path, shownTarget, installed });
 }
 
 /** Entry point: runs once, maps every error to one line and an exit code, and cleans up on the way out. */
@@ -194,12 +199,13 @@ export async function main(io: Io): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let outcome: Outcome;
   try {
     // `update` is a command of its own, in its own chunk: a generation never loads it.
     if (io.argv[0] === 'update') return await (await import('./update/update.ts')).runUpdate(io, out);
     // `check <url>` probes a running API: a command of its own, in a chunk that loads none of the scaffolding.
     if (io.argv[0] === 'check') return await (await import('./check/check.ts')).runCheck(io, out);
-    return await run(io, out);
+    outcome = await run(io, out);
   } catch (error) {
     if (error instanceof CliError) {
       const unfinished = error instanceof CancelledError ? stoppedNote() : undefined;
@@ -216,4 +222,5 @@ export async function main(io: Io): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  return typeof outcome === 'number' ? outcome : await outcome();
 }

@@ -82,6 +82,16 @@ describe('generating', () => {
     assert.deepEqual(snapshot(join(cwd, 'my-api')), before);
   });
 
+  it('a folder that holds a generated project is pointed at update, and left untouched', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['my-api', ...QUICK], { cwd }).code, 0);
+    const before = snapshot(join(cwd, 'my-api'));
+    const result = runCli(['my-api', ...QUICK], { cwd });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: .*my-api holds a project made by create-secure-express \(\.secure-express\.json\): `create-secure-express update` in it brings it up to date; --force generates over it\n$/);
+    assert.deepEqual(snapshot(join(cwd, 'my-api')), before);
+  });
+
   it('--force adds to a folder, lists what it replaces and deletes nothing', (t) => {
     const cwd = tempDir(t);
     const target = join(cwd, 'my-api');

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_BIN, CLI_NODE, tempDir } from '../support/cli.ts';
+import { freePort } from '../support/project.ts';
 import { Terminal } from '../support/terminal.ts';
 
 /** The prompts, on a real terminal: answers typed by hand must reach the generated project. */
@@ -274,5 +275,44 @@ describe('interactive run on a terminal', () => {
     assert.deepEqual(vars, { ownerEmail: 'orders@acme.test' });
     assert.ok(!existsSync(join(target, 'Dockerfile')));
     assert.doesNotMatch(readFileSync(join(target, 'README.md'), 'utf8'), /docker build/);
+  });
+});
+
+describe('start now, on a Node that runs the project', () => {
+  const node24 = process.env.CSE_NODE24_BIN ?? '';
+  const skip = node24 ? false : 'CSE_NODE24_BIN not set';
+  /** The CLI on Node 24, with that Node first on PATH for the project's own scripts. */
+  const startOn24 = (cwd: string, port: number) =>
+    Terminal.start(
+      [join(node24, 'node'), CLI_BIN, 'now-api', ...QUIET, '--origins', '', '--db', 'sqlite', '--trust-proxy', '0', '--port', String(port)],
+      cwd,
+      { PATH: `${node24}${delimiter}${process.env.PATH ?? ''}`, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
+    );
+
+  it('declined, the run ends there: exit 0, nothing installed', { skip }, async (t) => {
+    const cwd = tempDir(t);
+    const term = startOn24(cwd, await freePort());
+    t.after(() => term.close());
+    await term.answer(/Create the project\?/, '');
+    await term.answer(/Install with npm and start the dev server now\?/, 'n');
+    assert.match(await term.waitFor(/__EXIT=\d+/), /__EXIT=0/);
+    assert.ok(existsSync(join(cwd, 'now-api', 'package.json')));
+    assert.ok(!existsSync(join(cwd, 'node_modules')) && !existsSync(join(cwd, 'now-api', 'node_modules')));
+  });
+
+  it('accepted, installs and starts the dev server, which prints its address; Ctrl-C stops it and the run exits 0', { skip, timeout: 240_000 }, async (t) => {
+    const cwd = tempDir(t);
+    const port = await freePort();
+    const term = startOn24(cwd, port);
+    t.after(() => term.close());
+    await term.answer(/Create the project\?/, '');
+    await term.answer(/Install with npm and start the dev server now\?/, '');
+    await term.waitFor(new RegExp(`Local: http://127\\.0\\.0\\.1:${port}`), 180_000);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    await term.press('C-c');
+    const screen = await term.waitFor(/__EXIT=\d+/);
+    assert.match(screen, /__EXIT=0/);
+    assert.doesNotMatch(screen, /error:/);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the dev server is gone with it');
   });
 });
