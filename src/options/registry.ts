@@ -272,7 +272,7 @@ export const OPTIONS = Object.freeze([
     prompt: {
       type: 'input',
       message: 'Reverse proxies in front of the app (hops)',
-      why: 'Rate limits key on the client address; trusting more hops than you have lets clients forge it.',
+      why: '0 when clients reach the app directly, 1 behind one load balancer or reverse proxy, 2 behind a CDN and a proxy. Rate limits key on the client address; trusting more hops than you have lets clients forge it.',
       upFront: true,
     },
   }),

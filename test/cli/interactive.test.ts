@@ -27,6 +27,7 @@ describe('interactive run on a terminal', () => {
     await term.waitForQuestion(/Database/);
     await term.choose(/^postgres/);
     const proxies = await term.waitForQuestion(/Reverse proxies in front of the app/);
+    assert.match(proxies, /0 when clients reach the app directly, 1 behind one load balancer or reverse proxy/, 'a hint says what number to give');
     assert.match(proxies, /trusting more hops than you have lets clients forge it/);
     await term.answer(/Reverse proxies/, '1');
 
