@@ -25,6 +25,9 @@ export interface StartNowInput {
 export async function offerToStart({ io, out, answers, path, shownTarget, installed }: StartNowInput): Promise<Outcome> {
   if (answers.db === 'postgres' && !io.env.DATABASE_URL) return 0;
   const { pm } = answers;
+  const cd = shownTarget === '.' ? '' : `cd ${shellWord(shownTarget)} && `;
+  // Ctrl-C at the question or during the install: the project stays, and this says how to go on.
+  whenStoppedNow(`${shownTarget} is in place; to start it: ${cd}${installed ? '' : `${pm} install && `}${pm} run dev`);
   const prompter = (await import('../ui/prompter.ts')).createPrompter(out, io.stdin);
   let startNow;
   try {
@@ -32,13 +35,9 @@ export async function offerToStart({ io, out, answers, path, shownTarget, instal
   } finally {
     prompter.close();
   }
+  if (startNow && !installed && !(await (await import('../run/install.ts')).installDependencies(path, pm, out))) return 1;
+  whenStoppedNow(undefined);
   if (!startNow) return 0;
-  if (!installed) {
-    whenStoppedNow(`${shownTarget} is in place, without its dependencies; to finish: ${shownTarget === '.' ? '' : `cd ${shellWord(shownTarget)} && `}${pm} install`);
-    const done = await (await import('../run/install.ts')).installDependencies(path, pm, out);
-    whenStoppedNow(undefined);
-    if (!done) return 1;
-  }
   const { startDevServer } = await import('../run/start-dev.ts');
   return () => startDevServer(path, pm);
 }

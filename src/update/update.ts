@@ -47,8 +47,9 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
 
   // 2. The project and what made it.
   const projectDir = resolve(io.cwd, args.directory ?? '.');
-  const shown = relative(io.cwd, projectDir) || basename(projectDir);
   const record = readRecord(projectDir);
+  // Run inside the project, it goes by its own name, not the folder's (`My-Api` holds `my-api`).
+  const shown = relative(io.cwd, projectDir) || (typeof record.answers.name === 'string' ? record.answers.name : basename(projectDir));
   refuseOtherGenerator(record);
   if (args.check) return checkForUpdate(record, args.to, shown, out);
 

@@ -301,6 +301,18 @@ describe('start now, on a Node that runs the project', () => {
     assert.ok(!existsSync(join(cwd, 'node_modules')) && !existsSync(join(cwd, 'now-api', 'node_modules')));
   });
 
+  it('Ctrl-C at the offer keeps the project and says how to start it: exit 130', { skip }, async (t) => {
+    const cwd = tempDir(t);
+    const term = startOn24(cwd, await freePort());
+    t.after(() => term.close());
+    await term.answer(/Create the project\?/, '');
+    await term.waitForQuestion(/Install with npm and start the dev server now\?/);
+    await term.press('C-c');
+    const screen = await term.waitFor(/__EXIT=\d+/);
+    assert.match(screen, /error: cancelled: now-api is in place; to start it: cd now-api && npm install && npm run dev\n__EXIT=130/);
+    assert.ok(existsSync(join(cwd, 'now-api', 'package.json')));
+  });
+
   it('accepted, installs and starts the dev server, which prints its address; Ctrl-C stops it and the run exits 0', { skip, timeout: 240_000 }, async (t) => {
     const cwd = tempDir(t);
     const port = await freePort();

@@ -205,6 +205,14 @@ describe('update to a newer generator release', () => {
     assert.deepEqual(files(dir), freshGeneration(t, dir), 'the project is what its new answers generate');
   });
 
+  it('--check inside the project names it by its package name, not its folder\'s', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['My-Api', '--yes', '--no-install'], { cwd }).code, 0);
+    const check = runCli(['update', '--check'], { cwd: join(cwd, 'My-Api') });
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /^my-api is up to date \(/);
+  });
+
   it('when only the answers change, the conflict markers still name the base and the new side apart', (t) => {
     const { dir } = makeProject(t);
     replaceIn(dir, 'src/config.ts', 'port: 3000,', 'port: 3001,');
