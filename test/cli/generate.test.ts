@@ -63,6 +63,19 @@ describe('generating', () => {
     assert.doesNotMatch(readFileSync(join(cwd, 'pg', '.gitignore'), 'utf8'), /SQLite|data\//);
   });
 
+  it('every pointer to a README section names one the README has; the cookie flow keeps its session outside the project', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['pg', ...QUICK, '--db', 'postgres', '--session', 'cookie'], { cwd }).code, 0);
+    const dir = join(cwd, 'pg');
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const headings = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((match) => match[1]));
+    const pointers = [...snapshot(dir)].flatMap(([path, bytes]) => [...bytes.toString('utf8').matchAll(/see "([^"]+)" in README\.md/g)].map((match) => [path, match[1]]));
+    assert.ok(pointers.length > 0, 'test/run.ts points at the README');
+    for (const [path, section] of pointers) assert.ok(headings.has(section), `${path} points at "${section}", which README.md has no heading for`);
+    assert.doesNotMatch(readme, /cookies\.txt/);
+    assert.match(readme, /jar=\$\(mktemp\)/);
+  });
+
   it('"." means the current folder, and the name defaults to its name', (t) => {
     const cwd = join(tempDir(t), 'orders-api');
     mkdirSync(cwd);
