@@ -4,7 +4,7 @@
 // ES import of a built-in builds a facade of all its exports, see scripts/build.mjs.)
 process.getBuiltinModule('node:module').enableCompileCache?.();
 
-const { main } = await import('../dist/cli.js');
+const { main } = await import('../dist/main.js');
 process.exitCode = await main({
   argv: process.argv.slice(2),
   env: process.env,

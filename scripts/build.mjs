@@ -86,7 +86,7 @@ const builtinsWithoutFacade = {
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const result = await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { main: 'src/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -95,7 +95,7 @@ const result = await build({
   target: 'node20.19',
   minify: true,
   legalComments: 'none',
-  // Chunks sit beside cli.js, one level below the package root, like src/: package-info.ts relies on it.
+  // Chunks sit beside main.js, one level below the package root, like src/: package-info.ts relies on it.
   chunkNames: '[name]-[hash]',
   // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins.
   banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },

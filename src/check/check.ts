@@ -1,4 +1,4 @@
-import type { Io } from '../cli.ts';
+import type { Io } from '../io.ts';
 import { PACKAGE } from '../package-info.ts';
 import type { Output } from '../ui/output.ts';
 import { parseCheckArgs } from './args.ts';

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.ts';
 import type { Answers } from '../options/answers.ts';
 import { OPTIONS, labelOf, type OptionSpec } from '../options/registry.ts';
-import { resolveValues, type AnswerSource, type ResolveInput } from '../options/resolve.ts';
+import { resolveWithOrigins, type AnswerOrigin, type AnswerSource, type ResolveInput } from '../options/resolve.ts';
 import type { Output } from '../ui/output.ts';
 import type { Prompter } from '../ui/prompter.ts';
 
@@ -24,16 +24,19 @@ export interface Settled {
   readonly vars: Readonly<Record<string, unknown>>;
   /** Every value, by key: what summaries show. */
   readonly values: Readonly<Record<string, unknown>>;
+  /** Where each value came from, by key. */
+  readonly origins: Readonly<Record<string, AnswerOrigin>>;
 }
 
 const BUILT_IN = new Set<string>(OPTIONS.map((spec) => spec.key));
 
-function split(values: Readonly<Record<string, unknown>>): Settled {
+function split({ values, origins }: { values: Readonly<Record<string, unknown>>; origins: Readonly<Record<string, AnswerOrigin>> }): Settled {
   const entries = Object.entries(values);
   return {
     answers: Object.fromEntries(entries.filter(([key]) => BUILT_IN.has(key))) as unknown as Answers,
     vars: Object.fromEntries(entries.filter(([key]) => !BUILT_IN.has(key))),
     values,
+    origins,
   };
 }
 
@@ -48,11 +51,11 @@ export interface AnswerSession {
 export async function startAnswers(settings: AnswerSettings, out: Output): Promise<AnswerSession> {
   const { specs, given, prompter, ...input } = settings;
   const typed: Record<string, unknown> = {};
-  const typedSource: AnswerSource = { describe: (spec) => `your answer for ${labelOf(spec)}`, values: typed, retypable: true };
+  const typedSource: AnswerSource = { describe: (spec) => `your answer for ${labelOf(spec)}`, values: typed, retypable: true, origin: 'asked' };
   const asker = prompter && {
     ask: async (spec: OptionSpec, suggested: unknown, answers: Partial<Answers>) => (typed[spec.key] = await prompter.ask(spec, suggested, answers)),
   };
-  const resolveAll = () => resolveValues(specs, { ...input, sources: [typedSource, ...given], asker });
+  const resolveAll = () => resolveWithOrigins(specs, { ...input, sources: [typedSource, ...given], asker });
 
   let settled = split(await resolveAll());
   return {

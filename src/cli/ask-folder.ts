@@ -31,15 +31,20 @@ export async function askFolder(prompter: Prompter, cwd: string, force: boolean)
       return typeof state === 'string' ? state : true;
     });
     if (force || isFree(directory)) return { directory, force };
-    if (await prompter.confirm(addToQuestion(directory), false)) return { directory, force: true };
+    if (await prompter.confirm(addToQuestion(directory, inspect(directory)), false)) return { directory, force: true };
   }
 }
 
-const addToQuestion = (directory: string) => `${directory} is not empty. Add the project to it? (nothing is deleted; files it replaces are listed first)`;
+/** The offer for a non-empty folder; one this generator made is pointed at `update` first. */
+const addToQuestion = (directory: string, state: TargetState | string) =>
+  typeof state !== 'string' && state.generated
+    ? `${directory} holds a project made by create-secure-express: \`create-secure-express update\` in it brings it up to date. Generate over it anyway? (nothing is deleted; files it replaces are listed first)`
+    : `${directory} is not empty. Add the project to it? (nothing is deleted; files it replaces are listed first)`;
 
 /** A folder named on the command line: when it is not empty, a terminal may still take it, as --force would. */
 export async function confirmGivenFolder(prompter: Prompter, directory: string, cwd: string): Promise<boolean> {
-  if (inspectTarget(projectLocation(directory, cwd).path, { force: true }).empty) return false;
-  if (await prompter.confirm(addToQuestion(directory), false)) return true;
+  const state = inspectTarget(projectLocation(directory, cwd).path, { force: true });
+  if (state.empty) return false;
+  if (await prompter.confirm(addToQuestion(directory, state), false)) return true;
   throw new CancelledError(`${directory} is not empty; nothing was written (choose another folder, or pass --force)`);
 }

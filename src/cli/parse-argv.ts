@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { OPTIONS, type AnswerKey } from '../options/registry.ts';
 import { CONTROL_FLAGS, type ControlFlag } from './control-flags.ts';
+import { closestFlag } from './did-you-mean.ts';
 
 export interface ParsedArgv {
   readonly directory: string | undefined;
@@ -34,14 +35,21 @@ const parseOptionsFor = (controls: readonly ControlFlag[]): ParseOptions => Obje
   ] as const),
 ]);
 
+/** Every long flag a command accepts, with the `--no-` form of each boolean: what a typo is compared with. */
+const knownFlags = (options: ParseOptions): string[] =>
+  Object.entries(options).flatMap(([flag, option]) => (option.type === 'boolean' ? [flag, `no-${flag}`] : [flag]));
+
 /** Turns Node's parseArgs errors into one line that names the flag and points at `--help`. */
-function usageErrorFrom(error: unknown): UsageError {
+function usageErrorFrom(error: unknown, options: ParseOptions): UsageError {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new UsageError(`unknown option ${flag} (see --help for the accepted flags)`);
+    {
+      const near = flag.startsWith('--') ? closestFlag(flag, knownFlags(options)) : undefined;
+      return new UsageError(`unknown option ${flag}${near ? `; did you mean --${near}?` : ''} (see --help for the accepted flags)`);
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return message.includes('argument missing')
         ? new UsageError(`${flag.replace(/^(--\S+).*/, '$1')} needs a value (see --help)`)
@@ -62,11 +70,12 @@ export interface ParsedFlags {
 
 /** One folder, the answer flags and the given control flags; `update` parses its own controls with it. */
 export function parseFlags(argv: readonly string[], controls: readonly ControlFlag[]): ParsedFlags {
+  const options = parseOptionsFor(controls);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: parseOptionsFor(controls), allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
-    throw usageErrorFrom(error);
+    throw usageErrorFrom(error, options);
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) {

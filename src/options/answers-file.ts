@@ -67,9 +67,12 @@ export function readPreset(file: string): Preset {
   if (unknown.length > 0) {
     throw new UsageError(`--preset: unknown field ${unknown.map((key) => JSON.stringify(key)).join(', ')}; accepted: ${[...KNOWN_KEYS].join(', ')}`);
   }
+  // A preset is often another project's answers file: its name is that project's. The new project is
+  // named after its folder, or --name.
+  const { name: _otherProject, ...shared } = answers;
   return {
-    answers: { describe: (spec) => `--preset field "${spec.key}"`, values: answers as Partial<Record<AnswerKey, unknown>> },
-    vars: { describe: (spec) => `--preset field "vars.${spec.key}"`, values: vars },
+    answers: { describe: (spec) => `--preset field "${spec.key}"`, values: shared as Partial<Record<AnswerKey, unknown>>, origin: 'preset' },
+    vars: { describe: (spec) => `--preset field "vars.${spec.key}"`, values: vars, origin: 'preset' },
     template,
   };
 }

@@ -22,3 +22,10 @@ export function nodeFloorAbove(target: NodeMajor, running: string): string | und
   const floor = nodeEngines[target].replace(/^>=/, '');
   return isOlder(running, floor) ? floor : undefined;
 }
+
+/** The ways to switch to the Node a project needs besides nvm, which most steps name first. */
+export const otherNodeSwitches = (major: NodeMajor): string =>
+  `\`fnm use\` (reads .nvmrc too), \`volta install node@${major}\`, or the installer from https://nodejs.org/en/download`;
+
+/** How to get the Node a project needs, as its own scripts say it (scripts/require-node.cjs). */
+export const switchNodeAdvice = (major: NodeMajor): string => `\`nvm use\`, ${otherNodeSwitches(major)}`;

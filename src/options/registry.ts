@@ -1,5 +1,5 @@
 import type { Answers, DatabaseEngine, PackageManager, RateLimitTier, SessionTransport } from './answers.ts';
-import { nodeFloorAbove } from './node-target.ts';
+import { nodeFloorAbove, switchNodeAdvice } from './node-target.ts';
 import { RATE_LIMIT_TIERS } from './tiers.ts';
 import {
   limitRate,
@@ -128,7 +128,8 @@ export const OPTIONS = Object.freeze([
     placeholder: '<list>',
     help: 'development CORS allowlist, comma-separated origins',
     parse: parseOriginList(false),
-    defaultValue: () => ['http://localhost:3000', 'http://localhost:5173'],
+    // Vite's dev server, the usual front end: the API's own port is its own origin, never cross-origin.
+    defaultValue: () => ['http://localhost:5173'],
     prompt: { type: 'input', message: 'Development origins (comma-separated)' },
   }),
   option({
@@ -247,7 +248,7 @@ export const OPTIONS = Object.freeze([
       const floor = nodeFloorAbove(major, running.node);
       return floor === undefined
         ? undefined
-        : `the project targets Node ${major} (its scripts need ${floor} or later) but this is Node ${running.node}: run \`nvm use\` in it first (its .nvmrc says ${major})`;
+        : `the project targets Node ${major} (its scripts need ${floor} or later) but this is Node ${running.node}: switch in it with ${switchNodeAdvice(major)}`;
     },
   }),
   option({
@@ -271,7 +272,7 @@ export const OPTIONS = Object.freeze([
     prompt: {
       type: 'input',
       message: 'Reverse proxies in front of the app (hops)',
-      why: 'Rate limits key on the client address; trusting more hops than you have lets clients forge it.',
+      why: '0 when clients reach the app directly, 1 behind one load balancer or reverse proxy, 2 behind a CDN and a proxy. Rate limits key on the client address; trusting more hops than you have lets clients forge it.',
       upFront: true,
     },
   }),

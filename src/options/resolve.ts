@@ -17,6 +17,16 @@ export interface AnswerSource {
    * the rate-limit store cannot go with) is asked again rather than refused.
    */
   readonly retypable?: boolean;
+  /** Where its values come from, as the summary names it: `flag`, `preset`, `asked`... */
+  readonly origin?: AnswerOrigin;
+}
+
+/** Where each answer came from, shown beside it in the summary. */
+export type AnswerOrigin = 'flag' | 'preset' | 'team default' | 'locked' | 'asked' | 'default';
+
+export interface Resolved {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly origins: Readonly<Record<string, AnswerOrigin>>;
 }
 
 export interface Asker {
@@ -57,6 +67,7 @@ export interface ResolveInput {
 export const flagSource = (values: AnswerSource['values']): AnswerSource => ({
   describe: (spec) => `--${spec.flag}`,
   values,
+  origin: 'flag',
 });
 
 function parseFrom(spec: OptionSpec, source: AnswerSource): unknown {
@@ -109,13 +120,20 @@ export function isUpFront(spec: OptionSpec, context: DefaultContext): boolean {
  * A default that does not fit the answers before it is asked too, where a prompt can offer only what fits.
  */
 export async function resolveValues(specs: readonly OptionSpec[], input: ResolveInput): Promise<Readonly<Record<string, unknown>>> {
+  return (await resolveWithOrigins(specs, input)).values;
+}
+
+/** resolveValues, saying where each value came from. */
+export async function resolveWithOrigins(specs: readonly OptionSpec[], input: ResolveInput): Promise<Resolved> {
   const answers: Record<string, unknown> = {};
+  const origins: Record<string, AnswerOrigin> = {};
   const missing: string[] = [...(input.alsoMissing ?? [])];
 
   for (const spec of specs) {
     const context: DefaultContext = { folder: input.folder, answers: answers as Partial<Answers>, userAgent: input.userAgent };
     if (input.locks?.keys.has(spec.key)) {
       answers[spec.key] = lockedValue(spec, spec.defaultValue(context), input, input.locks);
+      origins[spec.key] = 'locked';
       checkConflict(spec, answers[spec.key], answers, input.locks.defaults);
       continue;
     }
@@ -124,6 +142,7 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
     if (given !== undefined && (fits(given.value) || !(input.asker && given.source.retypable))) {
       checkConflict(spec, given.value, answers, given.source);
       answers[spec.key] = given.value;
+      origins[spec.key] = given.source.origin ?? 'flag';
       continue;
     }
     const fromTemplate = input.suggestions && parseFrom(spec, input.suggestions);
@@ -131,11 +150,13 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
     const upFront = isUpFront(spec, context);
     if (input.asker && spec.prompt && (upFront || given !== undefined || suggested === undefined || !fits(suggested))) {
       answers[spec.key] = await input.asker.ask(spec, suggested, answers as Partial<Answers>);
+      origins[spec.key] = 'asked';
     } else if (suggested === undefined || (upFront && !input.asker && !input.acceptDefaults)) {
       missing.push(`--${spec.flag}`);
     } else {
       checkConflict(spec, suggested, answers, fromTemplate === undefined ? undefined : input.suggestions);
       answers[spec.key] = suggested;
+      origins[spec.key] = fromTemplate === undefined ? 'default' : 'team default';
     }
   }
 
@@ -147,5 +168,5 @@ export async function resolveValues(specs: readonly OptionSpec[], input: Resolve
     );
   }
   for (const value of Object.values(answers)) if (Array.isArray(value)) Object.freeze(value);
-  return Object.freeze(answers);
+  return { values: Object.freeze(answers), origins: Object.freeze(origins) };
 }

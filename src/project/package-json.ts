@@ -3,7 +3,6 @@ import { PACKAGE } from '../package-info.ts';
 import { nodeEngines } from './node-engines.ts';
 import { projectVersions } from './versions.ts';
 
-
 const dependencies = ['@zxcvbn-ts/language-common', 'cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
 
 /** With `--db postgres`: the driver, and its types for the project's own code. */
@@ -38,6 +37,10 @@ function ranges(names: readonly FlatVersionName[], extra: Record<string, string>
   return Object.fromEntries(entries);
 }
 
+/** Node with the version check preloaded; the check alone, before a command that is not Node's. */
+const onProjectNode = 'node -r ./scripts/require-node.cjs';
+const checkNode = 'node scripts/require-node.cjs';
+
 /**
  * The generated project's package.json. Not a template: the scripts and versions are the same for every
  * project except the name and the Node major, and building an object keeps the file valid JSON.
@@ -52,17 +55,20 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
     scripts: {
       // No `NODE_ENV=... node` (Windows cmd and PowerShell cannot run it): the dev runner sets development
       // mode, an unset NODE_ENV means production (src/config.ts), and tests pass NODE_ENV=test to the config.
-      dev: 'node scripts/dev.ts',
+      // Scripts that run on the project's Node preload scripts/require-node.cjs: on an older Node it says
+      // in one line which one is needed, where they would fail with a stack. (The compiler, the linter and
+      // plop run on older Node releases too; plop's output does not, so it is checked first.)
+      dev: `${onProjectNode} scripts/dev.ts`,
       build: 'tsc -p tsconfig.build.json',
-      start: 'node dist/server.js',
+      start: `${onProjectNode} dist/server.js`,
       // On PostgreSQL, test/run.ts first checks DATABASE_URL, then runs the same `node --test`.
-      test: answers.db === 'postgres' ? 'node test/run.ts' : 'node --test --test-reporter=spec "test/**/*.test.ts"',
+      test: answers.db === 'postgres' ? `${onProjectNode} test/run.ts` : `${onProjectNode} --test --test-reporter=spec "test/**/*.test.ts"`,
       typecheck: 'tsc --noEmit',
       lint: 'eslint --max-warnings 0 .',
-      'new:route': 'plop route',
-      'new:migration': 'plop migration',
-      'db:migrate': 'node --env-file-if-exists=.env src/commands/migrate.ts',
-      'user:role': 'node --env-file-if-exists=.env src/commands/user-role.ts',
+      'new:route': `${checkNode} && plop route`,
+      'new:migration': `${checkNode} && plop migration`,
+      'db:migrate': `${onProjectNode} src/commands/migrate.ts`,
+      'user:role': `${onProjectNode} src/commands/user-role.ts`,
       // Probes a running instance (`npm run check -- <url>`) with the generator that made the project.
       check: `npx --yes ${PACKAGE.name}@${PACKAGE.version} check`,
     },

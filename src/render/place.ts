@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { GenerationError } from '../errors.ts';
@@ -51,6 +51,8 @@ async function move(from: string, to: string, overwrite = false): Promise<void> 
 }
 
 async function moveIntoNewFolder(staging: string, target: string): Promise<void> {
+  // mkdtemp makes the staging folder private (0700); the project folder gets the mode any new folder gets.
+  chmodSync(staging, 0o777 & ~process.umask());
   const forgetTarget = removeOnAbort(target);
   await move(staging, target);
   forgetTarget();

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { ANSWERS_FILE } from '../options/answers-file.ts';
 import type { PlannedFile } from './plan.ts';
 
 /** What is at the target folder already, checked before any question is asked or any file written. */
@@ -8,6 +9,8 @@ export interface TargetState {
   readonly path: string;
   readonly exists: boolean;
   readonly empty: boolean;
+  /** It holds a project this generator made (its answers file): `update` is what brings that up to date. */
+  readonly generated: boolean;
 }
 
 /** Entries that do not make a folder "non-empty": a fresh `git init` leaves only `.git`. */
@@ -18,15 +21,20 @@ export function inspectTarget(path: string, { force }: { force: boolean }): Targ
   try {
     info = statSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, empty: true };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, exists: false, empty: true, generated: false };
     throw new UsageError(`cannot use ${path} as the target folder: ${(error as Error).message}`);
   }
   if (!info.isDirectory()) throw new UsageError(`${path} exists and is not a folder; choose another target folder`);
-  const empty = readdirSync(path).every((entry) => IGNORABLE.has(entry));
+  const entries = readdirSync(path);
+  const empty = entries.every((entry) => IGNORABLE.has(entry));
+  const generated = entries.includes(ANSWERS_FILE);
+  if (generated && !force) {
+    throw new UsageError(`${path} holds a project made by create-secure-express (${ANSWERS_FILE}): \`create-secure-express update\` in it brings it up to date; --force generates over it`);
+  }
   if (!empty && !force) {
     throw new UsageError(`${path} is not empty; choose another folder, or pass --force to add to it (no file is deleted)`);
   }
-  return { path, exists: true, empty };
+  return { path, exists: true, empty, generated };
 }
 
 /** Files of the plan that already exist in the target and would be replaced (only with --force). */

@@ -64,5 +64,5 @@ export function varSource(pairs: readonly string[], questions: readonly Template
     }
     values[name] = pair.slice(eq + 1);
   }
-  return { describe: (spec) => `--var ${spec.key}`, values };
+  return { describe: (spec) => `--var ${spec.key}`, values, origin: 'flag' };
 }

@@ -1,4 +1,5 @@
 import type { Answers } from '../options/answers.ts';
+import { otherNodeSwitches } from '../options/node-target.ts';
 import { formatValue } from '../options/registry.ts';
 import type { Output } from './output.ts';
 
@@ -53,10 +54,10 @@ export function nextSteps({ target, answers, installed, oldNode }: ClosingInput)
   const { pm, node, port } = answers;
   const steps: (readonly [string, string] | undefined)[] = [
     target === '.' ? undefined : [`cd ${shellWord(target)}`, ''],
-    oldNode ? ['nvm use', `switches to Node ${node}, as .nvmrc says (this is Node ${oldNode})`] : undefined,
+    oldNode ? ['nvm use', `switches to Node ${node} as .nvmrc says (this is Node ${oldNode}); without nvm: ${otherNodeSwitches(node)}`] : undefined,
     installed ? undefined : [`${pm} install`, ''],
     answers.db === 'postgres' ? ['cp .env.example .env', 'then set DATABASE_URL in .env: the API needs a PostgreSQL to start'] : undefined,
-    [`${pm} run dev`, `starts the API on http://localhost:${port}, restarting on changes`],
+    [`${pm} run dev`, `starts the API on http://127.0.0.1:${port}, restarting on changes`],
     [`${pm} run test`, 'runs the tests that prove each protection'],
   ];
   return steps.filter((step) => step !== undefined);

@@ -9,11 +9,11 @@ import { GenerationError } from '../errors.ts';
  *
  *   <<<<<<< yours
  *   (the project's lines)
- *   ||||||| create-secure-express 0.1.0
+ *   ||||||| base create-secure-express 0.1.0
  *   (the lines both started from)
  *   =======
  *   (the new version's lines)
- *   >>>>>>> create-secure-express 0.2.0
+ *   >>>>>>> new create-secure-express 0.2.0
  *
  * `git merge-file --diff3` when git is there: the merge people already know, whose markers their
  * editors and `git diff` understand. Without git, node-diff3 (loaded only then), with the same markers

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Io } from '../cli.ts';
+import type { Io } from '../io.ts';
 import { CancelledError, UsageError } from '../errors.ts';
 import type { Provenance } from '../options/answers-file.ts';
 import { PACKAGE } from '../package-info.ts';
@@ -47,8 +47,9 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
 
   // 2. The project and what made it.
   const projectDir = resolve(io.cwd, args.directory ?? '.');
-  const shown = relative(io.cwd, projectDir) || basename(projectDir);
   const record = readRecord(projectDir);
+  // Run inside the project, it goes by its own name, not the folder's (`My-Api` holds `my-api`).
+  const shown = relative(io.cwd, projectDir) || (typeof record.answers.name === 'string' ? record.answers.name : basename(projectDir));
   refuseOtherGenerator(record);
   if (args.check) return checkForUpdate(record, args.to, shown, out);
 
@@ -120,7 +121,9 @@ async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpda
   await renderInProcess({ resolved: next, provenance: nextProvenance, template: templates.next }, nextDir);
 
   // 7. File by file: take the new version, keep the user's, or merge the two.
-  const merger = await textMerger({ yours: 'yours', base: describeVersion(recorded), theirs: describeVersion(nextProvenance) }, work, { git: await hasGit() });
+  // Each side named apart, even when only the answers changed and both come from the same version.
+  const labels = { yours: 'yours', base: `base ${describeVersion(recorded)}`, theirs: `new ${describeVersion(nextProvenance)}` };
+  const merger = await textMerger(labels, work, { git: await hasGit() });
   const changes = await planChanges(readTree(baseDir), readTree(nextDir), projectDir, merger);
 
   // 8. The plan. A dry run ends here; on a terminal, one last question once everything is staged.

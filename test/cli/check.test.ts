@@ -313,7 +313,7 @@ describe('check loads no scaffolding chunk (renderer, prompts, team templates, g
       keep.add(file);
       staticImports(file).forEach(visit);
     };
-    ['cli.js', ...modules.filter((file) => /^(check|scan)-/.test(file))].forEach(visit);
+    ['main.js', ...modules.filter((file) => /^(check|scan)-/.test(file))].forEach(visit);
     const removed = modules.filter((file) => !keep.has(file));
     for (const file of removed) rmSync(join(dist, file));
     for (const chunk of ['render-', 'prompter-', 'team-template-', 'git-', 'install-']) {

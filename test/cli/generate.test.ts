@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_BIN, CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
@@ -44,7 +44,36 @@ describe('generating', () => {
     assert.ok(existsSync(join(cwd, 'my-api', '.gitignore')), 'dotfiles are renamed from their _name');
     assert.ok(!readdirSync(join(cwd, 'my-api')).some((name) => name.endsWith('.hbs') || name.startsWith('_')));
     assert.match(result.stdout, /^create-secure-express \d+\.\d+\.\d+ /, 'an intro line with the version');
-    assert.match(result.stdout, /Next steps:\n {2}cd my-api\n(?: {2}nvm use .*\n)? {2}npm install\n {2}npm run dev +starts the API on http:\/\/localhost:3000/);
+    assert.match(result.stdout, /Next steps:\n {2}cd my-api\n(?: {2}nvm use .*\n)? {2}npm install\n {2}npm run dev +starts the API on http:\/\/127\.0\.0\.1:3000/);
+  });
+
+  it('the project folder gets the mode the umask gives any new folder, not a temporary folder\'s 0700', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['my-api', ...QUICK], { cwd }).code, 0);
+    const umask = process.umask();
+    assert.equal(statSync(join(cwd, 'my-api')).mode & 0o777, 0o777 & ~umask);
+    assert.equal(statSync(join(cwd, 'my-api')).mode & 0o777, statSync(join(cwd, 'my-api', 'src')).mode & 0o777, 'like the folders inside it');
+  });
+
+  it('.gitignore speaks of the SQLite file only in a SQLite project', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['lite', ...QUICK], { cwd }).code, 0);
+    assert.equal(runCli(['pg', ...QUICK, '--db', 'postgres'], { cwd }).code, 0);
+    assert.match(readFileSync(join(cwd, 'lite', '.gitignore'), 'utf8'), /SQLite database[^\n]*\ndata\/\n/);
+    assert.doesNotMatch(readFileSync(join(cwd, 'pg', '.gitignore'), 'utf8'), /SQLite|data\//);
+  });
+
+  it('every pointer to a README section names one the README has; the cookie flow keeps its session outside the project', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['pg', ...QUICK, '--db', 'postgres', '--session', 'cookie'], { cwd }).code, 0);
+    const dir = join(cwd, 'pg');
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const headings = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((match) => match[1]));
+    const pointers = [...snapshot(dir)].flatMap(([path, bytes]) => [...bytes.toString('utf8').matchAll(/see "([^"]+)" in README\.md/g)].map((match) => [path, match[1]]));
+    assert.ok(pointers.length > 0, 'test/run.ts points at the README');
+    for (const [path, section] of pointers) assert.ok(headings.has(section), `${path} points at "${section}", which README.md has no heading for`);
+    assert.doesNotMatch(readme, /cookies\.txt/);
+    assert.match(readme, /jar=\$\(mktemp\)/);
   });
 
   it('"." means the current folder, and the name defaults to its name', (t) => {
@@ -63,6 +92,16 @@ describe('generating', () => {
     const result = runCli(['my-api', ...QUICK], { cwd });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /is not empty; choose another folder, or pass --force/);
+    assert.deepEqual(snapshot(join(cwd, 'my-api')), before);
+  });
+
+  it('a folder that holds a generated project is pointed at update, and left untouched', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['my-api', ...QUICK], { cwd }).code, 0);
+    const before = snapshot(join(cwd, 'my-api'));
+    const result = runCli(['my-api', ...QUICK], { cwd });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: .*my-api holds a project made by create-secure-express \(\.secure-express\.json\): `create-secure-express update` in it brings it up to date; --force generates over it\n$/);
     assert.deepEqual(snapshot(join(cwd, 'my-api')), before);
   });
 
@@ -104,9 +143,25 @@ describe('generating', () => {
     const first = runCli(['first', ...QUICK, '--rate-limit', 'relaxed', '--global-limit', '20/1m', '--node', '22', '--no-docker', '--port', '8080',
       '--trust-proxy', '2', '--body-limit', '1mb', '--dev-origins', 'http://localhost:4200', '--pm', 'pnpm'], { cwd });
     assert.equal(first.code, 0, first.stderr);
-    const again = runCli(['second', '--no-install', '--no-git', '--preset', join('first', '.secure-express.json')], { cwd });
+    // In a folder of the same name: a preset's own name is not reused (see the next test).
+    const again = runCli([join('again', 'first'), '--no-install', '--no-git', '--preset', join('first', '.secure-express.json')], { cwd });
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(snapshot(join(cwd, 'second')), snapshot(join(cwd, 'first')));
+    assert.deepEqual(snapshot(join(cwd, 'again', 'first')), snapshot(join(cwd, 'first')));
+  });
+
+  it('--preset from another project: the new folder names the project unless --name does, and the summary says where each answer came from', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['first', ...QUICK, '--port', '8080'], { cwd }).code, 0);
+    const preset = join('first', '.secure-express.json');
+    const second = runCli(['second', ...QUICK, '--preset', preset, '--db', 'postgres', '--dry-run'], { cwd });
+    assert.equal(second.code, 0, second.stderr);
+    for (const row of [/^ {2}name +second +default$/m, /^ {2}port +8080 +preset$/m, /^ {2}db +postgres +flag$/m, /^ {2}install +no +flag$/m]) {
+      assert.match(second.stdout, row);
+    }
+    assert.equal(runCli(['second', ...QUICK, '--preset', preset], { cwd }).code, 0);
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'second', 'package.json'), 'utf8')).name, 'second');
+    assert.equal(runCli(['third', ...QUICK, '--preset', preset, '--name', 'orders'], { cwd }).code, 0);
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'third', 'package.json'), 'utf8')).name, 'orders');
   });
 
   it('flags win over the preset', (t) => {
@@ -176,7 +231,7 @@ describe('what a run says', () => {
   });
 
   for (const major of ['machine', '24'] as const) {
-    it(`on ${major === 'machine' ? "this machine's" : 'a Node 24'} Node, says before writing whether it is older than the project's Node 24, and adds nvm use to the next steps`, (t) => {
+    it(`on ${major === 'machine' ? "this machine's" : 'a Node 24'} Node, says before writing whether it is older than the project's Node 24, and adds nvm use (and the other ways) to the next steps`, (t) => {
       const node = major === 'machine' ? CLI_NODE : join(process.env.CSE_NODE24_BIN || '', 'node');
       if (major === '24' && !process.env.CSE_NODE24_BIN) return t.skip('CSE_NODE24_BIN not set');
       const version = execFileSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
@@ -184,10 +239,10 @@ describe('what a run says', () => {
       const result = runCli(['my-api', ...QUICK, '--node', '24'], { cwd: tempDir(t), node });
       assert.equal(result.code, 0, result.stderr);
       if (older) {
-        assert.match(result.stderr, new RegExp(`^warning: the project targets Node 24 \\(its scripts need 24\\.7 or later\\) but this is Node ${version.replaceAll('.', '\\.')}: run \`nvm use\` in it first`));
+        assert.match(result.stderr, new RegExp(`^warning: the project targets Node 24 \\(its scripts need 24\\.7 or later\\) but this is Node ${version.replaceAll('.', '\\.')}: switch in it with \`nvm use\`, \`fnm use\` .*\`volta install node@24\`, or the installer`));
         const dryRun = runCli(['dry', ...QUICK, '--node', '24', '--dry-run'], { cwd: tempDir(t), node });
-        assert.match(dryRun.stdout, /^! the project targets Node 24 /m, 'said in the summary, before anything is written');
-        assert.match(result.stdout, new RegExp(`^ {2}nvm use +switches to Node 24, as \\.nvmrc says \\(this is Node ${version.replaceAll('.', '\\.')}\\)$`, 'm'));
+        assert.match(dryRun.stdout, /\n\nwarning: the project targets Node 24 /, 'said in the summary, set apart, in the words used off a terminal, before anything is written');
+        assert.match(result.stdout, new RegExp(`^ {2}nvm use +switches to Node 24 as \\.nvmrc says \\(this is Node ${version.replaceAll('.', '\\.')}\\); without nvm: \`fnm use\``, 'm'));
       } else {
         assert.doesNotMatch(result.stderr, /targets Node/);
         assert.doesNotMatch(result.stdout, /nvm use/);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_BIN, CLI_NODE, tempDir } from '../support/cli.ts';
+import { freePort } from '../support/project.ts';
 import { Terminal } from '../support/terminal.ts';
 
 /** The prompts, on a real terminal: answers typed by hand must reach the generated project. */
@@ -26,13 +27,15 @@ describe('interactive run on a terminal', () => {
     await term.waitForQuestion(/Database/);
     await term.choose(/^postgres/);
     const proxies = await term.waitForQuestion(/Reverse proxies in front of the app/);
+    assert.match(proxies, /0 when clients reach the app directly, 1 behind one load balancer or reverse proxy/, 'a hint says what number to give');
     assert.match(proxies, /trusting more hops than you have lets clients forge it/);
     await term.answer(/Reverse proxies/, '1');
 
     const summary = await term.waitForQuestion(/Create the project\?/);
-    assert.match(summary, /^ {2}rate-limit +standard$/m);
-    assert.match(summary, /^ {2}global-limit +100\/15m$/m);
-    assert.match(summary, /^ {2}trust-proxy +1$/m);
+    assert.match(summary, /^ {2}rate-limit +standard +default$/m);
+    assert.match(summary, /^ {2}global-limit +100\/15m +default$/m);
+    assert.match(summary, /^ {2}trust-proxy +1 +asked$/m);
+    assert.match(summary, /^ {2}install +no +flag$/m, 'each answer says where it came from');
     assert.doesNotMatch(summary, /Development origins|Rate-limit tier|Port|Dockerfile/, 'nothing else was asked');
 
     const change = async (option: RegExp) => {
@@ -45,7 +48,7 @@ describe('interactive run on a terminal', () => {
     const tiers = await term.waitForQuestion(/Rate-limit tier/);
     assert.match(tiers, /strict +global 50\/15m, auth 3\/15m/, 'tier choices show their numbers');
     await term.press('Up', 'Enter'); // standard -> strict
-    assert.match(await term.waitForQuestion(/Create the project\?/), /^ {2}global-limit +50\/15m$/m, 'the limits followed the tier');
+    assert.match(await term.waitForQuestion(/Create the project\?/), /^ {2}global-limit +50\/15m +default$/m, 'the limits followed the tier');
     await change(/^global-limit/);
     await term.answer(/Global limit per client/, '40/10m');
     await change(/^node/);
@@ -64,8 +67,8 @@ describe('interactive run on a terminal', () => {
     await term.press('Enter');
 
     const final = await term.waitForQuestion(/Create the project\?/);
-    assert.match(final, /^ {2}global-limit +40\/10m$/m);
-    assert.match(final, /^ {2}port +8081$/m);
+    assert.match(final, /^ {2}global-limit +40\/10m +asked$/m);
+    assert.match(final, /^ {2}port +8081 +asked$/m);
     await term.choose(/^Create it/);
     const closing = await term.waitFor(/__EXIT=0/);
     assert.match(closing, /Its protections, each with a test:\n {2}headers/);
@@ -73,7 +76,7 @@ describe('interactive run on a terminal', () => {
 
     const { answers } = answersOf(join(cwd, 'typed-api'));
     assert.deepEqual(answers.origins, ['https://app.example.com']);
-    assert.deepEqual(answers.devOrigins, ['http://localhost:3000', 'http://localhost:5173']);
+    assert.deepEqual(answers.devOrigins, ['http://localhost:5173'], "the API's own port is its own origin, not a cross-origin one");
     assert.equal(answers.rateLimit, 'strict');
     assert.equal(answers.globalLimit, '40/10m');
     assert.equal(answers.authLimit, '3/15m');
@@ -132,7 +135,7 @@ describe('interactive run on a terminal', () => {
     t.after(() => scoped.close());
     await scoped.answer(/Project folder/, '@acme/orders');
     const summary = await scoped.waitForQuestion(/Create the project\?/);
-    assert.match(summary, /^ {2}name +@acme\/orders$/m);
+    assert.match(summary, /^ {2}name +@acme\/orders +default$/m);
     assert.doesNotMatch(summary, /Package name/);
     await scoped.press('Enter');
     await scoped.waitFor(/__EXIT=0/);
@@ -190,14 +193,15 @@ describe('interactive run on a terminal', () => {
     assert.deepEqual(readdirSync(staging), []);
   });
 
-  it('Cancel at the summary writes nothing', async (t) => {
+  it('Cancel at the summary writes nothing, and is no error: exit 0', async (t) => {
     const cwd = tempDir(t);
     const term = Terminal.start([CLI_NODE, CLI_BIN, 'declined', ...QUIET, '--origins', '', '--db', 'sqlite', '--trust-proxy', '0'], cwd, {});
     t.after(() => term.close());
     await term.waitForQuestion(/Create the project\?/);
     await term.choose(/^Cancel/);
     const screen = await term.waitFor(/__EXIT=\d+/);
-    assert.match(screen, /__EXIT=130/);
+    assert.match(screen, /^Cancelled; nothing was written\.\n__EXIT=0$/m);
+    assert.doesNotMatch(screen, /error:/);
     assert.deepEqual(readdirSync(cwd), []);
   });
 
@@ -253,7 +257,7 @@ describe('interactive run on a terminal', () => {
     assert.match(summary, /^Project svc from template acme-api$/m);
     assert.match(summary, /^ {2}trust-proxy +0 +locked by acme-api$/m);
     assert.match(summary, /^ {2}docker +no +locked by acme-api: it removes Dockerfile$/m);
-    assert.match(summary, /^ {2}port +8080$/m);
+    assert.match(summary, /^ {2}port +8080 +team default$/m);
     await term.choose(/^Change something/);
     const menu = await term.waitForQuestion(/Change which answer\?/);
     const choices = menu.slice(menu.lastIndexOf('Change which answer?'));
@@ -272,5 +276,56 @@ describe('interactive run on a terminal', () => {
     assert.deepEqual(vars, { ownerEmail: 'orders@acme.test' });
     assert.ok(!existsSync(join(target, 'Dockerfile')));
     assert.doesNotMatch(readFileSync(join(target, 'README.md'), 'utf8'), /docker build/);
+  });
+});
+
+describe('start now, on a Node that runs the project', () => {
+  const node24 = process.env.CSE_NODE24_BIN ?? '';
+  const skip = node24 ? false : 'CSE_NODE24_BIN not set';
+  /** The CLI on Node 24, with that Node first on PATH for the project's own scripts. */
+  const startOn24 = (cwd: string, port: number) =>
+    Terminal.start(
+      [join(node24, 'node'), CLI_BIN, 'now-api', ...QUIET, '--origins', '', '--db', 'sqlite', '--trust-proxy', '0', '--port', String(port)],
+      cwd,
+      { PATH: `${node24}${delimiter}${process.env.PATH ?? ''}`, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
+    );
+
+  it('declined, the run ends there: exit 0, nothing installed', { skip }, async (t) => {
+    const cwd = tempDir(t);
+    const term = startOn24(cwd, await freePort());
+    t.after(() => term.close());
+    await term.answer(/Create the project\?/, '');
+    await term.answer(/Install with npm and start the dev server now\?/, 'n');
+    assert.match(await term.waitFor(/__EXIT=\d+/), /__EXIT=0/);
+    assert.ok(existsSync(join(cwd, 'now-api', 'package.json')));
+    assert.ok(!existsSync(join(cwd, 'node_modules')) && !existsSync(join(cwd, 'now-api', 'node_modules')));
+  });
+
+  it('Ctrl-C at the offer keeps the project and says how to start it: exit 130', { skip }, async (t) => {
+    const cwd = tempDir(t);
+    const term = startOn24(cwd, await freePort());
+    t.after(() => term.close());
+    await term.answer(/Create the project\?/, '');
+    await term.waitForQuestion(/Install with npm and start the dev server now\?/);
+    await term.press('C-c');
+    const screen = await term.waitFor(/__EXIT=\d+/);
+    assert.match(screen, /error: cancelled: now-api is in place; to start it: cd now-api && npm install && npm run dev\n__EXIT=130/);
+    assert.ok(existsSync(join(cwd, 'now-api', 'package.json')));
+  });
+
+  it('accepted, installs and starts the dev server, which prints its address; Ctrl-C stops it and the run exits 0', { skip, timeout: 240_000 }, async (t) => {
+    const cwd = tempDir(t);
+    const port = await freePort();
+    const term = startOn24(cwd, port);
+    t.after(() => term.close());
+    await term.answer(/Create the project\?/, '');
+    await term.answer(/Install with npm and start the dev server now\?/, '');
+    await term.waitFor(new RegExp(`Local: http://127\\.0\\.0\\.1:${port}`), 180_000);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    await term.press('C-c');
+    const screen = await term.waitFor(/__EXIT=\d+/);
+    assert.match(screen, /__EXIT=0/);
+    assert.doesNotMatch(screen, /error:/);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the dev server is gone with it');
   });
 });

@@ -49,7 +49,7 @@ describe('the published package', () => {
     }
     assert.deepEqual(files.filter((path) => path.endsWith('.map')), [], 'no source maps: they would ship src/ inside them');
     assert.deepEqual(files.filter((path) => path.split('/').includes('node_modules')), [], 'no node_modules');
-    for (const needed of ['package.json', 'README.md', 'bin/create-secure-express.js', 'dist/cli.js']) {
+    for (const needed of ['package.json', 'README.md', 'bin/create-secure-express.js', 'dist/main.js']) {
       assert.ok(files.includes(needed), `${needed} is published`);
     }
     assert.ok(files.some((path) => path.startsWith('templates/base/')), 'the base template is published');

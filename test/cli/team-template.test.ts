@@ -135,8 +135,8 @@ describe('what a team template says about itself', () => {
     assert.match(result.stdout, /^ {2}trust-proxy +1 +locked by acme-api$/m);
     assert.match(result.stdout, /^ {2}node +24 +locked by acme-api$/m);
     assert.match(result.stdout, /^ {2}docker +no +locked by acme-api: it removes Dockerfile$/m);
-    assert.match(result.stdout, /^ {2}origins +https:\/\/app\.acme\.test$/m);
-    assert.match(result.stdout, /^ {2}ownerEmail +platform@acme\.test$/m);
+    assert.match(result.stdout, /^ {2}origins +https:\/\/app\.acme\.test +team default$/m);
+    assert.match(result.stdout, /^ {2}ownerEmail +platform@acme\.test +flag$/m);
   });
 
   it('a question\'s own words say what its pattern accepts', (t) => {

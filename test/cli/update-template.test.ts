@@ -97,9 +97,10 @@ describe('update of a project made from a team template', () => {
 
   function freshGeneration(t: TestContext, dir: string, bin?: string): Map<string, Buffer> {
     const cwd = tempDir(t);
-    const fresh = runCli(['fresh', '--yes', '--preset', join(dir, '.secure-express.json')], { cwd, ...(bin ? { bin } : {}) });
+    // In a folder of the project's name, which names it (a preset's own name is not reused).
+    const fresh = runCli(['svc', '--yes', '--preset', join(dir, '.secure-express.json')], { cwd, ...(bin ? { bin } : {}) });
     assert.equal(fresh.code, 0, fresh.stderr);
-    return files(join(cwd, 'fresh'));
+    return files(join(cwd, 'svc'));
   }
 
   it('a project made at tag v1 updates --to v2, exactly as v2 generates it, and records v2', (t) => {
@@ -158,11 +159,11 @@ describe('update of a project made from a team template', () => {
         [
           '<<<<<<< yours',
           'Escalate after 10 minutes.',
-          `||||||| create-secure-express ${record(sameLine).generator.version} + acme-api v1 (${v1})`,
+          `||||||| base create-secure-express ${record(sameLine).generator.version} + acme-api v1 (${v1})`,
           'Escalate after 15 minutes.',
           '=======',
           'Escalate after 5 minutes.',
-          `>>>>>>> create-secure-express ${record(sameLine).generator.version} + acme-api v2 (${v2})`,
+          `>>>>>>> new create-secure-express ${record(sameLine).generator.version} + acme-api v2 (${v2})`,
         ].join('\n'),
       ),
     );

@@ -58,9 +58,10 @@ describe('update to a newer generator release', () => {
   /** What the new release makes from the same answers: the project's own record, as a preset. */
   function freshGeneration(t: TestContext, dir: string): Map<string, Buffer> {
     const cwd = tempDir(t);
-    const fresh = runCli(['fresh', '--yes', '--preset', join(dir, '.secure-express.json')], { cwd, bin: changed.bin });
+    // In a folder of the project's name, which names it (a preset's own name is not reused).
+    const fresh = runCli([PROJECT, '--yes', '--preset', join(dir, '.secure-express.json')], { cwd, bin: changed.bin });
     assert.equal(fresh.code, 0, fresh.stderr);
-    return files(join(cwd, 'fresh'));
+    return files(join(cwd, PROJECT));
   }
 
   it('an untouched project becomes exactly what the new release generates', (t) => {
@@ -119,11 +120,11 @@ describe('update to a newer generator release', () => {
       [
         '^<<<<<<< yours',
         ".*'strict-origin'.*",
-        '\\|{7} create-secure-express \\d+\\.\\d+\\.\\d+',
+        '\\|{7} base create-secure-express \\d+\\.\\d+\\.\\d+',
         `.*${changed.header.before}.*`,
         '=======',
         `.*${changed.header.after}.*`,
-        `>>>>>>> create-secure-express ${changed.version}$`,
+        `>>>>>>> new create-secure-express ${changed.version}$`,
       ].join('\n'),
       'm',
     );
@@ -202,6 +203,25 @@ describe('update to a newer generator release', () => {
     assert.equal(answers.globalLimit, '50/15m');
     assert.equal(answers.authLimit, '3/15m');
     assert.deepEqual(files(dir), freshGeneration(t, dir), 'the project is what its new answers generate');
+  });
+
+  it('--check inside the project names it by its package name, not its folder\'s', (t) => {
+    const cwd = tempDir(t);
+    assert.equal(runCli(['My-Api', '--yes', '--no-install'], { cwd }).code, 0);
+    const check = runCli(['update', '--check'], { cwd: join(cwd, 'My-Api') });
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout, /^my-api is up to date \(/);
+  });
+
+  it('when only the answers change, the conflict markers still name the base and the new side apart', (t) => {
+    const { dir } = makeProject(t);
+    replaceIn(dir, 'src/config.ts', 'port: 3000,', 'port: 3001,');
+    commitAll(dir, 'our port');
+    const result = runCli(['update', '--port', '8081'], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    const version = record(dir).generator.version as string;
+    const markers = read(dir, 'src/config.ts').split('\n').filter((line) => /^(<{7}|\|{7}|>{7}) /.test(line));
+    assert.deepEqual(markers, ['<<<<<<< yours', `||||||| base create-secure-express ${version}`, `>>>>>>> new create-secure-express ${version}`]);
   });
 
   it('Ctrl-C at the last question, with everything staged, leaves no trace', async (t) => {

@@ -77,8 +77,8 @@ for (const [index, set] of ANSWER_SETS.entries()) {
       assert.match(pkg.engines.node, new RegExp(`>=${set.node}`));
       assert.equal(readFileSync(join(dir, '.nvmrc'), 'utf8').trim(), String(set.node));
       // Every script runs in every shell: no `NAME=value command` (Windows cmd and PowerShell).
-      assert.equal(pkg.scripts.start, 'node dist/server.js');
-      assert.equal(pkg.scripts.dev, 'node scripts/dev.ts');
+      assert.equal(pkg.scripts.start, 'node -r ./scripts/require-node.cjs dist/server.js');
+      assert.equal(pkg.scripts.dev, 'node -r ./scripts/require-node.cjs scripts/dev.ts');
       for (const [name, script] of Object.entries<string>(pkg.scripts)) assert.doesNotMatch(script, /(^|\s)[A-Z_]+=/, name);
       assert.equal(pkg.dependencies.pg !== undefined, answers.db === 'postgres');
       assert.equal(pkg.dependencies['rate-limit-redis'] !== undefined, answers.rateLimitStore === 'redis');

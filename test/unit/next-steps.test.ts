@@ -32,9 +32,12 @@ describe('next steps', () => {
     assert.deepEqual(commands({ target: '.', answers: defaults(), installed: true }), ['npm run dev', 'npm run test']);
   });
 
-  it('a Node older than the project asks for nvm use first, naming both versions', () => {
+  it('a Node older than the project asks for nvm use first, naming both versions and the other ways', () => {
     const steps = nextSteps({ target: 'my-api', answers: defaults({ node: 24 }), installed: false, oldNode: '20.20.2' });
-    assert.deepEqual(steps[1], ['nvm use', 'switches to Node 24, as .nvmrc says (this is Node 20.20.2)']);
+    assert.deepEqual(steps[1], [
+      'nvm use',
+      'switches to Node 24 as .nvmrc says (this is Node 20.20.2); without nvm: `fnm use` (reads .nvmrc too), `volta install node@24`, or the installer from https://nodejs.org/en/download',
+    ]);
   });
 
   for (const [path, word] of [['my-api', 'my-api'], ['apps/orders', 'apps/orders'], ['Über API!', "'Über API!'"], ["it's", "'it'\\''s'"]] as const) {

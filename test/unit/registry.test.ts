@@ -86,7 +86,7 @@ describe('option registry', () => {
     { name: 'an auth limit looser than the global one', answers: { globalLimit: '100/15m', authLimit: '200/15m' }, node: '24.11.0', says: /auth-limit 200\/15m is no tighter than global-limit 100\/15m/ },
     { name: 'an auth limit as loose over a shorter window', answers: { globalLimit: '100/15m', authLimit: '10/1m' }, node: '24.11.0', says: /no tighter/ },
     { name: 'a tight auth limit', answers: { globalLimit: '100/15m', authLimit: '20/15m' }, node: '24.11.0', says: undefined },
-    { name: 'Node 20 making a Node 24 project', answers: { node: 24 }, node: '20.20.2', says: /targets Node 24 .* this is Node 20\.20\.2: run `nvm use`/ },
+    { name: 'Node 20 making a Node 24 project', answers: { node: 24 }, node: '20.20.2', says: /targets Node 24 .* this is Node 20\.20\.2: switch in it with `nvm use`, `fnm use` .*, `volta install node@24`, or the installer/ },
     { name: 'Node 22.12 making a Node 22 project', answers: { node: 22 }, node: '22.12.0', says: /need 22\.18 or later/ },
   ];
   for (const { name, answers, node, says } of CAUTIONS) {

@@ -1,3 +1,4 @@
+import './load-env-file.ts';
 import { ConfigError, loadDatabaseConfig } from '../config.ts';
 import { connect, failureReason } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';

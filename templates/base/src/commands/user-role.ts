@@ -1,3 +1,4 @@
+import './load-env-file.ts';
 import { ConfigError, loadDatabaseConfig } from '../config.ts';
 import { failureReason, openDatabase } from '../db/database.ts';
 import { createLogger } from '../log.ts';

@@ -5,8 +5,10 @@ import { helpText } from './cli/help.ts';
 import { loadTemplate } from './cli/load-template.ts';
 import { parseArgv, type ParsedArgv } from './cli/parse-argv.ts';
 import { projectLocation, type ProjectLocation } from './cli/project-location.ts';
+import { offerToStart, type Outcome } from './cli/start-now.ts';
 import { CancelledError, CliError, UsageError } from './errors.ts';
 import { planProject } from './generate.ts';
+import type { Io } from './io.ts';
 import { readPreset } from './options/answers-file.ts';
 import type { Answers } from './options/answers.ts';
 import { nodeFloorAbove } from './options/node-target.ts';
@@ -22,15 +24,6 @@ import { closingMessage, shellWord } from './ui/closing.ts';
 import { createOutput, type Output } from './ui/output.ts';
 import type { Prompter } from './ui/prompter.ts';
 import { summary } from './ui/summary.ts';
-
-export interface Io {
-  readonly argv: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly stdin: NodeJS.ReadStream;
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-}
 
 /** Why nothing can be asked in this run, or undefined when the user can be asked. */
 function whyNotAsking(io: Io, args: ParsedArgv): string | undefined {
@@ -55,7 +48,7 @@ interface Decided {
   readonly plopfile: string | undefined;
 }
 
-/** Steps 2 to 5: everything decided, nothing written. Undefined for a dry run, which ends here. */
+/** Steps 2 to 5: everything decided, nothing written. Undefined for a dry run or a Cancel, which end here. */
 async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter | undefined, notAsking: string | undefined): Promise<Decided | undefined> {
   // 2. Where to write. Checked before any question, so nobody answers ten prompts to be refused.
   const chosen = !prompter
@@ -99,7 +92,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
   const provenance = { generator: { name: PACKAGE.name, version: PACKAGE.version }, template: team?.provenance ?? { source: 'built-in' } };
   const shownTarget = relative(io.cwd, location.path) || '.';
   for (;;) {
-    const { answers, vars, values } = session.current();
+    const { answers, vars, values, origins } = session.current();
     const plan = planProject({
       answers,
       vars,
@@ -114,6 +107,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
       target: shownTarget,
       specs,
       values,
+      origins,
       template: team && { name: team.template.manifest.name, locks: team.template.locks },
       cautions,
     });
@@ -131,14 +125,15 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
     if (replaced.length > 0) out.info(`\n${out.bold('These files will be replaced:')}\n${replaced.map((file) => `  ${file}`).join('\n')}`);
     const step = await prompter.nextStep();
     if (step === 'create') return decided;
-    if (step === 'cancel') throw new CancelledError('cancelled; nothing was written');
+    // Choosing Cancel is an answer, not a failure (Ctrl-C still is: 130).
+    if (step === 'cancel') return out.info('Cancelled; nothing was written.'), undefined;
     const spec = await prompter.pickOption(session.changeable, values);
     if (spec) await session.change(spec);
   }
 }
 
 /** The story of one run, step by step. Returns the exit code; typed errors are mapped in `main`. */
-async function run(io: Io, out: Output): Promise<number> {
+async function run(io: Io, out: Output): Promise<Outcome> {
   // 1. Flags. Help and version need nothing else.
   const args = parseArgv(io.argv);
   if (args.help) return out.info(helpText(PACKAGE.version)), 0;
@@ -184,7 +179,11 @@ async function run(io: Io, out: Output): Promise<number> {
   // 8. What was made, and what to do next.
   const oldNode = nodeFloorAbove(answers.node, process.versions.node) ? process.versions.node : undefined;
   out.info(closingMessage(out, { target: shownTarget, answers, installed, oldNode }));
-  return answers.install && !installed ? 1 : 0;
+  if (answers.install && !installed) return 1;
+
+  // 9. On a terminal, with a Node that runs the project: offer to start it now, as create-vite does.
+  if (notAsking || oldNode) return 0;
+  return offerToStart({ io, out, answers, path: location.path, shownTarget, installed });
 }
 
 /** Entry point: runs once, maps every error to one line and an exit code, and cleans up on the way out. */
@@ -200,12 +199,13 @@ export async function main(io: Io): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let outcome: Outcome;
   try {
     // `update` is a command of its own, in its own chunk: a generation never loads it.
     if (io.argv[0] === 'update') return await (await import('./update/update.ts')).runUpdate(io, out);
     // `check <url>` probes a running API: a command of its own, in a chunk that loads none of the scaffolding.
     if (io.argv[0] === 'check') return await (await import('./check/check.ts')).runCheck(io, out);
-    return await run(io, out);
+    outcome = await run(io, out);
   } catch (error) {
     if (error instanceof CliError) {
       const unfinished = error instanceof CancelledError ? stoppedNote() : undefined;
@@ -222,4 +222,5 @@ export async function main(io: Io): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  return typeof outcome === 'number' ? outcome : await outcome();
 }

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { databaseEnv } from './helpers.ts';
+
+const MIGRATE = fileURLToPath(new URL('../src/commands/migrate.ts', import.meta.url));
+
+/** `npm run db:migrate` in `cwd`, where it looks for `.env`, with nothing in the environment but `env`. */
+const migrate = (cwd: string, env: Record<string, string>) =>
+  spawnSync(process.execPath, [MIGRATE], { cwd, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, encoding: 'utf8', timeout: 30_000 });
+
+test('the commands read .env when there is one, and say nothing when there is none', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'env-file-'));
+  t.after(() => {
+    rmSync(cwd, { recursive: true, force: true });
+  });
+  const database = await databaseEnv(t);
+
+  const withoutFile = migrate(cwd, database);
+  assert.equal(withoutFile.status, 0, withoutFile.stderr);
+  assert.equal(withoutFile.stderr, '', 'no ".env not found" notice');
+  assert.match(withoutFile.stdout, /^applied /m);
+
+  // The same database, named in .env alone: already migrated, so .env was read.
+  writeFileSync(join(cwd, '.env'), Object.entries(database).map(([name, value]) => `${name}=${value}\n`).join(''));
+  const fromFile = migrate(cwd, {});
+  assert.equal(fromFile.status, 0, fromFile.stderr);
+  assert.equal(fromFile.stdout, 'The database is up to date.\n');
+});
