@@ -87,7 +87,7 @@ export function noticeText(plan: ProbePlan, options: CheckOptions): string {
     `check sends at most ${options.maxRequests} requests to ${plan.url.origin} and nowhere else, one at a time, ` +
       `each with a ${options.timeoutMs / 1000} s deadline; redirects are not followed:`,
     `  GET ${list(plan.successPaths)} and ${plan.notFoundPath}`,
-    `  on ${list(plan.paths)}: GET and CORS preflights (OPTIONS) from ${origins.join(', ')}, and PATCH with no body`,
+    `  on ${list(plan.paths)}: GET and CORS preflights (OPTIONS) from ${origins.join(', ')} (look-alikes on the first path only), and PATCH with no body`,
     `  ${plan.json.method} ${plan.json.path}: malformed JSON, 1 MB of malformed JSON, text/plain, form and multipart bodies (none that could be stored)${plan.allowedOrigin ? `, with Origin: ${plan.allowedOrigin}` : ''}`,
     `  TRACE ${plan.successPaths[0]}`,
   ];

@@ -302,6 +302,18 @@ describe('check when the target is not an API that answers', () => {
 });
 
 describe('check for people and machines', () => {
+  it('tells trust proxy true from one hop again in a second run, when the first left the limit used up', async (t) => {
+    for (const [flaw, verdict] of [['trust-proxy-true', 'fail'], ['trust-proxy-one', 'warn']] as const) {
+      const app = await startBrokenApp([flaw]);
+      t.after(() => app.close());
+      for (const round of [1, 2]) {
+        const report = parseReport(await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json']));
+        const forged = report.checks.find((check) => check.id === 'rate-limit/forged-headers');
+        assert.equal(forged?.verdict, verdict, `${flaw}, run ${round}: ${forged?.evidence}`);
+      }
+    }
+  });
+
   it('prints a table with the severity, the evidence and a fix under each failure, after a notice of what it sends', async (t) => {
     const app = await startBrokenApp(WORST);
     t.after(() => app.close());

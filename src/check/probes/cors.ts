@@ -21,14 +21,14 @@ const withCredentials = ({ response }: Exchange) => response.headers['access-con
 const EXAMPLE_ALLOWED = new URL('https://app.example.com');
 
 /**
- * The requests for one hostile origin: GET and preflight on the first path; on the document's other
- * paths the other site and the null origin get both, the look-alikes (an allowlist's mistake, so
- * app-wide) a GET.
+ * The requests for one hostile origin: GET and preflight on the first path. On the other paths (the
+ * document's) another site gets both and the null origin a GET: a route may carry its own CORS
+ * policy. The look-alikes test an allowlist's matching, which is the app's: the first path is enough.
  */
 function requestsFor(context: ProbeContext, id: string, origin: string): SentRequest[] {
   return context.plan.paths.flatMap((path, index) => {
-    if (index === 0 || id === 'other-site' || id === 'null') return [get(path, origin), preflight(path, origin)];
-    return [get(path, origin)];
+    if (index === 0 || id === 'other-site') return [get(path, origin), preflight(path, origin)];
+    return id === 'null' ? [get(path, origin)] : [];
   });
 }
 
@@ -73,7 +73,8 @@ function corsCheck(hostile: (typeof HOSTILE_ORIGINS)[number]): Check {
       if (reflected.length === 0) {
         const wildcard = exchanges.some((exchange) => allowOrigin(exchange) === '*') ? ' by name (Access-Control-Allow-Origin: *, see cors/wildcard)' : '';
         const covered = allowed.length > 0 ? `; ${listed([...anyOrigin])} lets any origin in (see cors/other-site)` : '';
-        return pass(`Origin: ${origin}: not allowed${wildcard} on ${exchanges.length - allowed.length} requests to ${listed(context.plan.paths)}${covered}`);
+        const paths = [...new Set(exchanges.map(({ request }) => request.path))];
+        return pass(`Origin: ${origin}: not allowed${wildcard} on ${exchanges.length - allowed.length} requests to ${listed(paths)}${covered}`);
       }
       const credentialed = reflected.some(withCredentials);
       const where = listed(reflected.map(({ request }) => `${request.method === 'OPTIONS' ? 'preflight' : request.method} ${request.path}`), 4);

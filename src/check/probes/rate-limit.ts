@@ -90,15 +90,27 @@ async function keyingByCountdown(context: ProbeContext, send: Counted, start: nu
   });
 }
 
-/** Once the limit answers 429: a request that does not got a fresh count. */
-async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number): Promise<Keying> {
+/**
+ * Once the limit answers 429: a request that does not got a fresh count. To learn which
+ * X-Forwarded-For entry is the key: if the answers count down, two requests with the same left entry
+ * tell; if not, the same left entry is sent until the limit answers 429 (at most `limitAfter` + 1
+ * requests, or MAX_ENTRY_PROBE when the limit was used up before the run and its size is unknown).
+ */
+async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined): Promise<Keying> {
   return findKeying(context, send, (exchange) => exchange.response.status !== 429, async () => {
-    const tries = limitAfter + 1;
-    if (tries > MAX_ENTRY_PROBE || context.remaining() < tries) return undefined;
-    for (let n = 1; n <= tries; n += 1) {
+    const first = await send({ 'x-forwarded-for': `${LEFT}, ${right(1)}` });
+    if (first.response.status === 429) return true;
+    const before = remainingOf(first.response);
+    const second = await send({ 'x-forwarded-for': `${LEFT}, ${right(2)}` });
+    if (second.response.status === 429) return true;
+    const after = remainingOf(second.response);
+    if (before !== undefined && after !== undefined) return after < before;
+    const tries = Math.min(limitAfter === undefined ? MAX_ENTRY_PROBE : limitAfter + 1, MAX_ENTRY_PROBE);
+    for (let n = 3; n <= tries; n += 1) {
+      if (context.remaining() === 0) return undefined;
       if ((await send({ 'x-forwarded-for': `${LEFT}, ${right(n)}` })).response.status === 429) return true;
     }
-    return false;
+    return limitAfter === undefined || limitAfter + 1 > MAX_ENTRY_PROBE ? undefined : false;
   });
 }
 
@@ -139,26 +151,35 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
       sentUntilLimited += 1;
       if (exchange.response.status === 429) limited = exchange;
     }
-    const keying = limited ? await keyingByLimit(context, send, sentUntilLimited) : undefined;
+    // Limited from the first request on (an earlier run used it up): the limit's size is unknown.
+    const keying = limited ? await keyingByLimit(context, send, limited === first ? undefined : sentUntilLimited) : undefined;
     return { unusable: undefined, first, sentUntilLimited, limited, keying };
   });
 }
 
 /**
- * Without --limit-path: the first URL, if its answers count down a limit. Two plain requests show that
- * the count is per client; then the forged ones.
+ * Without --limit-path: a GET of the run whose answer counts down a limit (the first URL's, else any,
+ * such as an API-wide limit that spares /healthz), sent again. Two plain requests show that the count
+ * is per client; then the forged ones.
  */
-function countdownRun(context: ProbeContext): Promise<{ keying: Keying | undefined; why: string }> {
+function countdownRun(context: ProbeContext): Promise<{ keying: Keying | undefined; where: string; why: string }> {
   return context.once('rate-limit-countdown', async () => {
-    const path = context.plan.successPaths[0] ?? '/';
-    const start = remainingOf((await context.success(path)).response);
-    if (start === undefined) return { keying: undefined, why: `no --limit-path given, and GET ${path} carries no RateLimit-Remaining: name a rate-limited path (--limit-path) to probe it` };
+    const first = await context.success(context.plan.successPaths[0] ?? '/');
+    const counted = [first, ...context.exchanges()].find(({ request, response }) => request.method === 'GET' && response.status !== 429 && remainingOf(response) !== undefined);
+    if (!counted) {
+      return { keying: undefined, where: '', why: 'no --limit-path given, and no answer carried RateLimit-Remaining (or RateLimit, X-RateLimit-Remaining): name a rate-limited path (--limit-path) to probe it' };
+    }
+    const { path } = counted.request;
     const send: Counted = (extra = {}) => context.send({ method: 'GET', path, headers: { accept: 'application/json', ...extra } });
+    const before = remainingOf((await send()).response);
     const again = await send();
     const next = remainingOf(again.response);
-    if (again.response.status === 429) return { keying: undefined, why: `GET ${path} → 429: its limit is used up; run again when its window has passed` };
-    if (next === undefined || next >= start) return { keying: undefined, why: `GET ${path}: RateLimit remaining ${start}, then ${next ?? 'none'}: it does not count this client down` };
-    return { keying: await keyingByCountdown(context, send, next), why: '' };
+    const where = `GET ${path} (RateLimit headers)`;
+    if (again.response.status === 429) return { keying: undefined, where, why: `GET ${path} → 429: its limit is used up; run again when its window has passed` };
+    if (before === undefined || next === undefined || next >= before) {
+      return { keying: undefined, where, why: `GET ${path}: RateLimit remaining ${before ?? 'none'}, then ${next ?? 'none'}: it does not count this client down` };
+    }
+    return { keying: await keyingByCountdown(context, send, next), where, why: '' };
   });
 }
 
@@ -238,7 +259,7 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       }
       const countdown = await countdownRun(context);
       if (!countdown.keying) return skipped(countdown.why);
-      return judgeKeying(countdown.keying, `GET ${context.plan.successPaths[0]} (RateLimit headers)`);
+      return judgeKeying(countdown.keying, countdown.where);
     },
   ),
   rateLimitCheck(
