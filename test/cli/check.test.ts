@@ -43,6 +43,8 @@ const CASES: readonly {
   alsoSkipped?: readonly string[];
   evidence?: Readonly<Record<string, RegExp>>;
   severity?: Readonly<Record<string, string>>;
+  /** The fix each finding gives, for the cause it saw. */
+  fixes?: Readonly<Record<string, RegExp>>;
 }[] = [
   {
     flaws: [],
@@ -183,7 +185,15 @@ const CASES: readonly {
     evidence: { 'errors/internals': /a stack frame: "at .*node_modules/ },
   },
   {
+    name: 'an error handler that ignores err.status',
+    flaws: ['error-handler-500'],
+    fails: ['errors/malformed-json', 'errors/body-too-large'],
+    evidence: { 'errors/malformed-json': /^POST \/check-not-found → 500: a client's mistake became a server error$/ },
+    fixes: { 'errors/malformed-json': /^Answer err\.status .* in your error handler/, 'errors/body-too-large': /^Answer err\.status / },
+  },
+  {
     flaws: ['json-limit-10mb'],
+    fixes: { 'errors/body-too-large': /^Give the JSON parser a small limit/ },
     fails: ['errors/body-too-large'],
     evidence: { 'errors/body-too-large': /→ 400: the whole 1 MB was read .*over 1 MB/ },
   },
@@ -216,7 +226,7 @@ describe('check against broken Express apps', { concurrency: 3 }, () => {
   const documentPath = join(certificateDir, 'openapi.json');
   writeFileSync(documentPath, JSON.stringify(OPENAPI_DOCUMENT));
   let certificate: ReturnType<typeof makeCertificate> | undefined;
-  for (const { name, flaws, slow, tls, viaProxy, openapi, args = [], fails, warns = [], ran = [], alsoSkipped = [], evidence = {}, severity = {} } of CASES) {
+  for (const { name, flaws, slow, tls, viaProxy, openapi, args = [], fails, warns = [], ran = [], alsoSkipped = [], evidence = {}, severity = {}, fixes = {} } of CASES) {
     const title = `${name ?? (flaws.join(' + ') || 'no flaw')}${tls ? ' over https' : ''}${slow ? ' (--slow)' : ''}`;
     it(`${title}: fails ${fails.length === 0 ? 'nothing' : fails.join(', ')}${warns.length > 0 ? `, warns ${warns.join(', ')}` : ''}`, async (t) => {
       if (tls) certificate ??= makeCertificate(certificateDir);
@@ -241,6 +251,7 @@ describe('check against broken Express apps', { concurrency: 3 }, () => {
         assert.match(report.checks.find((check) => check.id === id)?.evidence ?? '', pattern, id);
       }
       for (const [id, level] of Object.entries(severity)) assert.equal(report.checks.find((check) => check.id === id)?.severity, level, id);
+      for (const [id, pattern] of Object.entries(fixes)) assert.match(report.checks.find((check) => check.id === id)?.fix.text ?? '', pattern, id);
       if (!viaProxy) assert.equal(report.requests.sent, app.requests() + (slow ? 1 : 0), 'the report counts what the server received');
     });
   }
@@ -463,6 +474,17 @@ describe('check is bounded', () => {
     const other = await runCheckCli([`${app.base}/healthz`, `http://localhost:${app.port}/healthz`]);
     assert.equal(other.code, 2);
     assert.match(other.stderr, /^error: "http:\/\/localhost:\d+\/healthz" is not on http:\/\/127\.0\.0\.1:\d+: check talks to one origin/);
+  });
+
+  it('reads --openapi from a URL on the API, counted against the cap, and stops when it is not there', async (t) => {
+    const app = await startBrokenApp(['unguarded-route']);
+    t.after(() => app.close());
+    const report = parseReport(await runCheckCli([`${app.base}/healthz`, '--openapi', `${app.base}/openapi.json`, '--json']));
+    assert.deepEqual(idsWith(report, 'fail'), ['auth/anonymous']);
+    assert.equal(report.requests.sent, app.requests());
+    const missing = await runCheckCli([`${app.base}/healthz`, '--openapi', `${app.base}/no-document.json`, '--json']);
+    assert.equal(missing.code, 1);
+    assert.deepEqual(parseReport(missing).execution, { successful: false, reason: '--openapi: GET /no-document.json → 404: expected 200 and an OpenAPI document' });
   });
 
   it('stops with one line when the API cannot be reached', async () => {

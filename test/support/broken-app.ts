@@ -25,6 +25,7 @@ export const FLAWS = [
   'catch-all', // a docs page answering 200 to every method on every unknown path, no 415 for other bodies
   'html-error-pages', // no 404 or error handler of its own, in production: Express's HTML pages
   'form-bodies', // POST /api/items also reads urlencoded bodies, and no 415 for other bodies
+  'error-handler-500', // an error handler that answers 500 whatever err.status says
   'bad-cookies', // GET /healthz sets a cookie without Secure, HttpOnly or SameSite
   'cors-defaults', // cors() with no options
   'cors-ends-with', // origin.endsWith('app.example.com'), with credentials
@@ -167,6 +168,7 @@ export async function startBrokenApp(
     if (flaws.has('bad-cookies')) res.set('Set-Cookie', 'sid=check-fixture; Path=/');
     res.json({ status: 'ok' });
   });
+  app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
   app.get(PRIVATE_PATH, ...(flaws.has('per-route-cors') ? [cors({ origin: true, credentials: true })] : []), (req, res) => {
     if (!flaws.has('unguarded-route') && req.get('authorization') !== 'Bearer fixture-token') problem(res, 401);
     else res.json({ secret: 'fixture' });
@@ -188,7 +190,7 @@ export async function startBrokenApp(
     }
     app.use(flaws.has('catch-all') ? (_req, res) => void res.type('html').send('<!doctype html><title>API docs</title>') : (_req, res) => problem(res, 404));
     const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-      const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+      const status = !flaws.has('error-handler-500') && typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
       problem(res, status);
     };
     app.use(errorHandler);
