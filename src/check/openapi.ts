@@ -7,8 +7,6 @@ export interface Operation {
   readonly method: string;
   /** The path as sent, with `{id}` and the like filled in. */
   readonly path: string;
-  /** The path as the document writes it, for evidence. */
-  readonly template: string;
   readonly jsonBody: boolean;
   readonly secured: boolean;
 }
@@ -67,7 +65,6 @@ export function parseOpenapi(text: string, source: string): Operation[] {
       operations.push({
         method: method.toUpperCase(),
         path,
-        template: `${prefix}${template}`,
         jsonBody: Object.keys(content).some((type) => /^application\/(?:[\w.-]+\+)?json$/i.test(type)),
         secured: isSecured('security' in operation ? operation.security : document.security),
       });

@@ -21,11 +21,11 @@ describe('check reads an OpenAPI 3 document', () => {
 
   it('fills path templates with harmless values, inherits security, and tells JSON bodies', () => {
     assert.deepEqual(parseOpenapi(JSON.stringify(document), 'doc.json'), [
-      { method: 'GET', path: '/api/v1/users/999999999', template: '/api/v1/users/{id}', jsonBody: false, secured: true },
-      { method: 'PATCH', path: '/api/v1/users/999999999', template: '/api/v1/users/{id}', jsonBody: true, secured: false },
-      { method: 'GET', path: '/api/v1/files/check-probe', template: '/api/v1/files/{name}', jsonBody: false, secured: false },
-      { method: 'POST', path: '/api/v1/files/check-probe', template: '/api/v1/files/{name}', jsonBody: false, secured: true },
-      { method: 'DELETE', path: '/api/v1/sessions/00000000-0000-4000-8000-000000000000', template: '/api/v1/sessions/{sid}', jsonBody: false, secured: true },
+      { method: 'GET', path: '/api/v1/users/999999999', jsonBody: false, secured: true },
+      { method: 'PATCH', path: '/api/v1/users/999999999', jsonBody: true, secured: false },
+      { method: 'GET', path: '/api/v1/files/check-probe', jsonBody: false, secured: false },
+      { method: 'POST', path: '/api/v1/files/check-probe', jsonBody: false, secured: true },
+      { method: 'DELETE', path: '/api/v1/sessions/00000000-0000-4000-8000-000000000000', jsonBody: false, secured: true },
     ]);
   });
 
