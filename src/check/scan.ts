@@ -78,8 +78,10 @@ function preconditionFailure(exchange: Exchange): string | undefined {
  * (with the reason). Returns the exit code: 1 when a check failed or the run stopped, else 0.
  */
 export async function scanApi(options: CheckOptions, version: string, io: ScanIo, out: Output): Promise<number> {
-  const target = options.urls[0]?.href ?? '';
-  const client = createClient(options.urls[0] ?? new URL(target), { maxRequests: options.maxRequests, timeoutMs: options.timeoutMs, userAgent: `create-secure-express-check/${version}` });
+  const [url] = options.urls;
+  if (!url) throw new UsageError('check needs the URL of a running API (see check --help)');
+  const target = url.href;
+  const client = createClient(url, { maxRequests: options.maxRequests, timeoutMs: options.timeoutMs, userAgent: `create-secure-express-check/${version}` });
   const started = performance.now();
   const preconditions: string[] = [];
   let results: CheckResult[] = [];

@@ -93,6 +93,21 @@ const CASES: readonly {
     evidence: { 'rate-limit/forged-headers': /^GET \/healthz \(RateLimit headers\): forged .* kept the client's own count$/ },
   },
   {
+    name: 'trust-proxy-true, with a limit that sends no RateLimit headers',
+    flaws: ['trust-proxy-true', 'limit-without-headers'],
+    args: LIMIT,
+    fails: ['rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/forged-headers': /keys on the leftmost entry/, 'rate-limit/retry-after': /neither Retry-After nor RateLimit headers/ },
+  },
+  {
+    name: 'trust-proxy-one scanned directly, with a limit that sends no RateLimit headers',
+    flaws: ['trust-proxy-one', 'limit-without-headers'],
+    args: LIMIT,
+    fails: ['rate-limit/retry-after'],
+    warns: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /got a fresh count each time: the limit keys on the last entry/ },
+  },
+  {
     flaws: ['x-real-ip-key'],
     args: LIMIT,
     fails: ['rate-limit/forged-headers'],

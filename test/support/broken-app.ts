@@ -19,6 +19,7 @@ import helmet from 'helmet';
 export const FLAWS = [
   'trust-proxy-true', // app.set('trust proxy', true) with a rate limiter
   'trust-proxy-one', // app.set('trust proxy', 1): right behind one proxy, a hole when reached without it
+  'limit-without-headers', // the login limit sends no RateLimit headers (nor Retry-After)
   'global-limit', // an app-wide limiter whose answers count down (RateLimit headers)
   'per-route-cors', // GET /api/private (401 without a token) reflects any origin, with credentials
   'unguarded-route', // GET /api/private, secured in the OpenAPI document, answers without a token
@@ -138,7 +139,7 @@ export async function startBrokenApp(
       rateLimit({
         windowMs: 60_000,
         limit: LOGIN_LIMIT,
-        standardHeaders: 'draft-8',
+        standardHeaders: flaws.has('limit-without-headers') ? false : 'draft-8',
         legacyHeaders: false,
         // The flawed key is the point of the fixture; the library's warnings about it are not.
         validate: false,

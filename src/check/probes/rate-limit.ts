@@ -54,7 +54,7 @@ type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
  * Which address the limit counts: the client's own, one of the headers it wrote, and for
  * X-Forwarded-For which entry. `fresh` says whether a request got a fresh count.
  */
-async function findKeying(context: ProbeContext, send: Counted, fresh: (exchange: Exchange) => boolean, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+async function findKeying(send: Counted, fresh: (exchange: Exchange) => boolean, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
   for (const { header, value } of OTHER_HEADERS) {
     const exchange = await send({ [header]: value });
     if (fresh(exchange)) return { kind: 'header', header, value, exchange };
@@ -72,8 +72,18 @@ async function findKeying(context: ProbeContext, send: Counted, fresh: (exchange
     : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the last entry` };
 }
 
+/** X-Forwarded-For with the same left entry and the n-th right one. */
+const sameLeft = (n: number) => ({ 'x-forwarded-for': `${LEFT}, ${right(n)}` });
+
+/** Whether two answers were counted together (the second has less left), when both say what is left. */
+function oneCount(first: Exchange, second: Exchange): boolean | undefined {
+  const before = remainingOf(first.response);
+  const after = remainingOf(second.response);
+  return before === undefined || after === undefined ? undefined : after < before;
+}
+
 /** On a path that counts down: a request whose remaining did not go down got a fresh count. */
-async function keyingByCountdown(context: ProbeContext, send: Counted, start: number): Promise<Keying> {
+async function keyingByCountdown(send: Counted, start: number): Promise<Keying> {
   let own = start;
   const fresh = (exchange: Exchange) => {
     const remaining = remainingOf(exchange.response);
@@ -83,11 +93,7 @@ async function keyingByCountdown(context: ProbeContext, send: Counted, start: nu
     }
     return true;
   };
-  return findKeying(context, send, fresh, async () => {
-    const first = remainingOf((await send({ 'x-forwarded-for': `${LEFT}, ${right(1)}` })).response);
-    const second = remainingOf((await send({ 'x-forwarded-for': `${LEFT}, ${right(2)}` })).response);
-    return first === undefined || second === undefined ? undefined : second < first;
-  });
+  return findKeying(send, fresh, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
 }
 
 /**
@@ -97,18 +103,17 @@ async function keyingByCountdown(context: ProbeContext, send: Counted, start: nu
  * requests, or MAX_ENTRY_PROBE when the limit was used up before the run and its size is unknown).
  */
 async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined): Promise<Keying> {
-  return findKeying(context, send, (exchange) => exchange.response.status !== 429, async () => {
-    const first = await send({ 'x-forwarded-for': `${LEFT}, ${right(1)}` });
+  return findKeying(send, (exchange) => exchange.response.status !== 429, async () => {
+    const first = await send(sameLeft(1));
     if (first.response.status === 429) return true;
-    const before = remainingOf(first.response);
-    const second = await send({ 'x-forwarded-for': `${LEFT}, ${right(2)}` });
+    const second = await send(sameLeft(2));
     if (second.response.status === 429) return true;
-    const after = remainingOf(second.response);
-    if (before !== undefined && after !== undefined) return after < before;
+    const counted = oneCount(first, second);
+    if (counted !== undefined) return counted;
     const tries = Math.min(limitAfter === undefined ? MAX_ENTRY_PROBE : limitAfter + 1, MAX_ENTRY_PROBE);
     for (let n = 3; n <= tries; n += 1) {
       if (context.remaining() === 0) return undefined;
-      if ((await send({ 'x-forwarded-for': `${LEFT}, ${right(n)}` })).response.status === 429) return true;
+      if ((await send(sameLeft(n))).response.status === 429) return true;
     }
     return limitAfter === undefined || limitAfter + 1 > MAX_ENTRY_PROBE ? undefined : false;
   });
@@ -179,7 +184,7 @@ function countdownRun(context: ProbeContext): Promise<{ keying: Keying | undefin
     if (before === undefined || next === undefined || next >= before) {
       return { keying: undefined, where, why: `GET ${path}: RateLimit remaining ${before ?? 'none'}, then ${next ?? 'none'}: it does not count this client down` };
     }
-    return { keying: await keyingByCountdown(context, send, next), where, why: '' };
+    return { keying: await keyingByCountdown(send, next), where, why: '' };
   });
 }
 
@@ -214,8 +219,11 @@ function judgeKeying(keying: Keying, where: string): Outcome {
         severity: 'medium',
         fix: 'Make the app reachable only through its proxy (listen on a private address, or firewall it), and scan through the proxy; with no proxy in front, set `trust proxy` to 0',
       });
+    // A client that writes X-Forwarded-For gets a fresh count, but whether any client can (trust proxy
+    // true) or only one that reaches the app without its proxy could not be told: a warning, as the
+    // second is a correct setup scanned from the wrong side.
     case 'unknown':
-      return fail(`${where}: ${keying.evidence}, a fresh count (which X-Forwarded-For entry it keys on was not measured within the cap)`, {
+      return warn(`${where}: ${keying.evidence}, a fresh count: X-Forwarded-For picks the address counted (whether its first entry or only the last one could not be told: no RateLimit headers, and no 429 within the requests left for it)`, {
         fix: 'Set `trust proxy` to the exact number of proxies in front of the app (never true), and make the app reachable only through them',
       });
   }
