@@ -162,6 +162,8 @@ const CASES: readonly {
       'cors/other-site': /^Origin: https:\/\/check-attacker\.example is allowed with Allow-Credentials: true .*: GET \/api\/private$/,
       'cors/null': /\/api\/private lets any origin in \(see cors\/other-site\)$/,
       'auth/anonymous': /^1 secured operations → 401$/,
+      'errors/malformed-json': /^POST \/api\/items → 400; POST \/api\/login → 400$/,
+      'errors/body-too-large': /^POST \/api\/items → 413$/,
     },
   },
   {

@@ -67,6 +67,8 @@ export const OPENAPI_DOCUMENT = {
   paths: {
     '/healthz': { get: { security: [], responses: { 200: { description: 'up' } } } },
     [PRIVATE_PATH]: { get: { responses: { 200: { description: 'the secret' }, 401: { description: 'no token' } } } },
+    [ITEMS_PATH]: { post: { security: [], requestBody: { content: { 'application/json': {} } }, responses: { 201: { description: 'created' } } } },
+    [LOGIN_PATH]: { post: { security: [], requestBody: { content: { 'application/json': {} } }, responses: { 401: { description: 'wrong password' } } } },
   },
 };
 
@@ -183,7 +185,7 @@ export async function startBrokenApp(
   } else if (flaws.has('html-error-pages')) {
     app.set('env', 'production');
   } else {
-    for (const [path, allow] of [['/healthz', 'GET, HEAD'], [PRIVATE_PATH, 'GET, HEAD'], [ITEMS_PATH, 'POST']] as const) {
+    for (const [path, allow] of [['/healthz', 'GET, HEAD'], [PRIVATE_PATH, 'GET, HEAD'], [ITEMS_PATH, 'POST'], [LOGIN_PATH, 'POST']] as const) {
       app.all(path, (_req, res) => {
         res.set('Allow', allow);
         problem(res, 405);

@@ -1,5 +1,5 @@
 import type { SentRequest } from '../client.ts';
-import { bodyHeaders, describeExchange, isJsonType, listed, type Exchange, type ProbeContext } from '../context.ts';
+import { bodyHeaders, describeExchange, isJsonType, listed, MALFORMED_JSON, type Exchange, type ProbeContext } from '../context.ts';
 import { findFingerprints, findLeaks } from '../leaks.ts';
 import { fail, pass, skipped, warn, worst, type Check, type Outcome } from '../model.ts';
 
@@ -38,10 +38,14 @@ interface BodyProbe {
   readonly description: string;
   readonly fix: string;
   readonly expected: number;
-  readonly request: (context: ProbeContext) => SentRequest | 'shared';
+  /** Where it goes besides the body route (--json-path, or the document's first JSON route). */
+  readonly alsoTo: (context: ProbeContext) => readonly { method: string; path: string }[];
+  readonly request: (context: ProbeContext, target: { method: string; path: string }) => SentRequest | 'shared';
   /** The verdict on a status that is neither the expected one, a 5xx, nor one that says the body was not read. */
   readonly otherwise: (exchange: Exchange) => Outcome;
 }
+
+const JSON_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 const BODY_PROBES: readonly BodyProbe[] = [
   {
@@ -50,7 +54,11 @@ const BODY_PROBES: readonly BodyProbe[] = [
     description: 'A body that is not valid JSON, sent as application/json, is answered 400.',
     fix: 'Answer a body the JSON parser refuses with 400 (err.status), in an error handler of your own',
     expected: 400,
-    request: () => 'shared',
+    // Every operation the document says reads JSON: a route may parse bodies its own way.
+    alsoTo: (context) =>
+      context.plan.operations.filter((operation) => operation.jsonBody && JSON_METHODS.has(operation.method) && !(operation.path === context.plan.json.path && operation.method === context.plan.json.method)),
+    request: (context, target) =>
+      target === context.plan.json ? 'shared' : { method: target.method, path: target.path, headers: bodyHeaders(context.plan, 'application/json'), body: MALFORMED_JSON },
     otherwise: (exchange) =>
       exchange.response.status < 300 ? fail(`${describeExchange(exchange)}: malformed JSON was accepted`) : warn(`${describeExchange(exchange)}: expected 400`),
   },
@@ -60,10 +68,11 @@ const BODY_PROBES: readonly BodyProbe[] = [
     description: 'A JSON body over 1 MB is refused with 413 as soon as the limit is passed.',
     fix: 'Give the JSON parser a small limit (100kb, at most a few MB): it answers 413 without reading the rest',
     expected: 413,
+    alsoTo: () => [],
     // Malformed at the end: a parser that reads it all still cannot hand a route anything to store.
-    request: (context) => ({
-      method: context.plan.json.method,
-      path: context.plan.json.path,
+    request: (context, target) => ({
+      method: target.method,
+      path: target.path,
       headers: bodyHeaders(context.plan, 'application/json'),
       body: `{"check": "${'x'.repeat(ONE_MEGABYTE)}`,
     }),
@@ -85,14 +94,36 @@ function bodyCheck(probe: BodyProbe): Check {
     severity: 'medium',
     fix: { text: probe.fix, file: probe.id === 'errors/malformed-json' ? 'src/http/error-handler.ts' : 'src/http/json-body.ts' },
     async run(context) {
-      const request = probe.request(context);
-      const exchange = request === 'shared' ? await context.shared('malformed-json') : await context.send(request);
-      const { status } = exchange.response;
-      if (status === probe.expected) return pass(`${describeExchange(exchange)}`);
-      if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error`, { fix: SERVER_ERROR_FIX });
-      return (await bodyNotRead(context, exchange)) ?? probe.otherwise(exchange);
+      const outcomes: Outcome[] = [];
+      for (const target of [context.plan.json, ...probe.alsoTo(context)]) {
+        const request = probe.request(context, target);
+        const exchange = request === 'shared' ? await context.shared('malformed-json') : await context.send(request);
+        outcomes.push(await judgeBody(probe, context, exchange, target === context.plan.json));
+      }
+      return combined(outcomes);
     },
   };
+}
+
+async function judgeBody(probe: BodyProbe, context: ProbeContext, exchange: Exchange, bodyRoute: boolean): Promise<Outcome> {
+  const { status } = exchange.response;
+  const path = exchange.request.path;
+  if (status === probe.expected) return pass(describeExchange(exchange));
+  if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error`, { fix: SERVER_ERROR_FIX, path });
+  // A route the document names does read JSON: no catch-all to rule out, and a refusal before reading is fine.
+  if (!bodyRoute && [401, 403, 404, 405, 429].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
+  const outcome = (bodyRoute ? await bodyNotRead(context, exchange) : undefined) ?? probe.otherwise(exchange);
+  return { ...outcome, path };
+}
+
+/** Several answers as one outcome: the worst verdict with the answers that earned it. */
+function combined(outcomes: readonly Outcome[]): Outcome {
+  const judged = outcomes.filter((each) => each.verdict !== 'skipped');
+  if (judged.length === 0) return outcomes[0] ?? skipped('nothing sent');
+  const verdict = worst(judged.map((each) => each.verdict));
+  const shown = judged.filter((each) => each.verdict === verdict);
+  const [first] = shown;
+  return { ...first, verdict, evidence: shown.map((each) => each.evidence).join('; ') };
 }
 
 const UNKNOWN_ROUTE_CHECK: Check = {
