@@ -5,14 +5,16 @@ import { UsageError } from '../errors.ts';
 
 /** What `check` was asked to do, validated once. */
 export interface CheckOptions {
-  /** The URL the user named: a GET there should succeed; its origin is the only one contacted. */
-  readonly url: URL;
+  /** The URLs the user named, all on one origin (the only one contacted): a GET to each should succeed. */
+  readonly urls: readonly URL[];
+  /** An OpenAPI 3 document naming the API's routes: a file, or a URL on the same origin. */
+  readonly openapi: { readonly file: string } | { readonly url: URL } | undefined;
   readonly limitPath: string | undefined;
   readonly limitMethod: LimitMethod;
   readonly limitBody: string;
   readonly jsonPath: string | undefined;
-  /** An origin the API allows: the look-alike origins are made from it. */
-  readonly allowedOrigin: string;
+  /** An origin the API allows: the look-alike origins are made from it, and POST probes carry it. */
+  readonly allowedOrigin: string | undefined;
   readonly maxRequests: number;
   readonly timeoutMs: number;
   readonly slow: boolean;
@@ -28,7 +30,7 @@ type LimitMethod = (typeof LIMIT_METHODS)[number];
 
 export const DEFAULT_MAX_REQUESTS = 300;
 const MAX_REQUESTS_CEILING = 5000;
-const DEFAULT_TIMEOUT_SECONDS = 10;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 interface CheckFlag {
   readonly flag: string;
@@ -43,12 +45,13 @@ export const CHECK_FLAGS: readonly CheckFlag[] = [
   { flag: 'limit-method', placeholder: '<method>', help: `the method sent to --limit-path: ${LIMIT_METHODS.join(', ')} (default: GET)` },
   { flag: 'limit-body', placeholder: '<json>', help: 'the JSON body sent to --limit-path with POST, PUT or PATCH, such as a login that fails (default: {})' },
   { flag: 'json-path', placeholder: '<path>', help: 'a route that reads JSON bodies, for the malformed, oversized and text/plain bodies (default: an unknown path, which reaches an app-wide JSON parser)' },
-  { flag: 'origin', placeholder: '<origin>', help: "an origin the API allows; the look-alike origins are made from it (default: the API's own origin)" },
+  { flag: 'openapi', placeholder: '<file|url>', help: 'an OpenAPI 3 document (JSON) of the API, a file or a URL on the same origin: CORS, errors and methods are probed on every path it names, and every operation it marks as secured must refuse an anonymous caller (401 or 403)' },
+  { flag: 'origin', placeholder: '<origin>', help: 'an origin the API allows (a front end of yours): the look-alike origins are made from it, and the POST probes carry it as a browser would (a cookie-session API refuses them otherwise); without it the look-alike checks are skipped' },
   { flag: 'max-requests', placeholder: '<n>', help: `hard cap on requests, 1 to ${MAX_REQUESTS_CEILING} (default: ${DEFAULT_MAX_REQUESTS})` },
-  { flag: 'timeout', placeholder: '<seconds>', help: `deadline of each request, 1 to 120 (default: ${DEFAULT_TIMEOUT_SECONDS})` },
+  { flag: 'timeout', placeholder: '<ms>', help: `deadline of each request in milliseconds, 100 to 120000 (default: ${DEFAULT_TIMEOUT_MS})` },
   { flag: 'slow', help: 'also send headers slowly, to see that the server cuts them off (holds a connection for up to 20 s)' },
-  { flag: 'json', help: 'print the results as JSON instead of a table' },
-  { flag: 'sarif', placeholder: '<file>', help: 'also write the results as SARIF 2.1.0 to <file>, for code scanning' },
+  { flag: 'json', help: 'print the results as JSON instead of a table (also when the API cannot be reached)' },
+  { flag: 'sarif', placeholder: '<file>', help: 'also write the results as SARIF 2.1.0 to <file>, for code scanning (also when the API cannot be reached)' },
   { flag: 'debug', help: 'show a stack trace for unexpected failures' },
   { flag: 'help', short: 'h', help: 'show this help' },
 ];
@@ -64,6 +67,26 @@ function parseUrl(text: string): URL {
   if (url.username || url.password) throw new UsageError(`"${text}" carries a user name or password: give the URL without them`);
   url.hash = '';
   return url;
+}
+
+/** Every URL on the first one's origin: check talks to one origin only. */
+function parseUrls(texts: readonly string[]): URL[] {
+  const urls = texts.map(parseUrl);
+  const origin = urls[0]?.origin;
+  const other = urls.find((url) => url.origin !== origin);
+  if (other) throw new UsageError(`"${other.href}" is not on ${origin}: check talks to one origin; run it once per origin`);
+  return urls;
+}
+
+function parseOpenapi(text: string, origin: string, cwd: string): NonNullable<CheckOptions['openapi']> {
+  if (!/^https?:\/\//i.test(text)) {
+    const file = resolve(cwd, text);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--openapi: "${text}" is not a file or an http(s) URL`);
+    return { file };
+  }
+  const url = parseUrl(text);
+  if (url.origin !== origin) throw new UsageError(`--openapi: "${text}" is not on ${origin}: give a file, or a URL on the API's own origin`);
+  return { url };
 }
 
 function parsePath(flag: string, text: string): string {
@@ -143,9 +166,10 @@ export function parseCheckArgs(argv: readonly string[], cwd: string): ParsedChec
   const { values, positionals } = parsed;
   if (values.help === true) return { help: true };
   if (positionals.length === 0) throw new UsageError('check needs the URL of a running API, such as check http://localhost:3000/healthz (see check --help)');
-  if (positionals.length > 1) throw new UsageError(`check takes one URL, got ${positionals.map((p) => JSON.stringify(p)).join(' and ')}`);
   const text = (flag: string) => values[flag] as string | undefined;
-  const url = parseUrl(positionals[0] ?? '');
+  const urls = parseUrls(positionals);
+  const origin = urls[0]?.origin ?? '';
+  const openapi = text('openapi');
   const limitMethod = parseMethod(text('limit-method') ?? 'GET');
   const limitPath = text('limit-path');
   const limitBody = text('limit-body');
@@ -155,14 +179,15 @@ export function parseCheckArgs(argv: readonly string[], cwd: string): ParsedChec
   const sarif = text('sarif');
   return {
     help: false,
-    url,
+    urls,
+    openapi: openapi === undefined ? undefined : parseOpenapi(openapi, origin, cwd),
     limitPath: limitPath === undefined ? undefined : parsePath('limit-path', limitPath),
     limitMethod,
     limitBody: limitBody === undefined ? '{}' : parseJson(limitBody),
     jsonPath: text('json-path') === undefined ? undefined : parsePath('json-path', text('json-path') ?? ''),
-    allowedOrigin: text('origin') === undefined ? url.origin : parseOrigin(text('origin') ?? ''),
+    allowedOrigin: text('origin') === undefined ? undefined : parseOrigin(text('origin') ?? ''),
     maxRequests: parseInteger('max-requests', text('max-requests') ?? String(DEFAULT_MAX_REQUESTS), 1, MAX_REQUESTS_CEILING),
-    timeoutMs: parseInteger('timeout', text('timeout') ?? String(DEFAULT_TIMEOUT_SECONDS), 1, 120) * 1000,
+    timeoutMs: parseInteger('timeout', text('timeout') ?? String(DEFAULT_TIMEOUT_MS), 100, 120_000),
     slow: values.slow === true,
     json: values.json === true,
     sarif: sarif === undefined ? undefined : parseSarifPath(sarif, cwd),

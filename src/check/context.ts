@@ -8,15 +8,19 @@ export interface Exchange {
 }
 
 /** Requests several checks read: each is sent once per run and its answer shared. */
-export type SharedExchange = 'success' | 'not-found' | 'malformed-json';
+export type SharedExchange = 'not-found' | 'malformed-json' | 'no-body';
 
 export interface ProbeContext {
   readonly plan: ProbePlan;
   readonly options: CheckOptions;
   send(request: SentRequest): Promise<Exchange>;
   shared(name: SharedExchange): Promise<Exchange>;
+  /** The GET of one of the URLs named (sent first of all, to check that the API is there). */
+  success(path: string): Promise<Exchange>;
   /** Runs `work` once per run and shares its result with every check that asks for `key`. */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Every exchange of the run so far, in order: the header and cookie checks read them all. */
+  exchanges(): readonly Exchange[];
   /** Requests left under the cap. */
   remaining(): number;
   openSocket: Client['openSocket'];
@@ -25,20 +29,33 @@ export interface ProbeContext {
 /** A JSON body cut off in the middle: no parser accepts it, so no route can store anything from it. */
 export const MALFORMED_JSON = '{"check": "create-secure-express", "malformed":';
 
+/**
+ * Headers of a request with a body, as the API's own front end would send it: with the allowed
+ * origin, which a cookie-session API's CSRF check asks for before it reads anything.
+ */
+export function bodyHeaders(plan: ProbePlan, contentType: string): Record<string, string> {
+  return { accept: 'application/json', 'content-type': contentType, ...(plan.allowedOrigin ? { origin: plan.allowedOrigin } : {}) };
+}
+
 const SHARED: Readonly<Record<SharedExchange, (plan: ProbePlan) => SentRequest>> = {
-  success: (plan) => ({ method: 'GET', path: plan.successPath, headers: { accept: 'application/json' } }),
   'not-found': (plan) => ({ method: 'GET', path: plan.notFoundPath, headers: { accept: 'application/json' } }),
-  'malformed-json': (plan) => ({
-    method: 'POST',
-    path: plan.jsonPath,
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: MALFORMED_JSON,
-  }),
+  'malformed-json': (plan) => ({ method: plan.json.method, path: plan.json.path, headers: bodyHeaders(plan, 'application/json'), body: MALFORMED_JSON }),
+  // What the body route answers with no body at all: the baseline that tells a route that reads
+  // bodies from one that answers the same whatever is sent (a catch-all).
+  'no-body': (plan) => {
+    const { 'content-type': _type, ...headers } = bodyHeaders(plan, '');
+    return { method: plan.json.method, path: plan.json.path, headers };
+  },
 };
 
 export function createProbeContext(client: Client, plan: ProbePlan, options: CheckOptions): ProbeContext {
   const results = new Map<string, Promise<unknown>>();
-  const send = async (request: SentRequest): Promise<Exchange> => ({ request, response: await client.send(request) });
+  const log: Exchange[] = [];
+  const send = async (request: SentRequest): Promise<Exchange> => {
+    const exchange = { request, response: await client.send(request) };
+    log.push(exchange);
+    return exchange;
+  };
   const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     if (!results.has(key)) results.set(key, work());
     return results.get(key) as Promise<T>;
@@ -49,6 +66,8 @@ export function createProbeContext(client: Client, plan: ProbePlan, options: Che
     send,
     once,
     shared: (name) => once(`shared:${name}`, () => send(SHARED[name](plan))),
+    success: (path) => once(`success:${path}`, () => send({ method: 'GET', path, headers: { accept: 'application/json' } })),
+    exchanges: () => log,
     remaining: () => client.maxRequests - client.sent,
     openSocket: () => client.openSocket(),
   };
@@ -61,4 +80,10 @@ export function describeExchange({ request, response }: Exchange): string {
 
 export function isJsonType(contentType: string | undefined): boolean {
   return /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '');
+}
+
+/** Up to `shown` items, then how many more. */
+export function listed(items: readonly string[], shown = 3): string {
+  const unique = [...new Set(items)];
+  return unique.length > shown ? `${unique.slice(0, shown).join(', ')} and ${unique.length - shown} more` : unique.join(', ');
 }

@@ -1,75 +1,103 @@
 import type { CheckOptions } from './args.ts';
+import type { Operation } from './openapi.ts';
 
 /**
  * Where each probe goes and what it sends, worked out before anything is sent, so that the notice
- * printed first says exactly what follows. Every path is on the origin of the URL the user named.
+ * printed first says exactly what follows. Every path is on the origin of the URLs the user named.
+ * Nothing in a plan changes between runs (no random token): the same API gives the same report, and
+ * dashboards fed the SARIF see the same alerts.
  */
 export interface HostileOrigin {
   readonly id: string;
   readonly title: string;
-  readonly origin: string;
+  /** Undefined when it cannot be made: a look-alike needs an origin the API allows (--origin). */
+  readonly origin: string | undefined;
 }
 
 export interface ProbePlan {
   readonly url: URL;
-  /** Random for each run: marks this run's requests, so that an echo of them can be recognised. */
-  readonly token: string;
-  /** The URL's path and query: a GET there should succeed. */
-  readonly successPath: string;
-  /** A path nothing should serve, beside the URL's path (so under the same API prefix). */
+  /** The path and query of every URL named: a GET to each should succeed. */
+  readonly successPaths: readonly string[];
+  /** A path nothing should serve, beside the first URL's path (so under the same API prefix). */
   readonly notFoundPath: string;
-  /** Where the malformed, oversized and text/plain bodies go. */
-  readonly jsonPath: string;
+  /** Where the malformed, oversized, form and text/plain bodies go, and with which method. */
+  readonly json: { readonly method: string; readonly path: string };
+  /** Every path CORS and methods are probed on: the URLs, then the document's paths. */
+  readonly paths: readonly string[];
+  readonly operations: readonly Operation[];
+  readonly allowedOrigin: string | undefined;
   readonly hostileOrigins: readonly HostileOrigin[];
   readonly limit: { readonly path: string; readonly method: string; readonly body: string | undefined } | undefined;
 }
 
-/** A domain reserved for documentation (RFC 2606), so a look-alike origin can never be a real site. */
-const ATTACKER = 'check-attacker.example';
+/** Sent where an echo of the request must be recognised (TRACE): fixed, so reports are stable. */
+export const PROBE_MARKER = 'cse-check-probe-7f3a';
 
-/** The kinds of hostile origin, each made from an origin the API allows. */
-export const HOSTILE_ORIGINS: readonly { readonly id: string; readonly title: string; readonly make: (allowed: URL) => string }[] = [
+/** A domain reserved for documentation (RFC 2606), so a hostile origin can never be a real site. */
+export const ATTACKER = 'check-attacker.example';
+
+const withPort = (port: string) => (port ? `:${port}` : '');
+
+/** The kinds of hostile origin; the look-alikes are made from an origin the API allows. */
+export const HOSTILE_ORIGINS: readonly { readonly id: string; readonly title: string; readonly make: (allowed: URL | undefined) => string | undefined }[] = [
   { id: 'other-site', title: 'another site', make: () => `https://${ATTACKER}` },
   { id: 'null', title: 'the null origin', make: () => 'null' },
-  { id: 'suffix', title: 'a look-alike suffix', make: ({ protocol, hostname, port }) => `${protocol}//${hostname}.${ATTACKER}${port ? `:${port}` : ''}` },
-  { id: 'prefix', title: 'a look-alike prefix', make: ({ protocol, hostname, port }) => `${protocol}//check-attacker-${hostname}${port ? `:${port}` : ''}` },
+  { id: 'suffix', title: 'a look-alike suffix', make: (allowed) => allowed && `${allowed.protocol}//${allowed.hostname}.${ATTACKER}${withPort(allowed.port)}` },
+  { id: 'prefix', title: 'a look-alike prefix', make: (allowed) => allowed && `${allowed.protocol}//check-attacker-${allowed.hostname}${withPort(allowed.port)}` },
   {
     id: 'scheme',
     title: 'another scheme',
-    make: ({ protocol, hostname, port }) => `${protocol === 'https:' ? 'http:' : 'https:'}//${hostname}${port ? `:${port}` : ''}`,
+    make: (allowed) => allowed && `${allowed.protocol === 'https:' ? 'http:' : 'https:'}//${allowed.hostname}${withPort(allowed.port)}`,
   },
 ];
 
-export function planProbes(options: CheckOptions, token: string): ProbePlan {
-  const { url } = options;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+export function planProbes(options: CheckOptions, operations: readonly Operation[]): ProbePlan {
+  const [url = new URL('http://invalid')] = options.urls;
   const folder = url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
-  const notFoundPath = `${folder}check-not-found-${token}`;
-  const sendsBody = options.limitMethod !== 'GET' && options.limitMethod !== 'HEAD';
+  const notFoundPath = `${folder}check-not-found`;
+  const successPaths = [...new Set(options.urls.map((each) => `${each.pathname}${each.search}`))];
+  // A route the document says reads JSON is where a body is really parsed; public ones first, as a
+  // secured route may refuse before reading.
+  const bodyRoute = [...operations].sort((a, b) => Number(a.secured) - Number(b.secured)).find((operation) => operation.jsonBody && BODY_METHODS.has(operation.method));
+  const json = options.jsonPath ? { method: 'POST', path: options.jsonPath } : bodyRoute ? { method: bodyRoute.method, path: bodyRoute.path } : { method: 'POST', path: notFoundPath };
+  const sendsBody = BODY_METHODS.has(options.limitMethod);
+  const allowed = options.allowedOrigin === undefined ? undefined : new URL(options.allowedOrigin);
   return {
     url,
-    token,
-    successPath: `${url.pathname}${url.search}`,
+    successPaths,
     notFoundPath,
-    jsonPath: options.jsonPath ?? notFoundPath,
-    hostileOrigins: HOSTILE_ORIGINS.map(({ id, title, make }) => ({ id, title, origin: make(new URL(options.allowedOrigin)) })),
+    json,
+    paths: [...new Set([...successPaths, ...operations.map((operation) => operation.path)])],
+    operations,
+    allowedOrigin: options.allowedOrigin,
+    hostileOrigins: HOSTILE_ORIGINS.map(({ id, title, make }) => ({ id, title, origin: make(allowed) })),
     limit: options.limitPath ? { path: options.limitPath, method: options.limitMethod, body: sendsBody ? options.limitBody : undefined } : undefined,
   };
 }
 
+const list = (items: readonly string[], shown = 4) => (items.length > shown ? `${items.slice(0, shown).join(', ')} and ${items.length - shown} more` : items.join(', '));
+
 /** What is about to be sent, in a few lines, before the first request. */
 export function noticeText(plan: ProbePlan, options: CheckOptions): string {
+  const origins = plan.hostileOrigins.flatMap(({ origin }) => (origin ? [origin] : []));
+  const secured = plan.operations.filter((operation) => operation.secured && operation.method !== 'DELETE');
   const lines = [
     `check sends at most ${options.maxRequests} requests to ${plan.url.origin} and nowhere else, one at a time, ` +
       `each with a ${options.timeoutMs / 1000} s deadline; redirects are not followed:`,
-    `  GET ${plan.successPath} and ${plan.notFoundPath}`,
-    `  GET ${plan.successPath} (also with a cookie) and CORS preflights (OPTIONS) from ${plan.hostileOrigins.map(({ origin }) => origin).join(', ')}`,
-    `  PATCH ${plan.successPath} with no body; TRACE ${plan.successPath}`,
-    `  POST ${plan.jsonPath}: malformed JSON, 1 MB of malformed JSON, malformed JSON as text/plain (no body that could be stored)`,
+    `  GET ${list(plan.successPaths)} and ${plan.notFoundPath}`,
+    `  on ${list(plan.paths)}: GET and CORS preflights (OPTIONS) from ${origins.join(', ')} (look-alikes on the first path only), and PATCH with no body`,
+    `  ${plan.json.method} ${plan.json.path}: malformed JSON, 1 MB of malformed JSON, text/plain, form and multipart bodies (none that could be stored)${plan.allowedOrigin ? `, with Origin: ${plan.allowedOrigin}` : ''}`,
+    `  TRACE ${plan.successPaths[0]}`,
   ];
+  if (secured.length > 0) lines.push(`  without credentials: ${list(secured.map((operation) => `${operation.method} ${operation.path}`))} (bodies: {})`);
   if (plan.limit) {
     const body = plan.limit.body === undefined ? '' : ` ${plan.limit.body}`;
     lines.push(`  ${plan.limit.method} ${plan.limit.path}${body} until it answers 429, then with forged X-Forwarded-For, X-Real-IP and Forwarded headers`);
+  } else {
+    lines.push(`  if a response counts down a rate limit (RateLimit headers): a few more GETs, some with forged X-Forwarded-For, X-Real-IP and Forwarded headers`);
   }
-  if (options.slow) lines.push(`  one connection that sends the headers of GET ${plan.successPath} a line a second, for up to 20 s`);
+  if (options.slow) lines.push(`  one connection that sends the headers of GET ${plan.successPaths[0]} a line a second, for up to 20 s`);
   return lines.join('\n');
 }

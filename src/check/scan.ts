@@ -1,15 +1,16 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { CliError } from '../errors.ts';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
 import type { Output } from '../ui/output.ts';
 import type { CheckOptions } from './args.ts';
-import { createClient, RequestCapReached, RequestFailed } from './client.ts';
-import { createProbeContext, type ProbeContext } from './context.ts';
-import { fail, skipped, type Check, type CheckResult } from './model.ts';
+import { createClient, RequestCapReached, RequestFailed, type Client } from './client.ts';
+import { createProbeContext, describeExchange, type Exchange, type ProbeContext } from './context.ts';
+import { skipped, type Check, type CheckResult } from './model.ts';
+import { OpenapiError, parseOpenapi, type Operation } from './openapi.ts';
 import { noticeText, planProbes } from './plan.ts';
 import { CHECKS } from './probes/index.ts';
 import { resultsJson } from './report/json.ts';
 import { resultsSarif } from './report/sarif.ts';
-import type { RunFacts } from './report/summary.ts';
+import type { Execution, RunFacts } from './report/summary.ts';
 import { renderTable } from './report/table.ts';
 
 export interface ScanIo {
@@ -17,13 +18,16 @@ export interface ScanIo {
   readonly stderr: NodeJS.WriteStream;
 }
 
+/** The run could not do what it was asked: nothing is judged, and the reports say why. */
+class RunStopped extends Error {}
+
 /** One check, with the cap and dead connections turned into verdicts rather than a crash. */
 async function runOne(check: Check, context: ProbeContext): Promise<CheckResult> {
   try {
     return { check, ...(await check.run(context)) };
   } catch (error) {
     if (error instanceof RequestCapReached) return { check, ...skipped(`not run: ${error.message}`) };
-    if (error instanceof RequestFailed) return { check, ...fail(`no answer: ${error.message}`) };
+    if (error instanceof RequestFailed) return { check, verdict: 'fail', evidence: `no answer: ${error.message}` };
     throw error;
   }
 }
@@ -35,32 +39,94 @@ function writeWhole(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
-/**
- * The run: say what will be sent, reach the API once (or stop), run every check in order, then report.
- * Returns the exit code: 1 when a check failed, else 0.
- */
-export async function scanApi(options: CheckOptions, version: string, io: ScanIo, out: Output): Promise<number> {
-  const plan = planProbes(options, Math.random().toString(16).slice(2, 10));
-  io.stderr.write(`${noticeText(plan, options)}\n\n`);
-
-  const client = createClient(options.url, { maxRequests: options.maxRequests, timeoutMs: options.timeoutMs, userAgent: `create-secure-express-check/${version}` });
-  const context = createProbeContext(client, plan, options);
-  const started = performance.now();
-  const results: CheckResult[] = [];
-  try {
+/** A file is read (and refused) before anything is sent; a URL is fetched through the client, on the API's origin. */
+async function loadOperations(options: CheckOptions, client: Client): Promise<Operation[]> {
+  const source = options.openapi;
+  if (source === undefined) return [];
+  if ('file' in source) {
     try {
-      await context.shared('success');
+      return parseOpenapi(readFileSync(source.file, 'utf8'), source.file);
     } catch (error) {
-      if (error instanceof RequestFailed) throw new CliError(`cannot reach ${options.url.href}: ${error.message}`, 1);
+      if (error instanceof OpenapiError) throw new UsageError(`--openapi: ${error.message}`);
       throw error;
     }
+  }
+  const path = `${source.url.pathname}${source.url.search}`;
+  const response = await client.send({ method: 'GET', path, headers: { accept: 'application/json' } });
+  if (response.status !== 200) throw new RunStopped(`--openapi: GET ${path} → ${response.status}: expected 200 and an OpenAPI document`);
+  try {
+    return parseOpenapi(response.body, source.url.href);
+  } catch (error) {
+    if (error instanceof OpenapiError) throw new RunStopped(`--openapi: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Why a URL's answer makes the whole run meaningless, or undefined when it is a success. */
+function preconditionFailure(exchange: Exchange): string | undefined {
+  const { status, headers } = exchange.response;
+  if (status >= 200 && status < 300) return undefined;
+  const head = describeExchange(exchange);
+  if (status >= 300 && status < 400) return `${head}${headers.location ? ` to ${headers.location}` : ''}: redirects are not followed; give the final URL`;
+  if (status === 429) return `${head}: rate limited; run again when its window has passed`;
+  return `${head}: check needs URLs that answer GET with 2xx (such as /healthz); nothing was judged against an API that is not there`;
+}
+
+/**
+ * The run: say what will be sent, check that every URL answers (or stop and say why), run every
+ * check in order, then report. The reports are written whatever happens, a stopped run included
+ * (with the reason). Returns the exit code: 1 when a check failed or the run stopped, else 0.
+ */
+export async function scanApi(options: CheckOptions, version: string, io: ScanIo, out: Output): Promise<number> {
+  const [url] = options.urls;
+  if (!url) throw new UsageError('check needs the URL of a running API (see check --help)');
+  const target = url.href;
+  const client = createClient(url, { maxRequests: options.maxRequests, timeoutMs: options.timeoutMs, userAgent: `create-secure-express-check/${version}` });
+  const started = performance.now();
+  const preconditions: string[] = [];
+  let results: CheckResult[] = [];
+  let execution: Execution = { successful: true };
+  try {
+    const operations = await loadOperations(options, client);
+    const plan = planProbes(options, operations);
+    io.stderr.write(`${noticeText(plan, options)}\n\n`);
+    const context = createProbeContext(client, plan, options);
+    for (const path of plan.successPaths) {
+      const exchange = await context.success(path);
+      preconditions.push(describeExchange(exchange));
+      const failure = preconditionFailure(exchange);
+      if (failure) throw new RunStopped(failure);
+    }
     for (const check of CHECKS) results.push(await runOne(check, context));
+    const limit = plan.limit;
+    const limitAnswer = limit && context.exchanges().find(({ request }) => request.path === limit.path && request.method === limit.method);
+    if (limitAnswer) preconditions.push(describeExchange(limitAnswer));
+  } catch (error) {
+    const reason =
+      error instanceof RunStopped ? error.message : error instanceof RequestFailed ? `cannot reach ${target}: ${error.message}` : error instanceof RequestCapReached ? error.message : undefined;
+    if (reason === undefined) throw error;
+    execution = { successful: false, reason };
+    results = CHECKS.map((check) => ({ check, ...skipped(`not run: ${reason}`) }));
   } finally {
     client.close();
   }
 
-  const facts: RunFacts = { version, target: options.url.href, requests: client.sent, maxRequests: options.maxRequests, seconds: (performance.now() - started) / 1000 };
+  const facts: RunFacts = {
+    version,
+    target,
+    targets: options.urls.map((url) => url.href),
+    requests: client.sent,
+    maxRequests: options.maxRequests,
+    seconds: (performance.now() - started) / 1000,
+    execution,
+    preconditions,
+  };
   if (options.sarif) writeWhole(options.sarif, resultsSarif(results, facts));
-  io.stdout.write(`${options.json ? resultsJson(results, facts) : renderTable(results, facts, out, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
+  if (options.json) io.stdout.write(`${resultsJson(results, facts)}\n`);
+  if (!execution.successful) {
+    io.stderr.write(`error: ${execution.reason}\n`);
+    return 1;
+  }
+  if (!options.json) io.stdout.write(`${renderTable(results, facts, out, io.stdout.isTTY ? io.stdout.columns : undefined)}\n`);
   return results.some((result) => result.verdict === 'fail') ? 1 : 0;
 }

@@ -69,8 +69,9 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       'new:migration': `${checkNode} && plop migration`,
       'db:migrate': `${onProjectNode} src/commands/migrate.ts`,
       'user:role': `${onProjectNode} src/commands/user-role.ts`,
-      // Probes a running instance (`npm run check -- <url>`) with the generator that made the project.
-      check: `npx --yes ${PACKAGE.name}@${PACKAGE.version} check`,
+      // Probes a running instance (`npm run check -- <url>`) with the generator that made the project,
+      // pinned below: it runs from the lockfile, offline, never whatever the registry serves that day.
+      check: `${PACKAGE.name} check`,
     },
     dependencies: ranges([
       ...dependencies,
@@ -79,6 +80,8 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
     ]),
     devDependencies: ranges([...devDependencies, ...(answers.db === 'postgres' ? postgresDevDependencies : [])], {
       '@types/node': projectVersions['@types/node'][answers.node],
+      // Exact: the checker `npm run check` runs is the one that generated the project.
+      [PACKAGE.name]: PACKAGE.version,
     }),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -9,123 +9,340 @@ import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { CHECK_FLAGS } from '../../src/check/args.ts';
 import { CHECKS } from '../../src/check/probes/index.ts';
-import { ALLOWED_ORIGIN, FLAWS, LOGIN_PATH, makeCertificate, startBrokenApp, type Flaw } from '../support/broken-app.ts';
+import { ALLOWED_ORIGIN, FLAWS, ITEMS_PATH, LOGIN_PATH, makeCertificate, OPENAPI_DOCUMENT, startBrokenApp, type Flaw } from '../support/broken-app.ts';
 import { idsWith, parseReport, runCheckCli } from '../support/check-cli.ts';
 import { CLI_BIN, CLI_NODE, tempDir } from '../support/cli.ts';
+import { startForwardingProxy } from '../support/forwarding-proxy.ts';
+import { sarifErrors } from '../support/sarif-schema.ts';
 
-/** Every flaw at once, keeping the rate limiter (with its forgeable key) and Node's timeouts (--slow is not given). */
-const WORST = FLAWS.filter((flaw) => flaw !== 'no-rate-limit' && flaw !== 'node-default-timeouts');
+/** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
+const WORST = FLAWS.filter((flaw) => !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all'].includes(flaw));
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
-const CORS_IDS = ['cors/other-site', 'cors/null', 'cors/suffix', 'cors/prefix', 'cors/scheme'];
-const ERROR_IDS = ['errors/malformed-json', 'errors/unknown-route', 'errors/wrong-method', 'errors/body-too-large', 'errors/text-plain'];
+const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
+/** Skipped on every plain run: the look-alikes (no --origin), --openapi, --slow, cookies (none set) and HSTS (http). */
+const USUAL_SKIPS = [...LOOK_ALIKE_IDS, 'auth/anonymous', 'slow-headers', 'cookies/attributes', 'headers/hsts'];
 
 /**
- * Each broken app fails exactly the checks it should, with evidence that names what is wrong; the app
- * with no flaw fails none. `--slow` only where slow headers are the point: it holds a connection.
+ * One fixture per class of mistake (and the correct setups that once raised false alarms): each
+ * fails exactly the checks its mistake deserves, warns where it should, and passes the rest, with
+ * evidence that names what is wrong. `--slow` only where slow headers are the point: it holds a
+ * connection.
  */
 const CASES: readonly {
+  name?: string;
   flaws: readonly Flaw[];
   slow?: boolean;
   tls?: boolean;
+  viaProxy?: boolean;
+  openapi?: boolean;
   args?: readonly string[];
   fails: readonly string[];
-  skips?: readonly string[];
-  evidence: Readonly<Record<string, RegExp>>;
+  warns?: readonly string[];
+  /** Checks of USUAL_SKIPS that this case's options let run. */
+  ran?: readonly string[];
+  alsoSkipped?: readonly string[];
+  evidence?: Readonly<Record<string, RegExp>>;
+  severity?: Readonly<Record<string, string>>;
+  /** The fix each finding gives, for the cause it saw. */
+  fixes?: Readonly<Record<string, RegExp>>;
 }[] = [
-  { flaws: [], fails: [], evidence: { 'rate-limit/reached': /429 after 6 requests/, 'rate-limit/headers': /Retry-After: \d+/ } },
-  { flaws: [], slow: true, fails: [], evidence: { 'slow-headers': /cut off after [0-9.]+ s/ } },
+  {
+    flaws: [],
+    args: LIMIT,
+    fails: [],
+    evidence: { 'rate-limit/reached': /→ 401, then 429 after 6 requests/, 'rate-limit/retry-after': /Retry-After: \d+/, 'headers/csp': /^all \d+ responses \(successes, preflights, errors, 429s\)$/ },
+  },
+  { flaws: [], slow: true, args: LIMIT, fails: [], evidence: { 'slow-headers': /cut off after [0-9.]+ s/ } },
   {
     flaws: ['trust-proxy-true'],
+    args: LIMIT,
     fails: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /^a forged header gave a fresh limit: x-forwarded-for: 198\.51\.100\.\d+ → 401, x-forwarded-for: 198\.51\.100\.\d+ → 401$/ },
+    evidence: { 'rate-limit/forged-headers': /^POST \/api\/login: X-Forwarded-For: 198\.51\.100\.10 → 401; .*keys on the leftmost entry, which the client writes$/ },
+    severity: { 'rate-limit/forged-headers': 'high' },
+  },
+  { name: 'trust-proxy-true through a proxy', flaws: ['trust-proxy-true'], viaProxy: true, args: LIMIT, fails: ['rate-limit/forged-headers'] },
+  {
+    name: 'trust-proxy-one scanned directly',
+    flaws: ['trust-proxy-one'],
+    args: LIMIT,
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /keys on the last entry: the app trusts one proxy hop and was reached without its proxy/ },
+    severity: { 'rate-limit/forged-headers': 'medium' },
+  },
+  {
+    name: 'trust-proxy-one through a proxy that appends X-Forwarded-For',
+    flaws: ['trust-proxy-one'],
+    viaProxy: true,
+    args: LIMIT,
+    fails: [],
+    evidence: { 'rate-limit/forged-headers': /kept the client's own count$/ },
+  },
+  {
+    name: 'trust-proxy-true, seen from RateLimit headers without --limit-path',
+    flaws: ['trust-proxy-true', 'global-limit'],
+    fails: ['rate-limit/forged-headers'],
+    ran: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /^GET \/healthz \(RateLimit headers\): .*leftmost entry/ },
+  },
+  {
+    name: 'a correct global limit, without --limit-path',
+    flaws: ['global-limit'],
+    fails: [],
+    ran: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /^GET \/healthz \(RateLimit headers\): forged .* kept the client's own count$/ },
+  },
+  {
+    name: 'trust-proxy-true, with a limit that sends no RateLimit headers',
+    flaws: ['trust-proxy-true', 'limit-without-headers'],
+    args: LIMIT,
+    fails: ['rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/forged-headers': /keys on the leftmost entry/, 'rate-limit/retry-after': /neither Retry-After nor RateLimit headers/ },
+  },
+  {
+    name: 'trust-proxy-one scanned directly, with a limit that sends no RateLimit headers',
+    flaws: ['trust-proxy-one', 'limit-without-headers'],
+    args: LIMIT,
+    fails: ['rate-limit/retry-after'],
+    warns: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /got a fresh count each time: the limit keys on the last entry/ },
   },
   {
     flaws: ['x-real-ip-key'],
+    args: LIMIT,
     fails: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /^a forged header gave a fresh limit: x-real-ip: 203\.0\.113\.\d+ → 401, x-real-ip: 203\.0\.113\.\d+ → 401$/ },
+    evidence: { 'rate-limit/forged-headers': /x-real-ip: 203\.0\.113\.10 → 401, a fresh count: the limit keys on a header the client writes/ },
   },
   {
     flaws: ['no-rate-limit'],
+    args: LIMIT,
     fails: ['rate-limit/reached'],
-    skips: ['rate-limit/forged-headers', 'rate-limit/headers', 'slow-headers'],
+    alsoSkipped: ['rate-limit/forged-headers', 'rate-limit/retry-after'],
     evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after 2\d\d requests: no limit on this path/ },
   },
   {
     flaws: ['cors-ends-with'],
     args: ['--origin', ALLOWED_ORIGIN],
     fails: ['cors/prefix', 'cors/scheme'],
-    evidence: {
-      'cors/prefix': /^Origin: https:\/\/check-attacker-app\.example\.com: GET → Access-Control-Allow-Origin: https:\/\/check-attacker-app\.example\.com with Allow-Credentials: true;/,
-      'cors/scheme': /^Origin: http:\/\/app\.example\.com: GET → Access-Control-Allow-Origin: http:\/\/app\.example\.com with Allow-Credentials: true;/,
-    },
+    ran: LOOK_ALIKE_IDS,
+    evidence: { 'cors/prefix': /^Origin: https:\/\/check-attacker-app\.example\.com is allowed with Allow-Credentials: true .*: GET \/healthz, preflight \/healthz$/ },
+    severity: { 'cors/prefix': 'high' },
   },
   {
     flaws: ['cors-regex-no-end-anchor'],
     args: ['--origin', ALLOWED_ORIGIN],
     fails: ['cors/suffix'],
-    evidence: { 'cors/suffix': /preflight → Access-Control-Allow-Origin: https:\/\/app\.example\.com\.check-attacker\.example with Allow-Credentials: true$/ },
+    ran: LOOK_ALIKE_IDS,
+    evidence: { 'cors/suffix': /^Origin: https:\/\/app\.example\.com\.check-attacker\.example is allowed with Allow-Credentials: true/ },
   },
-  { flaws: ['cors-defaults'], fails: CORS_IDS, evidence: { 'cors/null': /GET → Access-Control-Allow-Origin: \*.*preflight → Access-Control-Allow-Origin: \*/ } },
   {
-    flaws: ['default-error-handler'],
-    fails: ERROR_IDS,
+    name: 'cors-regex-no-end-anchor without --origin',
+    flaws: ['cors-regex-no-end-anchor'],
+    fails: [],
+    evidence: { 'cors/suffix': /^not run: a look-alike is made from an origin the API allows.*give --origin/ },
+  },
+  {
+    name: 'cors-defaults (* without credentials)',
+    flaws: ['cors-defaults'],
+    fails: ['cors/wildcard'],
     evidence: {
-      'errors/malformed-json': /→ 400 text\/html: a stack frame: "at .*node_modules/,
-      'errors/unknown-route': /→ 404 text\/html: Express's default error page: "Cannot GET \/check-not-found-\w+"; not a JSON error$/,
-      'errors/wrong-method': /PATCH \/healthz → 404 text\/html: .*"Cannot PATCH \/healthz/,
+      'cors/wildcard': /^Access-Control-Allow-Origin: \* on GET \/healthz, OPTIONS \/healthz: any site can read what these answer without credentials/,
+      'cors/other-site': /not allowed by name \(Access-Control-Allow-Origin: \*, see cors\/wildcard\)/,
+    },
+    severity: { 'cors/wildcard': 'low' },
+  },
+  {
+    name: 'per-route CORS on /api/private, named by --openapi',
+    flaws: ['per-route-cors'],
+    openapi: true,
+    args: ['--origin', ALLOWED_ORIGIN],
+    fails: ['cors/other-site'],
+    ran: [...LOOK_ALIKE_IDS, 'auth/anonymous'],
+    evidence: {
+      'cors/other-site': /^Origin: https:\/\/check-attacker\.example is allowed with Allow-Credentials: true .*: GET \/api\/private$/,
+      'cors/null': /\/api\/private lets any origin in \(see cors\/other-site\)$/,
+      'auth/anonymous': /^1 secured operations → 401$/,
+      'errors/malformed-json': /^POST \/api\/items → 400; POST \/api\/login → 400$/,
+      'errors/body-too-large': /^POST \/api\/items → 413$/,
     },
   },
-  { flaws: ['json-limit-10mb'], fails: ['errors/body-too-large'], evidence: { 'errors/body-too-large': /→ 400 .*the whole 1 MB was read .*over 1 MB/ } },
+  {
+    name: 'a secured operation that answers anonymous callers',
+    flaws: ['unguarded-route'],
+    openapi: true,
+    args: ['--origin', ALLOWED_ORIGIN],
+    fails: ['auth/anonymous'],
+    ran: [...LOOK_ALIKE_IDS, 'auth/anonymous'],
+    evidence: { 'auth/anonymous': /^answered without credentials: GET \/api\/private → 200/ },
+  },
+  {
+    name: 'a catch-all (docs page at /)',
+    flaws: ['catch-all'],
+    fails: [],
+    warns: ['errors/unknown-route'],
+    evidence: { 'csrf/simple-body': /with no body: the route answers the same whatever is sent, nothing read the body$/ },
+  },
+  {
+    name: "Express's default HTML error pages, in production",
+    flaws: ['html-error-pages'],
+    fails: ['errors/default-page'],
+    warns: ['errors/wrong-method'],
+    evidence: {
+      'errors/malformed-json': /^POST \/check-not-found → 400$/,
+      'errors/body-too-large': /^POST \/check-not-found → 413$/,
+      'errors/default-page': /Express's default error page/,
+    },
+    severity: { 'errors/default-page': 'low' },
+  },
+  {
+    name: "Express's default error handler outside production",
+    flaws: ['default-error-handler'],
+    fails: ['errors/internals', 'errors/default-page'],
+    warns: ['errors/wrong-method'],
+    evidence: { 'errors/internals': /a stack frame: "at .*node_modules/ },
+  },
+  {
+    name: 'an error handler that ignores err.status',
+    flaws: ['error-handler-500'],
+    fails: ['errors/malformed-json', 'errors/body-too-large'],
+    evidence: { 'errors/malformed-json': /^POST \/check-not-found → 500: a client's mistake became a server error$/ },
+    fixes: { 'errors/malformed-json': /^Answer err\.status .* in your error handler/, 'errors/body-too-large': /^Answer err\.status / },
+  },
+  {
+    flaws: ['json-limit-10mb'],
+    fixes: { 'errors/body-too-large': /^Give the JSON parser a small limit/ },
+    fails: ['errors/body-too-large'],
+    evidence: { 'errors/body-too-large': /→ 400: the whole 1 MB was read .*over 1 MB/ },
+  },
+  {
+    flaws: ['form-bodies'],
+    args: ['--json-path', ITEMS_PATH],
+    fails: ['csrf/simple-body'],
+    evidence: { 'csrf/simple-body': /^POST \/api\/items from Origin https:\/\/check-attacker\.example: application\/x-www-form-urlencoded → 201 \(with no body: 400\)/ },
+  },
+  {
+    flaws: ['bad-cookies'],
+    fails: ['cookies/attributes'],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },
+  },
   {
     flaws: ['helmet-defaults'],
-    fails: ['headers/success', 'headers/not-found', 'headers/bad-request'],
-    evidence: { 'headers/success': /CSP "default-src 'self'.*not default-src 'none'.*X-Frame-Options SAMEORIGIN.*no Cache-Control: no-store/ },
+    fails: ['headers/csp', 'headers/framing', 'headers/no-store'],
+    evidence: { 'headers/framing': /^frame-ancestors 'self', X-Frame-Options SAMEORIGIN on (\d+) of \1 responses/ },
   },
   { flaws: ['trace-echo'], fails: ['trace'], evidence: { trace: /TRACE \/healthz → 200: the response echoes the request, cookie included/ } },
   { flaws: ['node-default-timeouts'], slow: true, fails: ['slow-headers'], evidence: { 'slow-headers': /still reading headers after 20 s/ } },
-  {
-    flaws: [],
-    tls: true,
-    slow: true,
-    fails: [],
-    evidence: { 'headers/success': /HSTS max-age=31536000/, 'slow-headers': /cut off after [0-9.]+ s/ },
-  },
-  {
-    flaws: ['no-hsts'],
-    tls: true,
-    fails: ['headers/success', 'headers/not-found', 'headers/bad-request'],
-    evidence: { 'headers/bad-request': /^POST \/check-not-found-\w+ → 400: no Strict-Transport-Security$/ },
-  },
+  { flaws: [], tls: true, slow: true, fails: [], evidence: { 'headers/hsts': /^all \d+ responses/, 'slow-headers': /cut off after [0-9.]+ s/ } },
+  { flaws: ['no-hsts'], tls: true, fails: ['headers/hsts'], evidence: { 'headers/hsts': /^no Strict-Transport-Security on (\d+) of \1 responses/ } },
 ];
 
 describe('check against broken Express apps', { concurrency: 3 }, () => {
   const certificateDir = mkdtempSync(join(tmpdir(), 'cse-tls-'));
   after(() => rmSync(certificateDir, { recursive: true, force: true }));
+  const documentPath = join(certificateDir, 'openapi.json');
+  writeFileSync(documentPath, JSON.stringify(OPENAPI_DOCUMENT));
   let certificate: ReturnType<typeof makeCertificate> | undefined;
-  for (const { flaws, slow, tls, args = [], fails, skips, evidence } of CASES) {
-    const name = `${flaws.join(' + ') || 'no flaw'}${tls ? ' over https' : ''}${slow ? ' (--slow)' : ''}`;
-    it(`${name}: fails ${fails.length === 0 ? 'nothing' : fails.join(', ')}`, async (t) => {
+  for (const { name, flaws, slow, tls, viaProxy, openapi, args = [], fails, warns = [], ran = [], alsoSkipped = [], evidence = {}, severity = {}, fixes = {} } of CASES) {
+    const title = `${name ?? (flaws.join(' + ') || 'no flaw')}${tls ? ' over https' : ''}${slow ? ' (--slow)' : ''}`;
+    it(`${title}: fails ${fails.length === 0 ? 'nothing' : fails.join(', ')}${warns.length > 0 ? `, warns ${warns.join(', ')}` : ''}`, async (t) => {
       if (tls) certificate ??= makeCertificate(certificateDir);
       const app = await startBrokenApp(flaws, tls && certificate ? { tls: certificate } : {});
       t.after(() => app.close());
-      const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json', ...(slow ? ['--slow'] : []), ...args], {
+      const proxy = viaProxy ? await startForwardingProxy(app.port) : undefined;
+      t.after(() => proxy?.close());
+      const base = proxy?.base ?? app.base;
+      const run = await runCheckCli([`${base}/healthz`, ...args, '--json', ...(slow ? ['--slow'] : []), ...(openapi ? ['--openapi', documentPath] : [])], {
         env: tls && certificate ? { NODE_EXTRA_CA_CERTS: certificate.certPath } : {},
       });
       const report = parseReport(run);
+      assert.equal(report.execution.successful, true);
       assert.deepEqual(idsWith(report, 'fail'), [...fails].sort(), run.stdout);
       assert.equal(run.code, fails.length > 0 ? 1 : 0, run.stderr);
-      assert.deepEqual(idsWith(report, 'warn'), [], 'no warnings');
-      assert.deepEqual(idsWith(report, 'skipped'), skips ?? (slow ? [] : ['slow-headers']));
+      assert.deepEqual(idsWith(report, 'warn'), [...warns].sort(), run.stdout);
+      const noLimit = args.includes(LOGIN_PATH) ? [] : ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'];
+      const didRun = new Set([...ran, ...(tls ? ['headers/hsts'] : []), ...(slow ? ['slow-headers'] : [])]);
+      const expectedSkips = [...USUAL_SKIPS, ...noLimit, ...alsoSkipped].filter((id) => !didRun.has(id));
+      assert.deepEqual(idsWith(report, 'skipped'), [...new Set(expectedSkips)].sort(), run.stdout);
       for (const [id, pattern] of Object.entries(evidence)) {
         assert.match(report.checks.find((check) => check.id === id)?.evidence ?? '', pattern, id);
       }
-      assert.equal(report.requests.sent, app.requests() + (slow ? 1 : 0), 'the report counts what the server received');
+      for (const [id, level] of Object.entries(severity)) assert.equal(report.checks.find((check) => check.id === id)?.severity, level, id);
+      for (const [id, pattern] of Object.entries(fixes)) assert.match(report.checks.find((check) => check.id === id)?.fix.text ?? '', pattern, id);
+      if (!viaProxy) assert.equal(report.requests.sent, app.requests() + (slow ? 1 : 0), 'the report counts what the server received');
     });
   }
 });
 
+describe('check when the target is not an API that answers', () => {
+  it('stops before judging a target that answers 502, says what it answered, and still writes JSON and SARIF', async (t) => {
+    const gateway = createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'));
+    gateway.listen(0, '127.0.0.1');
+    await once(gateway, 'listening');
+    t.after(() => gateway.close());
+    const { port } = gateway.address() as AddressInfo;
+    const cwd = tempDir(t);
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`, ...LIMIT, '--json', '--sarif', 'check.sarif'], { cwd });
+    assert.equal(run.code, 1);
+    const report = parseReport(run);
+    assert.deepEqual(report.execution, { successful: false, reason: 'GET /healthz → 502: check needs URLs that answer GET with 2xx (such as /healthz); nothing was judged against an API that is not there' });
+    assert.deepEqual(report.preconditions, ['GET /healthz → 502']);
+    assert.equal(report.requests.sent, 1);
+    assert.deepEqual(idsWith(report, 'pass'), [], 'nothing passes on a 502');
+    assert.equal(idsWith(report, 'skipped').length, CHECKS.length);
+    assert.match(run.stderr, /^error: GET \/healthz → 502: check needs URLs/m);
+    const sarif = JSON.parse(readFileSync(join(cwd, 'check.sarif'), 'utf8'));
+    assert.equal(sarifErrors(sarif), '');
+    assert.deepEqual(sarif.runs[0].invocations, [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: report.execution.reason } }] }]);
+  });
+
+  it('writes JSON and SARIF when the API cannot be reached, with executionSuccessful false and the reason', async (t) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    server.close();
+    await once(server, 'close');
+    const cwd = tempDir(t);
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json', '--sarif', 'check.sarif'], { cwd });
+    assert.equal(run.code, 1);
+    const reason = `cannot reach http://127.0.0.1:${port}/healthz: connection refused`;
+    assert.deepEqual(parseReport(run).execution, { successful: false, reason });
+    const sarif = JSON.parse(readFileSync(join(cwd, 'check.sarif'), 'utf8'));
+    assert.equal(sarifErrors(sarif), '');
+    assert.equal(sarif.runs[0].invocations[0].executionSuccessful, false);
+    assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, reason);
+    assert.deepEqual(sarif.runs[0].results, []);
+  });
+
+  it('says what the limit path answered when it is not a route, and does not judge the limit', async (t) => {
+    const app = await startBrokenApp([]);
+    t.after(() => app.close());
+    const run = await runCheckCli([`${app.base}/healthz`, '--limit-path', '/api/nowhere', '--json']);
+    const report = parseReport(run);
+    assert.deepEqual(report.preconditions, ['GET /healthz → 200', 'GET /api/nowhere → 404']);
+    for (const id of ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after']) {
+      const check = report.checks.find((each) => each.id === id);
+      assert.equal(check?.verdict, 'skipped', id);
+      assert.match(check?.evidence ?? '', /^GET \/api\/nowhere → 404: not a route of the API; give --limit-path/);
+    }
+  });
+});
+
 describe('check for people and machines', () => {
-  it('prints a table with the evidence and a fix under each failure, after a notice of what it sends', async (t) => {
+  it('tells trust proxy true from one hop again in a second run, when the first left the limit used up', async (t) => {
+    for (const [flaw, verdict] of [['trust-proxy-true', 'fail'], ['trust-proxy-one', 'warn']] as const) {
+      const app = await startBrokenApp([flaw]);
+      t.after(() => app.close());
+      for (const round of [1, 2]) {
+        const report = parseReport(await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json']));
+        const forged = report.checks.find((check) => check.id === 'rate-limit/forged-headers');
+        assert.equal(forged?.verdict, verdict, `${flaw}, run ${round}: ${forged?.evidence}`);
+      }
+    }
+  });
+
+  it('prints a table with the severity, the evidence and a fix under each failure, after a notice of what it sends', async (t) => {
     const app = await startBrokenApp(WORST);
     t.after(() => app.close());
     const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT]);
@@ -135,10 +352,10 @@ describe('check for people and machines', () => {
     const rows = run.stdout.split('\n');
     assert.match(rows[0] ?? '', new RegExp(`^create-secure-express check ${app.base}/healthz$`));
     for (const check of CHECKS) assert.ok(rows.some((row) => row.includes(check.title)), `a row for ${check.id}`);
-    const malformed = rows.findIndex((row) => /^ {2}FAIL {2}malformed JSON is a 400 +POST \/check-not-found-\w+ → 400 text\/html: a stack frame/.test(row));
-    assert.ok(malformed > 0, run.stdout);
-    assert.match(rows[malformed + 1] ?? '', /^ +fix: .*\(see src\/http\/error-handler\.ts in a generated project\)$/);
-    assert.match(rows.at(-2) ?? '', /^18 checks: 15 failed, 0 warned, 2 passed, 1 skipped; \d+ requests \(cap 300\) in [0-9.]+ s$/);
+    const internals = rows.findIndex((row) => /^ {2}FAIL {2}errors show no internals +\(high\) a stack frame/.test(row));
+    assert.ok(internals > 0, run.stdout);
+    assert.match(rows[internals + 1] ?? '', /^ +fix: .*\(see src\/http\/error-handler\.ts in a generated project\)$/);
+    assert.match(rows.at(-2) ?? '', new RegExp(`^${CHECKS.length} checks: \\d+ failed, \\d+ warned, \\d+ passed, \\d+ skipped; \\d+ requests \\(cap 300\\) in [0-9.]+ s$`));
     assert.doesNotMatch(run.stdout, /\u001B\[/, 'no colours off a terminal');
   });
 
@@ -159,40 +376,64 @@ describe('check for people and machines', () => {
     assert.match(coloured, /\u001B\[1m\u001B\[31mFAIL\u001B\[39m\u001B\[22m/);
     assert.match(coloured, /\u001B\[32mpass\u001B\[39m/);
     const plain = await onTerminal('NO_COLOR=1');
-    assert.match(plain, /FAIL {2}CORS refuses the null origin/);
+    assert.match(plain, /FAIL {2}no Access-Control-Allow-Origin: \*/);
     assert.doesNotMatch(plain, /\u001B\[\d+m/);
   });
 
-  it('writes SARIF 2.1.0 with a rule per check and a result per failure, located at the file that does it right', async (t) => {
-    const app = await startBrokenApp(['cors-defaults', 'json-limit-10mb']);
+  it('writes SARIF 2.1.0 that the schema accepts: a rule per check with its security-severity, a result per finding located at the URL, the same fingerprints in two runs', async (t) => {
+    const app = await startBrokenApp(['cors-defaults', 'json-limit-10mb', 'default-error-handler']);
     t.after(() => app.close());
     const cwd = tempDir(t);
-    const run = await runCheckCli([`${app.base}/healthz`, '--json', '--sarif', 'out/check.sarif'], { cwd });
-    assert.equal(run.code, 2, 'a folder that does not exist is refused before anything is sent');
-    assert.match(run.stderr, /^error: --sarif: the folder .*out does not exist\n$/);
+    const refused = await runCheckCli([`${app.base}/healthz`, '--json', '--sarif', 'out/check.sarif'], { cwd });
+    assert.equal(refused.code, 2, 'a folder that does not exist is refused before anything is sent');
+    assert.match(refused.stderr, /^error: --sarif: the folder .*out does not exist\n$/);
     assert.equal(app.requests(), 0);
 
-    const ok = await runCheckCli([`${app.base}/healthz`, '--json', '--sarif', 'check.sarif'], { cwd });
-    assert.equal(ok.code, 1);
-    assert.deepEqual(readdirSync(cwd), ['check.sarif'], 'the SARIF file and nothing else');
-    const sarif = JSON.parse(readFileSync(join(cwd, 'check.sarif'), 'utf8'));
-    assert.equal(sarif.version, '2.1.0');
-    assert.match(sarif.$schema, /sarif-schema-2\.1\.0\.json$/);
-    const [sarifRun] = sarif.runs;
-    const rules = sarifRun.tool.driver.rules as { id: string; shortDescription: { text: string }; help: { text: string } }[];
+    const runs = [];
+    for (const file of ['first.sarif', 'second.sarif']) {
+      const run = await runCheckCli([`${app.base}/healthz`, '--json', '--sarif', file], { cwd });
+      assert.equal(run.code, 1);
+      runs.push({ report: parseReport(run), sarif: JSON.parse(readFileSync(join(cwd, file), 'utf8')) });
+    }
+    assert.deepEqual(readdirSync(cwd).sort(), ['first.sarif', 'second.sarif'], 'the SARIF files and nothing else');
+    const [first, second] = runs;
+    if (!first || !second) throw new Error('two runs');
+    assert.equal(sarifErrors(first.sarif), '', 'valid against the SARIF 2.1.0 schema');
+    assert.equal(first.sarif.version, '2.1.0');
+    const [sarifRun] = first.sarif.runs;
+    assert.deepEqual(sarifRun.invocations, [{ executionSuccessful: true }]);
+    type Rule = { id: string; properties: { 'security-severity': string } };
+    const rules = sarifRun.tool.driver.rules as Rule[];
     assert.deepEqual(rules.map((rule) => rule.id), CHECKS.map((check) => check.id));
-    const report = parseReport(ok);
-    const failed = report.checks.filter((check) => check.verdict === 'fail');
+    for (const rule of rules) assert.match(rule.properties['security-severity'], /^\d\.\d$/, rule.id);
+    type Result = {
+      ruleId: string;
+      level: string;
+      ruleIndex: number;
+      message: { text: string };
+      partialFingerprints: Record<string, string>;
+      properties: { 'security-severity': string; severity: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    };
+    const results = sarifRun.results as Result[];
+    const failed = first.report.checks.filter((check) => check.verdict === 'fail' || check.verdict === 'warn');
     assert.deepEqual(
-      sarifRun.results.map((result: { ruleId: string; level: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [
-        result.ruleId,
-        result.level,
-        rules[result.ruleIndex]?.id,
-        result.locations[0]?.physicalLocation.artifactLocation.uri,
-      ]),
-      failed.map((check) => [check.id, 'error', check.id, check.fix.file]),
+      results.map((result) => [result.ruleId, result.level, rules[result.ruleIndex]?.id, result.properties.severity]),
+      failed.map((check) => [check.id, check.verdict === 'fail' ? 'error' : 'warning', check.id, check.severity]),
     );
-    assert.deepEqual(failed.map((check) => check.id).sort(), [...CORS_IDS, 'errors/body-too-large'].sort());
+    assert.deepEqual(idsWith(first.report, 'fail'), ['cors/wildcard', 'errors/body-too-large', 'errors/default-page', 'errors/internals']);
+    for (const result of results) {
+      const uri = result.locations[0]?.physicalLocation.artifactLocation.uri ?? '';
+      assert.ok(uri.startsWith(`${app.base}/`), `${result.ruleId} is located at a URL of the API, not a file: ${uri}`);
+      assert.doesNotMatch(result.message.text, /check-not-found-\w|[0-9a-f]{8}\b/, 'no random token in a message');
+    }
+    const fingerprints = (log: { runs: { results: Result[] }[] }) => log.runs[0]?.results.map((result) => [result.ruleId, result.partialFingerprints]);
+    assert.deepEqual(fingerprints(second.sarif), fingerprints(first.sarif), 'the same fingerprints in two runs');
+    assert.deepEqual(
+      second.sarif.runs[0].results.map((result: Result) => result.message.text),
+      results.map((result) => result.message.text),
+      'the same messages in two runs',
+    );
   });
 });
 
@@ -200,11 +441,11 @@ describe('check is bounded', () => {
   it('never sends more than --max-requests, counted by the server, and says which checks it could not run', async (t) => {
     const app = await startBrokenApp([]);
     t.after(() => app.close());
-    const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json', '--max-requests', '12']);
+    const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json', '--max-requests', '10']);
     const report = parseReport(run);
-    assert.equal(app.requests(), 12);
-    assert.deepEqual(report.requests, { sent: 12, cap: 12 });
-    const capped = report.checks.filter((check) => /request cap \(--max-requests 12\) was reached/.test(check.evidence));
+    assert.equal(app.requests(), 10);
+    assert.deepEqual(report.requests, { sent: 10, cap: 10 });
+    const capped = report.checks.filter((check) => /request cap \(--max-requests 10\) was reached/.test(check.evidence));
     assert.ok(capped.length >= 5, run.stdout);
     assert.ok(capped.every((check) => check.verdict === 'skipped'));
     assert.equal(run.code, 0, 'a check it could not run is not a failure');
@@ -219,7 +460,7 @@ describe('check is bounded', () => {
     assert.equal(parseReport(run).requests.sent, app.requests());
   });
 
-  it('never follows a redirect to another host, and contacts nothing but the host it was given', async (t) => {
+  it('never follows a redirect to another host, contacts nothing but the host it was given, and judges nothing behind a redirect', async (t) => {
     let elsewhere = 0;
     const decoy = createServer((_req, res) => res.end('{}'));
     decoy.on('connection', () => (elsewhere += 1));
@@ -231,12 +472,36 @@ describe('check is bounded', () => {
       const app = await startBrokenApp([], { redirectTo });
       const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json']);
       await app.close();
-      const success = parseReport(run).checks.find((check) => check.id === 'headers/success');
-      assert.equal(success?.verdict, 'skipped');
-      assert.match(success?.evidence ?? '', new RegExp(`GET /healthz → 302 to ${redirectTo}: redirects are not followed`));
+      assert.equal(run.code, 1);
+      const report = parseReport(run);
+      assert.equal(report.execution.successful, false);
+      assert.match(report.execution.reason ?? '', new RegExp(`^GET /healthz → 302 to ${redirectTo}: redirects are not followed`));
       assert.equal(app.connections(), 1, 'one kept-alive connection to the API');
     }
     assert.equal(elsewhere, 0, 'no connection to the host redirected to');
+  });
+
+  it('probes several URLs of one origin, and refuses URLs on two', async (t) => {
+    const app = await startBrokenApp(['per-route-cors', 'unguarded-route']);
+    t.after(() => app.close());
+    const run = await runCheckCli([`${app.base}/healthz`, `${app.base}/api/private`, '--json']);
+    const report = parseReport(run);
+    assert.deepEqual(report.preconditions, ['GET /healthz → 200', 'GET /api/private → 200']);
+    assert.deepEqual(idsWith(report, 'fail'), ['cors/other-site']);
+    const other = await runCheckCli([`${app.base}/healthz`, `http://localhost:${app.port}/healthz`]);
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /^error: "http:\/\/localhost:\d+\/healthz" is not on http:\/\/127\.0\.0\.1:\d+: check talks to one origin/);
+  });
+
+  it('reads --openapi from a URL on the API, counted against the cap, and stops when it is not there', async (t) => {
+    const app = await startBrokenApp(['unguarded-route']);
+    t.after(() => app.close());
+    const report = parseReport(await runCheckCli([`${app.base}/healthz`, '--openapi', `${app.base}/openapi.json`, '--json']));
+    assert.deepEqual(idsWith(report, 'fail'), ['auth/anonymous']);
+    assert.equal(report.requests.sent, app.requests());
+    const missing = await runCheckCli([`${app.base}/healthz`, '--openapi', `${app.base}/no-document.json`, '--json']);
+    assert.equal(missing.code, 1);
+    assert.deepEqual(parseReport(missing).execution, { successful: false, reason: '--openapi: GET /no-document.json → 404: expected 200 and an OpenAPI document' });
   });
 
   it('stops with one line when the API cannot be reached', async () => {
@@ -260,11 +525,14 @@ const BAD_USAGE: readonly { args: readonly string[]; names: RegExp }[] = [
   { args: ['not a url'], names: /"not a url" is not a URL/ },
   { args: ['ftp://example.com/'], names: /not an http:\/\/ or https:\/\/ URL/ },
   { args: ['https://user:pw@example.com/'], names: /carries a user name or password/ },
-  { args: ['http://127.0.0.1:9/', 'http://127.0.0.1:10/'], names: /check takes one URL/ },
+  { args: ['http://127.0.0.1:9/', 'http://127.0.0.1:10/'], names: /"http:\/\/127\.0\.0\.1:10\/" is not on http:\/\/127\.0\.0\.1:9: check talks to one origin/ },
+  { args: ['http://127.0.0.1:9/', '--openapi', 'no-such-file.json'], names: /--openapi: "no-such-file\.json" is not a file or an http\(s\) URL/ },
+  { args: ['http://127.0.0.1:9/', '--openapi', 'http://127.0.0.1:10/openapi.json'], names: /--openapi: "http:\/\/127\.0\.0\.1:10\/openapi\.json" is not on http:\/\/127\.0\.0\.1:9/ },
+  { args: ['http://127.0.0.1:9/', '--openapi', 'package.json'], names: /--openapi: .*package\.json is not an OpenAPI 3 document/ },
   { args: ['http://127.0.0.1:9/', '--frobnicate'], names: /unknown option --frobnicate for check/ },
   { args: ['http://127.0.0.1:9/', '--max-requests', '0'], names: /--max-requests: "0" is not accepted: expected an integer from 1 to 5000/ },
   { args: ['http://127.0.0.1:9/', '--max-requests'], names: /--max-requests needs a value/ },
-  { args: ['http://127.0.0.1:9/', '--timeout', '1.5'], names: /--timeout: "1\.5" is not accepted/ },
+  { args: ['http://127.0.0.1:9/', '--timeout', '1.5'], names: /--timeout: "1\.5" is not accepted: expected an integer from 100 to 120000/ },
   { args: ['http://127.0.0.1:9/', '--limit-method', 'DELETE'], names: /--limit-method: "DELETE" is not accepted: expected one of GET, HEAD, POST, PUT, PATCH/ },
   { args: ['http://127.0.0.1:9/', '--limit-path', 'api/login'], names: /--limit-path: "api\/login" is not a path/ },
   { args: ['http://127.0.0.1:9/', '--limit-method', 'POST', '--limit-body', '{'], names: /--limit-body: "\{" is not valid JSON/ },
@@ -290,7 +558,7 @@ describe('check: bad usage', { concurrency: 4 }, () => {
   it('check --help lists every flag and the exit codes', async () => {
     const run = await runCheckCli(['--help']);
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /^Usage: create-secure-express check <url> \[options\]$/m);
+    assert.match(run.stdout, /^Usage: create-secure-express check <url> \[<url>...\] \[options\]$/m);
     for (const { flag } of CHECK_FLAGS) assert.match(run.stdout, new RegExp(`^  (-\\w, )?--${flag}\\b`, 'm'), flag);
     assert.match(run.stdout, /Exit codes: 0 nothing failed/);
   });

@@ -18,6 +18,16 @@ import helmet from 'helmet';
  */
 export const FLAWS = [
   'trust-proxy-true', // app.set('trust proxy', true) with a rate limiter
+  'trust-proxy-one', // app.set('trust proxy', 1): right behind one proxy, a hole when reached without it
+  'limit-without-headers', // the login limit sends no RateLimit headers (nor Retry-After)
+  'global-limit', // an app-wide limiter whose answers count down (RateLimit headers)
+  'per-route-cors', // GET /api/private (401 without a token) reflects any origin, with credentials
+  'unguarded-route', // GET /api/private, secured in the OpenAPI document, answers without a token
+  'catch-all', // a docs page answering 200 to every method on every unknown path, no 415 for other bodies
+  'html-error-pages', // no 404 or error handler of its own, in production: Express's HTML pages
+  'form-bodies', // POST /api/items also reads urlencoded bodies, and no 415 for other bodies
+  'error-handler-500', // an error handler that answers 500 whatever err.status says
+  'bad-cookies', // GET /healthz sets a cookie without Secure, HttpOnly or SameSite
   'cors-defaults', // cors() with no options
   'cors-ends-with', // origin.endsWith('app.example.com'), with credentials
   'cors-regex-no-end-anchor', // /^https:\/\/app\.example\.com/ without the $, with credentials
@@ -43,8 +53,24 @@ export interface BrokenApp {
 }
 
 export const LOGIN_PATH = '/api/login';
+export const ITEMS_PATH = '/api/items';
 export const LOGIN_LIMIT = 5;
+export const PRIVATE_PATH = '/api/private';
 export const ALLOWED_ORIGIN = 'https://app.example.com';
+
+/** The fixture's OpenAPI document: /healthz public, /api/private secured by a bearer token. */
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: { title: 'check fixture', version: '1.0.0' },
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  security: [{ bearer: [] }],
+  paths: {
+    '/healthz': { get: { security: [], responses: { 200: { description: 'up' } } } },
+    [PRIVATE_PATH]: { get: { responses: { 200: { description: 'the secret' }, 401: { description: 'no token' } } } },
+    [ITEMS_PATH]: { post: { security: [], requestBody: { content: { 'application/json': {} } }, responses: { 201: { description: 'created' } } } },
+    [LOGIN_PATH]: { post: { security: [], requestBody: { content: { 'application/json': {} } }, responses: { 401: { description: 'wrong password' } } } },
+  },
+};
 
 const problem = (res: Parameters<RequestHandler>[1], status: number) => {
   res.status(status).type('application/problem+json').json({ type: 'about:blank', title: STATUS_CODES[status], status });
@@ -75,7 +101,7 @@ export async function startBrokenApp(
 ): Promise<BrokenApp> {
   const flaws = new Set(flawList);
   const app = express();
-  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : 0);
+  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-one') ? 1 : 0);
   app.disable('x-powered-by');
 
   if (flaws.has('helmet-defaults')) {
@@ -105,13 +131,17 @@ export async function startBrokenApp(
     });
   }
 
+  if (flaws.has('global-limit')) {
+    app.use(rateLimit({ windowMs: 60_000, limit: 100, standardHeaders: 'draft-8', legacyHeaders: false, validate: false }));
+  }
+
   if (!flaws.has('no-rate-limit')) {
     app.use(
       LOGIN_PATH,
       rateLimit({
         windowMs: 60_000,
         limit: LOGIN_LIMIT,
-        standardHeaders: 'draft-8',
+        standardHeaders: flaws.has('limit-without-headers') ? false : 'draft-8',
         legacyHeaders: false,
         // The flawed key is the point of the fixture; the library's warnings about it are not.
         validate: false,
@@ -124,14 +154,27 @@ export async function startBrokenApp(
     const hasBody = req.get('transfer-encoding') !== undefined || (req.get('content-length') ?? '0') !== '0';
     next(hasBody && !req.is('application/json') ? httpError(415, 'Unsupported Media Type') : undefined);
   };
-  app.use(jsonOnly, express.json({ limit: flaws.has('json-limit-10mb') ? '10mb' : '100kb', type: 'application/json' }));
+  const readsAnyBody = flaws.has('catch-all') || flaws.has('form-bodies');
+  app.use(...(readsAnyBody ? [] : [jsonOnly]), express.json({ limit: flaws.has('json-limit-10mb') ? '10mb' : '100kb', type: 'application/json' }));
+  if (flaws.has('form-bodies')) app.use(express.urlencoded({ extended: false }));
+  app.post(ITEMS_PATH, (req, res) => {
+    const fields = typeof req.body === 'object' && req.body !== null ? Object.keys(req.body) : [];
+    if (fields.length === 0) problem(res, 400);
+    else res.status(201).json({ created: fields });
+  });
 
   if (options.redirectTo) {
     const target = options.redirectTo;
     app.get('/healthz', (_req, res) => res.redirect(302, target));
   }
   app.get('/healthz', (_req, res) => {
+    if (flaws.has('bad-cookies')) res.set('Set-Cookie', 'sid=check-fixture; Path=/');
     res.json({ status: 'ok' });
+  });
+  app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
+  app.get(PRIVATE_PATH, ...(flaws.has('per-route-cors') ? [cors({ origin: true, credentials: true })] : []), (req, res) => {
+    if (!flaws.has('unguarded-route') && req.get('authorization') !== 'Bearer fixture-token') problem(res, 401);
+    else res.json({ secret: 'fixture' });
   });
   app.post(LOGIN_PATH, (_req, res) => problem(res, 401));
 
@@ -139,14 +182,18 @@ export async function startBrokenApp(
     // 'test' only stops Express logging each error here: its handler shows the stack in any
     // environment but production, exactly as with NODE_ENV unset.
     app.set('env', 'test');
+  } else if (flaws.has('html-error-pages')) {
+    app.set('env', 'production');
   } else {
-    app.all('/healthz', (_req, res) => {
-      res.set('Allow', 'GET, HEAD');
-      problem(res, 405);
-    });
-    app.use((_req, res) => problem(res, 404));
+    for (const [path, allow] of [['/healthz', 'GET, HEAD'], [PRIVATE_PATH, 'GET, HEAD'], [ITEMS_PATH, 'POST'], [LOGIN_PATH, 'POST']] as const) {
+      app.all(path, (_req, res) => {
+        res.set('Allow', allow);
+        problem(res, 405);
+      });
+    }
+    app.use(flaws.has('catch-all') ? (_req, res) => void res.type('html').send('<!doctype html><title>API docs</title>') : (_req, res) => problem(res, 404));
     const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-      const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+      const status = !flaws.has('error-handler-500') && typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
       problem(res, status);
     };
     app.use(errorHandler);

@@ -34,9 +34,20 @@ export function runCheckCli(args: readonly string[], options: { cwd?: string; en
 /** The `--json` report's shape, as far as the tests read it. */
 export interface CheckReport {
   readonly target: string;
+  readonly execution: { readonly successful: boolean; readonly reason?: string };
+  readonly preconditions: readonly string[];
   readonly requests: { readonly sent: number; readonly cap: number };
   readonly summary: Record<'pass' | 'fail' | 'warn' | 'skipped', number>;
-  readonly checks: readonly { id: string; group: string; title: string; verdict: string; evidence: string; fix: { text: string; file: string } }[];
+  readonly checks: readonly {
+    id: string;
+    group: string;
+    title: string;
+    severity: 'high' | 'medium' | 'low';
+    verdict: string;
+    evidence: string;
+    path?: string;
+    fix: { text: string; file: string };
+  }[];
 }
 
 export function parseReport(run: CheckRun): CheckReport {

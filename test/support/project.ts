@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -26,7 +27,31 @@ export interface Step {
   readonly seconds: number;
 }
 
+const GENERATOR = 'create-secure-express';
+
+/**
+ * A generated project pins this generator as an exact devDependency (its `npm run check`), at a
+ * version the registry does not serve while we test it. So before any install in a project, the
+ * entry is pointed at the packed tarball (`file:$CSE_TARBALL`) and the lockfile pins that; a
+ * lockfile-only install (for an image build, whose context cannot see the tarball, and which never
+ * runs the checker) drops the entry instead.
+ */
+function installGeneratorFromTarball(cwd: string, args: readonly string[]): void {
+  const manifest = join(cwd, 'package.json');
+  if (!['install', 'i', 'ci'].includes(args[0] ?? '') || !existsSync(manifest)) return;
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { devDependencies?: Record<string, string> };
+  const pinned = pkg.devDependencies?.[GENERATOR];
+  if (pkg.devDependencies === undefined || pinned === undefined || pinned.startsWith('file:')) return;
+  const tarball = process.env.CSE_TARBALL;
+  if (!tarball) throw new Error('CSE_TARBALL is not set: run the tests with npm test (scripts/test.mjs)');
+  if (args.includes('--package-lock-only')) delete pkg.devDependencies[GENERATOR];
+  else pkg.devDependencies[GENERATOR] = `file:${tarball}`;
+  writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
+/** Runs npm in `cwd` (a generated project's installs take this generator from the packed tarball). */
 export function npm(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Step {
+  installGeneratorFromTarball(cwd, args);
   const started = Date.now();
   const result = spawnSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
   return { code: result.status, output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };

@@ -1,9 +1,5 @@
-import type { ReceivedResponse } from '../client.ts';
-import { describeExchange, type SharedExchange } from '../context.ts';
-import { fail, outcome, skipped, warn, worst, type Check, type Outcome, type Verdict } from '../model.ts';
-
-/** One header rule: what it found, and how bad that is. `undefined` when it does not apply. */
-type HeaderRule = (headers: Readonly<Record<string, string>>, secure: boolean) => { verdict: Verdict; note: string } | undefined;
+import { describeExchange, listed, type Exchange } from '../context.ts';
+import { fail, pass, skipped, warn, type Check, type Outcome, type Severity } from '../model.ts';
 
 const ONE_YEAR = 31_536_000;
 
@@ -17,81 +13,143 @@ const directive = (policy: string, name: string) =>
 
 const quoted = (value: string) => `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"`;
 
-/** An API's set: the headers that matter when a browser is tricked into loading a JSON response. */
-const HEADER_RULES: readonly HeaderRule[] = [
-  (headers) => {
-    const csp = headers['content-security-policy'];
-    if (csp === undefined) return { verdict: 'fail', note: 'no Content-Security-Policy' };
-    if (directive(csp, 'default-src') !== "'none'") return { verdict: 'fail', note: `CSP ${quoted(csp)}, not default-src 'none'` };
-    return { verdict: 'pass', note: "CSP default-src 'none'" };
-  },
-  (headers, secure) => {
-    if (!secure) return undefined;
-    const hsts = headers['strict-transport-security'];
-    const maxAge = Number(/max-age=(\d+)/i.exec(hsts ?? '')?.[1] ?? 0);
-    if (hsts === undefined || maxAge === 0) return { verdict: 'fail', note: hsts === undefined ? 'no Strict-Transport-Security' : `HSTS ${quoted(hsts)}` };
-    if (maxAge < ONE_YEAR) return { verdict: 'warn', note: `HSTS max-age=${maxAge}, under a year` };
-    return { verdict: 'pass', note: `HSTS max-age=${maxAge}` };
-  },
-  (headers) =>
-    headers['x-content-type-options']?.toLowerCase() === 'nosniff'
-      ? { verdict: 'pass', note: 'nosniff' }
-      : { verdict: 'fail', note: headers['x-content-type-options'] === undefined ? 'no X-Content-Type-Options' : `X-Content-Type-Options ${quoted(headers['x-content-type-options'])}` },
-  (headers) => {
-    const ancestors = directive(headers['content-security-policy'] ?? '', 'frame-ancestors');
-    const frameOptions = headers['x-frame-options']?.toUpperCase();
-    if (ancestors === "'none'" || frameOptions === 'DENY') return { verdict: 'pass', note: ancestors === "'none'" ? "frame-ancestors 'none'" : 'X-Frame-Options DENY' };
-    if (ancestors === undefined && frameOptions === undefined) return { verdict: 'fail', note: 'no frame denial (X-Frame-Options or frame-ancestors)' };
-    return { verdict: 'fail', note: `framing allowed: ${[ancestors === undefined ? '' : `frame-ancestors ${ancestors}`, frameOptions ? `X-Frame-Options ${frameOptions}` : ''].filter(Boolean).join(', ')}` };
-  },
-  (headers) => {
-    const cacheControl = headers['cache-control'];
-    if (cacheControl !== undefined && /(?:^|,)\s*no-store\s*(?:,|$)/i.test(cacheControl)) return { verdict: 'pass', note: 'no-store' };
-    return { verdict: 'fail', note: cacheControl === undefined ? 'no Cache-Control: no-store' : `Cache-Control ${quoted(cacheControl)}, not no-store` };
-  },
-  (headers) =>
-    headers['x-powered-by'] === undefined ? { verdict: 'pass', note: 'no X-Powered-By' } : { verdict: 'fail', note: `X-Powered-By: ${headers['x-powered-by']}` },
-];
+/** What one response lacks for one header, or undefined when it has it right. */
+type Problem = (headers: Readonly<Record<string, string>>) => string | undefined;
 
-/** Every rule against one response: the worst verdict, the problems first (or everything that passed). */
-export function judgeHeaders(response: ReceivedResponse, secure: boolean): { verdict: Verdict; notes: string } {
-  const results = HEADER_RULES.map((rule) => rule(response.headers, secure)).filter((result) => result !== undefined);
-  const verdict = worst(results.map((result) => result.verdict));
-  const shown = verdict === 'pass' ? results : results.filter((result) => result.verdict !== 'pass');
-  const notes = shown.map((result) => result.note).join(', ');
-  return { verdict, notes: secure || verdict !== 'pass' ? notes : `${notes} (HSTS: https only)` };
+interface HeaderRule {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly fix: string;
+  readonly httpsOnly?: boolean;
+  /** Right but weaker than it should be: a warning, not a failure. */
+  readonly weak?: Problem;
+  readonly problem: Problem;
 }
 
-const FIX = {
-  text: "Set the API headers (CSP default-src 'none', nosniff, X-Frame-Options DENY, HSTS, Cache-Control no-store) on every response, errors included, before any route; disable X-Powered-By",
-  file: 'src/security/headers.ts',
-};
-
-const RESPONSES: readonly { id: string; shared: SharedExchange; title: string; what: string }[] = [
-  { id: 'headers/success', shared: 'success', title: 'headers on a success', what: 'a 2xx answer to GET <url>' },
-  { id: 'headers/not-found', shared: 'not-found', title: 'headers on a 404', what: 'the answer to an unknown path' },
-  { id: 'headers/bad-request', shared: 'malformed-json', title: 'headers on a 400', what: 'the answer to malformed JSON' },
+/** An API's set: the headers that matter when a browser is tricked into loading a JSON response. */
+const HEADER_RULES: readonly HeaderRule[] = [
+  {
+    id: 'headers/csp',
+    title: "CSP default-src 'none'",
+    description: "Every response carries Content-Security-Policy default-src 'none': a JSON response opened as a page can run nothing.",
+    severity: 'medium',
+    fix: "Send Content-Security-Policy: default-src 'none'; frame-ancestors 'none' on every response, errors included, before any route",
+    problem: (headers) => {
+      const csp = headers['content-security-policy'];
+      if (csp === undefined) return 'no Content-Security-Policy';
+      return directive(csp, 'default-src') === "'none'" ? undefined : `CSP ${quoted(csp)}`;
+    },
+  },
+  {
+    id: 'headers/hsts',
+    title: 'HSTS for a year',
+    description: 'Every response over https carries Strict-Transport-Security with a max-age of a year or more.',
+    severity: 'medium',
+    fix: 'Send Strict-Transport-Security: max-age=31536000; includeSubDomains on every response',
+    httpsOnly: true,
+    problem: (headers) => {
+      const hsts = headers['strict-transport-security'];
+      const maxAge = Number(/max-age=(\d+)/i.exec(hsts ?? '')?.[1] ?? 0);
+      if (hsts === undefined) return 'no Strict-Transport-Security';
+      return maxAge === 0 ? `HSTS ${quoted(hsts)}` : undefined;
+    },
+    weak: (headers) => {
+      const maxAge = Number(/max-age=(\d+)/i.exec(headers['strict-transport-security'] ?? '')?.[1] ?? ONE_YEAR);
+      return maxAge < ONE_YEAR ? `HSTS max-age=${maxAge}, under a year` : undefined;
+    },
+  },
+  {
+    id: 'headers/nosniff',
+    title: 'nosniff',
+    description: 'Every response carries X-Content-Type-Options: nosniff, so no browser reads JSON as a script or a page.',
+    severity: 'medium',
+    fix: 'Send X-Content-Type-Options: nosniff on every response, errors included',
+    problem: (headers) => {
+      const value = headers['x-content-type-options'];
+      if (value?.toLowerCase() === 'nosniff') return undefined;
+      return value === undefined ? 'no X-Content-Type-Options' : `X-Content-Type-Options ${quoted(value)}`;
+    },
+  },
+  {
+    id: 'headers/framing',
+    title: 'framing denied',
+    description: "Every response denies framing (X-Frame-Options DENY or frame-ancestors 'none').",
+    severity: 'low',
+    fix: "Send X-Frame-Options: DENY and frame-ancestors 'none' on every response",
+    problem: (headers) => {
+      const ancestors = directive(headers['content-security-policy'] ?? '', 'frame-ancestors');
+      const frameOptions = headers['x-frame-options']?.toUpperCase();
+      if (ancestors === "'none'" || frameOptions === 'DENY') return undefined;
+      if (ancestors === undefined && frameOptions === undefined) return 'no X-Frame-Options or frame-ancestors';
+      return [ancestors === undefined ? '' : `frame-ancestors ${ancestors}`, frameOptions ? `X-Frame-Options ${frameOptions}` : ''].filter(Boolean).join(', ');
+    },
+  },
+  {
+    id: 'headers/no-store',
+    title: 'Cache-Control no-store',
+    description: 'Every response carries Cache-Control: no-store, so no shared cache keeps one user\'s data for another.',
+    severity: 'low',
+    fix: 'Send Cache-Control: no-store on every response; opt routes into caching one by one',
+    problem: (headers) => {
+      const value = headers['cache-control'];
+      if (value !== undefined && /(?:^|,)\s*no-store\s*(?:,|$)/i.test(value)) return undefined;
+      return value === undefined ? 'no Cache-Control' : `Cache-Control ${quoted(value)}`;
+    },
+  },
+  {
+    id: 'headers/powered-by',
+    title: 'no X-Powered-By',
+    description: 'No response names the framework in X-Powered-By: it tells an attacker which exploits to try.',
+    severity: 'low',
+    fix: "Turn X-Powered-By off: app.disable('x-powered-by')",
+    problem: (headers) => (headers['x-powered-by'] === undefined ? undefined : `X-Powered-By: ${headers['x-powered-by']}`),
+  },
 ];
 
-export const HEADER_CHECKS: readonly Check[] = RESPONSES.map(({ id, shared, title, what }) => ({
-  id,
+/** Where the headers were looked for, by kind, so the evidence says that preflights and 429s were among them. */
+function kinds(exchanges: readonly Exchange[]): string {
+  const names = new Set<string>();
+  for (const { request, response } of exchanges) {
+    if (request.method === 'OPTIONS') names.add('preflights');
+    else if (response.status === 429) names.add('429s');
+    else if (response.status >= 400) names.add('errors');
+    else names.add('successes');
+  }
+  return [...names].join(', ');
+}
+
+function judge(rule: HeaderRule, exchanges: readonly Exchange[]): Outcome {
+  const seen = (problem: Problem) => exchanges.flatMap((exchange) => {
+    const note = problem(exchange.response.headers);
+    return note === undefined ? [] : [{ exchange, note }];
+  });
+  const problems = seen(rule.problem);
+  const describe = (found: { exchange: Exchange; note: string }[]) =>
+    `${listed(found.map(({ note }) => note), 2)} on ${found.length} of ${exchanges.length} responses: ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`;
+  if (problems.length > 0) {
+    return fail(describe(problems), { path: problems[0]?.exchange.request.path });
+  }
+  const weak = rule.weak ? seen(rule.weak) : [];
+  if (weak.length > 0) return warn(describe(weak), { path: weak[0]?.exchange.request.path });
+  return pass(`all ${exchanges.length} responses (${kinds(exchanges)})`);
+}
+
+/**
+ * One check per header, judged on every response of the run (successes, errors, preflights, 429s):
+ * a header set by a route, or after the CORS or rate-limit middleware, is missing somewhere, and the
+ * evidence says where. They run last, when every other check has added its responses.
+ */
+export const HEADER_CHECKS: readonly Check[] = HEADER_RULES.map((rule) => ({
+  id: rule.id,
   group: 'Security headers',
-  title,
-  description: `The security headers of an API on ${what}.`,
-  fix: FIX,
+  title: rule.title,
+  description: rule.description,
+  severity: rule.severity,
+  fix: { text: rule.fix, file: 'src/security/headers.ts' },
   async run(context): Promise<Outcome> {
-    const exchange = await context.shared(shared);
-    const { status, headers } = exchange.response;
-    if (shared === 'success' && status >= 300 && status < 400) {
-      const to = headers.location ? ` to ${headers.location}` : '';
-      return skipped(`${describeExchange(exchange)}${to}: redirects are not followed; give the final URL`);
-    }
-    if (shared === 'success' && status === 429) return skipped(`${describeExchange(exchange)}: rate limited; run again when its window has passed`);
-    const { verdict, notes } = judgeHeaders(exchange.response, context.plan.url.protocol === 'https:');
-    const evidence = `${describeExchange(exchange)}: ${notes}`;
-    if (shared === 'success' && (status < 200 || status >= 300)) {
-      return verdict === 'pass' ? warn(`${evidence}; not a 2xx: give a URL that answers GET with 2xx`) : fail(evidence);
-    }
-    return outcome(verdict, evidence);
+    if (rule.httpsOnly && context.plan.url.protocol !== 'https:') return skipped('the API was reached over http: HSTS only takes effect over https');
+    return judge(rule, context.exchanges());
   },
 }));

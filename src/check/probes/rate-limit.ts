@@ -1,19 +1,21 @@
-import type { SentRequest } from '../client.ts';
+import type { ReceivedResponse, SentRequest } from '../client.ts';
 import { describeExchange, type Exchange, type ProbeContext } from '../context.ts';
 import { fail, pass, skipped, warn, type Check, type Outcome } from '../model.ts';
 
 /**
- * Headers a client can write to claim another address. Behind no proxy (or with `trust proxy` set to
- * the right number of hops) none of them may change who the API thinks is asking; with `trust proxy`
- * true, or a key taken from X-Real-IP, each request gets a fresh count. Addresses are from the ranges
- * reserved for documentation (RFC 5737).
+ * Whether a client can choose the address a rate limit counts it under. Two ways to tell a fresh
+ * count from the client's own: once the limit answers 429, a request that does not is a fresh count;
+ * and on any response that counts down (RateLimit-Remaining and the like), a request whose remaining
+ * did not go down is one. Addresses are from the ranges reserved for documentation (RFC 5737), fixed
+ * so that two runs send the same thing.
  */
-const FORGED: readonly { header: string; value: (n: number) => string }[] = [
-  { header: 'x-forwarded-for', value: (n) => `198.51.100.${n}` },
-  { header: 'x-real-ip', value: (n) => `203.0.113.${n}` },
-  { header: 'forwarded', value: (n) => `for=192.0.2.${n}` },
+const FORGED_XFF = '198.51.100.10';
+const LEFT = '198.51.100.20';
+const right = (n: number) => `198.51.100.${30 + n}`;
+const OTHER_HEADERS: readonly { header: string; value: string }[] = [
+  { header: 'x-real-ip', value: '203.0.113.10' },
+  { header: 'forwarded', value: 'for=192.0.2.10' },
 ];
-const TRIES_PER_HEADER = 2;
 
 /**
  * Requests without a 429 after which a path counts as unlimited. A login or sign-up limit is a handful
@@ -21,59 +23,211 @@ const TRIES_PER_HEADER = 2;
  * --max-requests) cannot tell a missing limit from a generous one.
  */
 const UNLIMITED_AFTER = 100;
+/** At most this many requests to learn which X-Forwarded-For entry a 429-only limit keys on. */
+const MAX_ENTRY_PROBE = 30;
+/** Kept back while counting to 429, for the forged requests that follow. */
+const RESERVE = 6;
 
-interface LimitRun {
-  readonly sentUntilLimited: number;
-  /** The first 429, if one came within the cap. */
-  readonly limited: Exchange | undefined;
-  readonly forged: readonly { header: string; value: string; exchange: Exchange }[];
+/** What is left of the limit, from the IETF RateLimit headers (draft 8, or 6/7) or the older X-RateLimit-Remaining. */
+export function remainingOf(response: ReceivedResponse): number | undefined {
+  const { headers } = response;
+  const combined = headers.ratelimit === undefined ? undefined : /(?:^|[;,\s])(?:r|remaining)=(\d+)/.exec(headers.ratelimit)?.[1];
+  const value = combined ?? headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining'];
+  return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
 }
 
-/** Requests until 429, then the forged ones: one run, shared by the three rate-limit checks. */
-function limitRun(context: ProbeContext, limit: NonNullable<ProbeContext['plan']['limit']>): Promise<LimitRun> {
-  return context.once('rate-limit', async () => {
-    const request = (extra: Record<string, string> = {}): SentRequest => ({
-      method: limit.method,
-      path: limit.path,
-      headers: { accept: 'application/json', ...(limit.body === undefined ? {} : { 'content-type': 'application/json' }), ...extra },
-      ...(limit.body === undefined ? {} : { body: limit.body }),
-    });
-    const reserve = FORGED.length * TRIES_PER_HEADER;
-    let sentUntilLimited = 0;
-    let limited: Exchange | undefined;
-    while (!limited && context.remaining() > reserve) {
-      const exchange = await context.send(request());
-      sentUntilLimited += 1;
-      if (exchange.response.status === 429) limited = exchange;
+type Keying = { kind: 'own' } | { kind: 'header'; header: string; value: string; exchange: Exchange } | { kind: 'leftmost'; evidence: string } | { kind: 'rightmost'; evidence: string } | { kind: 'unknown'; evidence: string };
+
+interface LimitRun {
+  /** Why the limit could not be probed (the path answered 404, say), or undefined. */
+  readonly unusable: string | undefined;
+  readonly first: Exchange | undefined;
+  readonly sentUntilLimited: number;
+  readonly limited: Exchange | undefined;
+  readonly keying: Keying | undefined;
+}
+
+/** A request to the counted path, with extra (forged) headers. */
+type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
+
+/**
+ * Which address the limit counts: the client's own, one of the headers it wrote, and for
+ * X-Forwarded-For which entry. `fresh` says whether a request got a fresh count.
+ */
+async function findKeying(send: Counted, fresh: (exchange: Exchange) => boolean, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+  for (const { header, value } of OTHER_HEADERS) {
+    const exchange = await send({ [header]: value });
+    if (fresh(exchange)) return { kind: 'header', header, value, exchange };
+  }
+  const single = await send({ 'x-forwarded-for': FORGED_XFF });
+  if (!fresh(single)) return { kind: 'own' };
+  // The address is chosen by the client. With `X-Forwarded-For: L, R` a limit that trusts one proxy
+  // hop keys on R, the entry its proxy would have appended; one that trusts any (`trust proxy` true)
+  // or more hops than there are proxies keys on L. Keep L, change R: the same count means L.
+  const same = await sameKeyAgain();
+  const head = `X-Forwarded-For: ${FORGED_XFF} → ${single.response.status}`;
+  if (same === undefined) return { kind: 'unknown', evidence: head };
+  return same
+    ? { kind: 'leftmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> kept one count: the limit keys on the leftmost entry, which the client writes` }
+    : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the last entry` };
+}
+
+/** X-Forwarded-For with the same left entry and the n-th right one. */
+const sameLeft = (n: number) => ({ 'x-forwarded-for': `${LEFT}, ${right(n)}` });
+
+/** Whether two answers were counted together (the second has less left), when both say what is left. */
+function oneCount(first: Exchange, second: Exchange): boolean | undefined {
+  const before = remainingOf(first.response);
+  const after = remainingOf(second.response);
+  return before === undefined || after === undefined ? undefined : after < before;
+}
+
+/** On a path that counts down: a request whose remaining did not go down got a fresh count. */
+async function keyingByCountdown(send: Counted, start: number): Promise<Keying> {
+  let own = start;
+  const fresh = (exchange: Exchange) => {
+    const remaining = remainingOf(exchange.response);
+    if (remaining === undefined || remaining < own) {
+      own = remaining ?? own - 1;
+      return false;
     }
-    const forged: LimitRun['forged'][number][] = [];
-    if (limited) {
-      for (const { header, value } of FORGED) {
-        for (let n = 1; n <= TRIES_PER_HEADER; n += 1) {
-          const forgedValue = value(10 + forged.length);
-          forged.push({ header, value: forgedValue, exchange: await context.send(request({ [header]: forgedValue })) });
-        }
-      }
+    return true;
+  };
+  return findKeying(send, fresh, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
+}
+
+/**
+ * Once the limit answers 429: a request that does not got a fresh count. To learn which
+ * X-Forwarded-For entry is the key: if the answers count down, two requests with the same left entry
+ * tell; if not, the same left entry is sent until the limit answers 429 (at most `limitAfter` + 1
+ * requests, or MAX_ENTRY_PROBE when the limit was used up before the run and its size is unknown).
+ */
+async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined): Promise<Keying> {
+  return findKeying(send, (exchange) => exchange.response.status !== 429, async () => {
+    const first = await send(sameLeft(1));
+    if (first.response.status === 429) return true;
+    const second = await send(sameLeft(2));
+    if (second.response.status === 429) return true;
+    const counted = oneCount(first, second);
+    if (counted !== undefined) return counted;
+    const tries = Math.min(limitAfter === undefined ? MAX_ENTRY_PROBE : limitAfter + 1, MAX_ENTRY_PROBE);
+    for (let n = 3; n <= tries; n += 1) {
+      if (context.remaining() === 0) return undefined;
+      if ((await send(sameLeft(n))).response.status === 429) return true;
     }
-    return { sentUntilLimited, limited, forged };
+    return limitAfter === undefined || limitAfter + 1 > MAX_ENTRY_PROBE ? undefined : false;
   });
 }
 
-const NO_LIMIT_PATH = 'no --limit-path given: name a rate-limited path (and --limit-method) to probe it';
+const unusableAnswer = (exchange: Exchange): string | undefined => {
+  const { status, headers } = exchange.response;
+  const head = describeExchange(exchange);
+  if (status >= 300 && status < 400) return `${head}${headers.location ? ` to ${headers.location}` : ''}: redirects are not followed; give the final path`;
+  if (status === 404 || status === 405) return `${head}: not a route of the API; give --limit-path (and --limit-method) a route it serves`;
+  if (status >= 500) return `${head}: the limit path fails on its own; check it before its limit`;
+  return undefined;
+};
 
-function rateLimitCheck(check: Omit<Check, 'run' | 'group'>, judge: (run: LimitRun, context: ProbeContext) => Outcome): Check {
+/** With --limit-path: requests until 429, then the forged ones. Shared by the three rate-limit checks. */
+function limitRun(context: ProbeContext): Promise<LimitRun> {
+  return context.once('rate-limit', async () => {
+    const limit = context.plan.limit;
+    if (!limit) return { unusable: undefined, first: undefined, sentUntilLimited: 0, limited: undefined, keying: undefined };
+    const send: Counted = (extra = {}) => {
+      const request: SentRequest = {
+        method: limit.method,
+        path: limit.path,
+        headers: {
+          accept: 'application/json',
+          ...(limit.body === undefined ? {} : { 'content-type': 'application/json', ...(context.plan.allowedOrigin ? { origin: context.plan.allowedOrigin } : {}) }),
+          ...extra,
+        },
+        ...(limit.body === undefined ? {} : { body: limit.body }),
+      };
+      return context.send(request);
+    };
+    const first = await send();
+    const unusable = unusableAnswer(first);
+    if (unusable) return { unusable, first, sentUntilLimited: 1, limited: undefined, keying: undefined };
+    let sentUntilLimited = 1;
+    let limited = first.response.status === 429 ? first : undefined;
+    while (!limited && context.remaining() > RESERVE) {
+      const exchange = await send();
+      sentUntilLimited += 1;
+      if (exchange.response.status === 429) limited = exchange;
+    }
+    // Limited from the first request on (an earlier run used it up): the limit's size is unknown.
+    const keying = limited ? await keyingByLimit(context, send, limited === first ? undefined : sentUntilLimited) : undefined;
+    return { unusable: undefined, first, sentUntilLimited, limited, keying };
+  });
+}
+
+/**
+ * Without --limit-path: a GET of the run whose answer counts down a limit (the first URL's, else any,
+ * such as an API-wide limit that spares /healthz), sent again. Two plain requests show that the count
+ * is per client; then the forged ones.
+ */
+function countdownRun(context: ProbeContext): Promise<{ keying: Keying | undefined; where: string; why: string }> {
+  return context.once('rate-limit-countdown', async () => {
+    const first = await context.success(context.plan.successPaths[0] ?? '/');
+    const counted = [first, ...context.exchanges()].find(({ request, response }) => request.method === 'GET' && response.status !== 429 && remainingOf(response) !== undefined);
+    if (!counted) {
+      return { keying: undefined, where: '', why: 'no --limit-path given, and no answer carried RateLimit-Remaining (or RateLimit, X-RateLimit-Remaining): name a rate-limited path (--limit-path) to probe it' };
+    }
+    const { path } = counted.request;
+    const send: Counted = (extra = {}) => context.send({ method: 'GET', path, headers: { accept: 'application/json', ...extra } });
+    const before = remainingOf((await send()).response);
+    const again = await send();
+    const next = remainingOf(again.response);
+    const where = `GET ${path} (RateLimit headers)`;
+    if (again.response.status === 429) return { keying: undefined, where, why: `GET ${path} → 429: its limit is used up; run again when its window has passed` };
+    if (before === undefined || next === undefined || next >= before) {
+      return { keying: undefined, where, why: `GET ${path}: RateLimit remaining ${before ?? 'none'}, then ${next ?? 'none'}: it does not count this client down` };
+    }
+    return { keying: await keyingByCountdown(send, next), where, why: '' };
+  });
+}
+
+function rateLimitCheck(check: Omit<Check, 'run' | 'group'>, judge: (run: LimitRun, context: ProbeContext) => Outcome | Promise<Outcome>): Check {
   return {
     ...check,
     group: 'Rate limit',
     async run(context) {
-      const limit = context.plan.limit;
-      if (!limit) return skipped(NO_LIMIT_PATH);
-      return judge(await limitRun(context, limit), context);
+      const run = await limitRun(context);
+      if (run.unusable) return skipped(run.unusable);
+      return judge(run, context);
     },
   };
 }
 
 const FIX_FILE = 'src/security/rate-limit.ts';
+
+function judgeKeying(keying: Keying, where: string): Outcome {
+  switch (keying.kind) {
+    case 'own':
+      return pass(`${where}: forged X-Forwarded-For, X-Real-IP and Forwarded kept the client's own count`);
+    case 'header':
+      return fail(`${where}: ${keying.header}: ${keying.value} → ${keying.exchange.response.status}, a fresh count: the limit keys on a header the client writes`, {
+        fix: 'Key clients by req.ip (with `trust proxy` set to the number of proxies in front), never by a header such as X-Real-IP that a client can send',
+      });
+    case 'leftmost':
+      return fail(`${where}: ${keying.evidence}`, {
+        fix: 'Set `trust proxy` to the exact number of proxies in front of the app (never true): with more, req.ip is an address the client wrote',
+      });
+    case 'rightmost':
+      return warn(`${where}: ${keying.evidence}: the app trusts one proxy hop and was reached without its proxy, so a client that can do the same picks its address`, {
+        severity: 'medium',
+        fix: 'Make the app reachable only through its proxy (listen on a private address, or firewall it), and scan through the proxy; with no proxy in front, set `trust proxy` to 0',
+      });
+    // A client that writes X-Forwarded-For gets a fresh count, but whether any client can (trust proxy
+    // true) or only one that reaches the app without its proxy could not be told: a warning, as the
+    // second is a correct setup scanned from the wrong side.
+    case 'unknown':
+      return warn(`${where}: ${keying.evidence}, a fresh count: X-Forwarded-For picks the address counted (whether its first entry or only the last one could not be told: no RateLimit headers, and no 429 within the requests left for it)`, {
+        fix: 'Set `trust proxy` to the exact number of proxies in front of the app (never true), and make the app reachable only through them',
+      });
+  }
+}
 
 export const RATE_LIMIT_CHECKS: readonly Check[] = [
   rateLimitCheck(
@@ -81,11 +235,14 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       id: 'rate-limit/reached',
       title: 'the rate limit answers 429',
       description: 'Requests from one client to the named path are answered 429 once its limit is used up.',
+      severity: 'medium',
       fix: { text: 'Put a per-client limit on the path (express-rate-limit), stricter on authentication routes', file: FIX_FILE },
     },
     (run, context) => {
-      const { method, path } = context.plan.limit ?? { method: '', path: '' };
-      if (run.limited) return pass(`${method} ${path} → 429 after ${run.sentUntilLimited} requests`);
+      const limit = context.plan.limit;
+      if (!limit) return skipped('no --limit-path given: name a rate-limited path (and --limit-method) to probe it');
+      const { method, path } = limit;
+      if (run.limited) return pass(`${method} ${path} → ${run.first?.response.status}, then 429 after ${run.sentUntilLimited} requests`);
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
         return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, all the cap left: too few to tell (raise --max-requests)`);
       }
@@ -95,32 +252,34 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
   rateLimitCheck(
     {
       id: 'rate-limit/forged-headers',
-      title: 'forged headers keep the limit',
-      description: 'Once limited, requests with a fresh X-Forwarded-For, X-Real-IP or Forwarded header are still answered 429.',
-      fix: {
-        text: "Key clients by req.ip with `trust proxy` set to the number of proxies in front of the app (never true), not by a header the client writes",
-        file: FIX_FILE,
-      },
+      title: 'forged headers keep the count',
+      description:
+        'A client cannot choose the address its limit counts: requests with a forged X-Forwarded-For, X-Real-IP or Forwarded keep its own count. Seen on --limit-path once it answers 429, or on any response that counts down (RateLimit headers).',
+      severity: 'high',
+      fix: { text: 'Key clients by req.ip with `trust proxy` set to the number of proxies in front of the app (never true), not by a header the client writes', file: FIX_FILE },
     },
-    (run) => {
-      if (!run.limited) return skipped('no 429 came back, so there was no limit to escape');
-      if (run.forged.length === 0) return skipped('the request cap was reached before the forged requests');
-      const escaped = run.forged.filter(({ exchange }) => exchange.response.status !== 429);
-      if (escaped.length > 0) {
-        const names = [...new Set(escaped.map(({ header, value, exchange }) => `${header}: ${value} → ${exchange.response.status}`))];
-        return fail(`a forged header gave a fresh limit: ${names.join(', ')}`);
+    async (run, context) => {
+      const limit = context.plan.limit;
+      if (limit) {
+        if (!run.limited) return skipped('no 429 came back, so there was no limit to escape');
+        if (!run.keying) return skipped('the request cap was reached before the forged requests');
+        return judgeKeying(run.keying, `${limit.method} ${limit.path}`);
       }
-      return pass(`${run.forged.length} requests with a fresh X-Forwarded-For, X-Real-IP or Forwarded → 429 each`);
+      const countdown = await countdownRun(context);
+      if (!countdown.keying) return skipped(countdown.why);
+      return judgeKeying(countdown.keying, countdown.where);
     },
   ),
   rateLimitCheck(
     {
-      id: 'rate-limit/headers',
+      id: 'rate-limit/retry-after',
       title: 'the 429 says when to retry',
       description: 'The 429 carries Retry-After, and the IETF RateLimit headers tell clients how much is left.',
+      severity: 'low',
       fix: { text: "Send Retry-After with every 429 and the IETF RateLimit headers (express-rate-limit: standardHeaders 'draft-8')", file: FIX_FILE },
     },
-    (run) => {
+    (run, context) => {
+      if (!context.plan.limit) return skipped('no --limit-path given');
       if (!run.limited) return skipped('no 429 came back');
       const { headers } = run.limited.response;
       const rateLimitHeaders = Object.keys(headers).filter((name) => /^(?:x-)?ratelimit(?:-|$)/.test(name));

@@ -14,6 +14,7 @@ export const SLOW_HEADERS_CHECK: Check = {
   group: 'Other',
   title: 'slow headers are cut off',
   description: `A request whose headers arrive one line a second, never ending, is cut off within ${DEADLINE_MS / 1000} s.`,
+  severity: 'medium',
   fix: { text: 'Give the HTTP server a headersTimeout (10 s) and a requestTimeout, checked every second', file: 'src/http/http-server.ts' },
   async run(context) {
     if (!context.options.slow) return skipped(`opt-in: --slow holds a connection for up to ${DEADLINE_MS / 1000} s`);
@@ -26,7 +27,7 @@ export const SLOW_HEADERS_CHECK: Check = {
     });
     // A write after the server has closed fails: that is the cut-off this probe waits for.
     socket.on('error', () => socket.destroy());
-    socket.write(`GET ${plan.successPath} HTTP/1.1\r\nHost: ${plan.url.host}\r\nUser-Agent: create-secure-express check\r\n`);
+    socket.write(`GET ${plan.successPaths[0] ?? '/'} HTTP/1.1\r\nHost: ${plan.url.host}\r\nUser-Agent: create-secure-express check\r\n`);
     let line = 0;
     const trickle = setInterval(() => {
       line += 1;

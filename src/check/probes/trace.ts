@@ -1,5 +1,6 @@
 import { describeExchange } from '../context.ts';
 import { fail, pass, warn, type Check } from '../model.ts';
+import { PROBE_MARKER } from '../plan.ts';
 
 /**
  * TRACE echoes the request back, cookies and Authorization included: with it, a script that cannot
@@ -11,17 +12,17 @@ export const TRACE_CHECK: Check = {
   group: 'Other',
   title: 'TRACE is not echoed',
   description: 'A TRACE request is refused, not answered with a copy of the request and its cookies.',
+  severity: 'medium',
   fix: { text: 'Serve only the methods each route needs; nothing should answer TRACE', file: 'src/app.ts' },
   async run(context) {
-    const { token } = context.plan;
     const exchange = await context.send({
       method: 'TRACE',
-      path: context.plan.successPath,
-      headers: { 'x-check-trace': token, cookie: `check-trace=${token}` },
+      path: context.plan.successPaths[0] ?? '/',
+      headers: { 'x-check-trace': PROBE_MARKER, cookie: `check-trace=${PROBE_MARKER}` },
     });
     const { status, body } = exchange.response;
-    if (body.includes(token)) return fail(`${describeExchange(exchange)}: the response echoes the request, cookie included`);
-    if (status >= 200 && status < 300) return warn(`${describeExchange(exchange)}: TRACE is served, though it did not echo the request`);
+    if (body.includes(PROBE_MARKER)) return fail(`${describeExchange(exchange)}: the response echoes the request, cookie included`);
+    if (status >= 200 && status < 300) return warn(`${describeExchange(exchange)}: TRACE is served, though it did not echo the request`, { severity: 'low' });
     return pass(`${describeExchange(exchange)}: not echoed`);
   },
 };

@@ -1,5 +1,5 @@
 import type { Output } from '../../ui/output.ts';
-import type { CheckResult, Verdict } from '../model.ts';
+import { fixOf, severityOf, type CheckResult, type Verdict } from '../model.ts';
 import { summaryLine, type RunFacts } from './summary.ts';
 import { wrap } from '../../ui/wrap.ts';
 
@@ -7,8 +7,8 @@ const LABELS: Readonly<Record<Verdict, string>> = { pass: 'pass', fail: 'FAIL', 
 
 
 /**
- * The results for people: one row per check under its group, verdict, title and evidence, with the fix
- * under each failure and warning. On a terminal the evidence wraps under its column and the verdicts
+ * The results for people: one row per check under its group, verdict, title and evidence (with the
+ * severity of each failure and warning), and the fix for the cause seen under each. On a terminal the evidence wraps under its column and the verdicts
  * are coloured; elsewhere (a CI log, a pipe) each row stays on one line, for grep.
  */
 export function renderTable(results: readonly CheckResult[], facts: RunFacts, out: Output, columns: number | undefined): string {
@@ -29,11 +29,12 @@ export function renderTable(results: readonly CheckResult[], facts: RunFacts, ou
       group = result.check.group;
       lines.push('', out.bold(group));
     }
-    const [first = '', ...rest] = flow(result.evidence);
+    const flagged = result.verdict === 'fail' || result.verdict === 'warn';
+    const [first = '', ...rest] = flow(flagged ? `(${severityOf(result)}) ${result.evidence}` : result.evidence);
     lines.push(`  ${paint[result.verdict](LABELS[result.verdict])}  ${result.check.title.padEnd(titleWidth)}  ${first}`);
     lines.push(...rest.map((line) => `${' '.repeat(indent)}${line}`));
-    if (result.verdict === 'fail' || result.verdict === 'warn') {
-      lines.push(...flow(`fix: ${result.check.fix.text} (see ${result.check.fix.file} in a generated project)`).map((line) => `${' '.repeat(indent)}${out.dim(line)}`));
+    if (flagged) {
+      lines.push(...flow(`fix: ${fixOf(result)} (see ${result.check.fix.file} in a generated project)`).map((line) => `${' '.repeat(indent)}${out.dim(line)}`));
     }
   }
   lines.push('', summaryLine(results, facts));

@@ -1,0 +1,48 @@
+import type { ReceivedResponse } from '../client.ts';
+import { listed } from '../context.ts';
+import { fail, pass, skipped, type Check } from '../model.ts';
+
+/** A cookie a page's script is meant to read (a double-submit CSRF token) may go without HttpOnly. */
+const READ_BY_SCRIPTS = /csrf|xsrf/i;
+
+/** Each Set-Cookie of a response: Node joins repeated headers with ", ", which an Expires date also contains. */
+function setCookies(response: ReceivedResponse): string[] {
+  const header = response.headers['set-cookie'];
+  return header === undefined ? [] : header.split(/, (?=[^;,=\s]+=)/);
+}
+
+/** What is wrong with one Set-Cookie, as the HTTP Observatory and the cookie prefixes' rules judge it. */
+function problems(setCookie: string): string[] {
+  const [pair = '', ...attributeList] = setCookie.split(';').map((part) => part.trim());
+  const name = pair.slice(0, pair.indexOf('='));
+  const attributes = new Map(attributeList.map((attribute) => {
+    const [key = '', value = ''] = attribute.split('=');
+    return [key.toLowerCase(), value] as const;
+  }));
+  const sameSite = attributes.get('samesite')?.toLowerCase();
+  const found = [
+    attributes.has('secure') ? undefined : 'no Secure',
+    attributes.has('httponly') || READ_BY_SCRIPTS.test(name) ? undefined : 'no HttpOnly',
+    sameSite === undefined ? 'no SameSite' : sameSite === 'none' ? 'SameSite=None' : undefined,
+    name.startsWith('__Host-') && (attributes.has('domain') || attributes.get('path') !== '/') ? '__Host- without Path=/ or with a Domain' : undefined,
+  ].filter((problem) => problem !== undefined);
+  return found.map((problem) => `${name}: ${problem}`);
+}
+
+export const COOKIE_CHECK: Check = {
+  id: 'cookies/attributes',
+  group: 'Cookies',
+  title: 'cookies are Secure, HttpOnly, SameSite',
+  description: 'Every cookie the API sets is Secure, HttpOnly (unless scripts must read it), SameSite Lax or Strict, and a __Host- cookie has Path=/ and no Domain.',
+  severity: 'medium',
+  fix: { text: "Set cookies with Secure, HttpOnly and SameSite=Lax (or Strict), named __Host-<name> with Path=/ and no Domain", file: 'src/auth/sessions.ts' },
+  async run(context) {
+    const cookies = context.exchanges().flatMap((exchange) => setCookies(exchange.response).map((setCookie) => ({ exchange, setCookie })));
+    if (cookies.length === 0) return skipped('no response of the run set a cookie');
+    const found = cookies.flatMap(({ exchange, setCookie }) => problems(setCookie).map((problem) => ({ exchange, problem })));
+    const names = [...new Set(cookies.map(({ setCookie }) => setCookie.slice(0, setCookie.indexOf('='))))];
+    if (found.length === 0) return pass(`${listed(names)}: Secure, HttpOnly, SameSite`);
+    const first = found[0]?.exchange;
+    return fail(`${listed(found.map(({ problem }) => problem), 4)} (set by ${first?.request.method} ${first?.request.path})`, { path: first?.request.path });
+  },
+};
