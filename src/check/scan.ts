@@ -65,11 +65,12 @@ async function loadOperations(options: CheckOptions, client: Client): Promise<Op
 /** Why a URL's answer makes the whole run meaningless, or undefined when it is a success. */
 function preconditionFailure(exchange: Exchange): string | undefined {
   const { status, headers } = exchange.response;
-  if (status >= 200 && status < 300) return undefined;
+  // A 401 or 403 is an API that is there and wants credentials: many have no public GET at all.
+  if ((status >= 200 && status < 300) || status === 401 || status === 403) return undefined;
   const head = describeExchange(exchange);
   if (status >= 300 && status < 400) return `${head}${headers.location ? ` to ${headers.location}` : ''}: redirects are not followed; give the final URL`;
   if (status === 429) return `${head}: rate limited; run again when its window has passed`;
-  return `${head}: check needs URLs that answer GET with 2xx (such as /healthz); nothing was judged against an API that is not there`;
+  return `${head}: check needs URLs that answer GET with 2xx, 401 or 403 (such as /healthz); nothing was judged against an API that is not there`;
 }
 
 /**

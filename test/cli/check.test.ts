@@ -285,7 +285,7 @@ describe('check when the target is not an API that answers', () => {
     const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`, ...LIMIT, '--json', '--sarif', 'check.sarif'], { cwd });
     assert.equal(run.code, 1);
     const report = parseReport(run);
-    assert.deepEqual(report.execution, { successful: false, reason: 'GET /healthz → 502: check needs URLs that answer GET with 2xx (such as /healthz); nothing was judged against an API that is not there' });
+    assert.deepEqual(report.execution, { successful: false, reason: 'GET /healthz → 502: check needs URLs that answer GET with 2xx, 401 or 403 (such as /healthz); nothing was judged against an API that is not there' });
     assert.deepEqual(report.preconditions, ['GET /healthz → 502']);
     assert.equal(report.requests.sent, 1);
     assert.deepEqual(idsWith(report, 'pass'), [], 'nothing passes on a 502');

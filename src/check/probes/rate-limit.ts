@@ -119,14 +119,24 @@ async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: n
   });
 }
 
-const unusableAnswer = (exchange: Exchange): string | undefined => {
+/** A body with its request's path and method taken out, to compare two answers to different requests. */
+const shapeOf = ({ request, response }: Exchange): string =>
+  `${response.headers['content-type'] ?? ''}\n${response.body.replaceAll(request.path, '<path>').replaceAll(request.method, '<method>')}`;
+
+/**
+ * Why the limit path cannot be probed, or undefined. A 404 is "not a route" only when it looks like the
+ * API's answer to a path it does not have: a login that answers 404 for an unknown account is a route.
+ */
+async function unusableAnswer(context: ProbeContext, exchange: Exchange): Promise<string | undefined> {
   const { status, headers } = exchange.response;
   const head = describeExchange(exchange);
   if (status >= 300 && status < 400) return `${head}${headers.location ? ` to ${headers.location}` : ''}: redirects are not followed; give the final path`;
-  if (status === 404 || status === 405) return `${head}: not a route of the API; give --limit-path (and --limit-method) a route it serves`;
+  const notARoute = `${head}: not a route of the API; give --limit-path (and --limit-method) a route it serves`;
+  if (status === 405) return notARoute;
+  if (status === 404 && shapeOf(exchange) === shapeOf(await context.shared('not-found'))) return notARoute;
   if (status >= 500) return `${head}: the limit path fails on its own; check it before its limit`;
   return undefined;
-};
+}
 
 /** With --limit-path: requests until 429, then the forged ones. Shared by the three rate-limit checks. */
 function limitRun(context: ProbeContext): Promise<LimitRun> {
@@ -147,7 +157,7 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
       return context.send(request);
     };
     const first = await send();
-    const unusable = unusableAnswer(first);
+    const unusable = await unusableAnswer(context, first);
     if (unusable) return { unusable, first, sentUntilLimited: 1, limited: undefined, keying: undefined };
     let sentUntilLimited = 1;
     let limited = first.response.status === 429 ? first : undefined;
