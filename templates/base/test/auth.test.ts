@@ -78,7 +78,7 @@ test('a password change needs the current password, and signs out every other se
   assert.equal(anonymous.status, 401);
 });
 
-test('wrong current passwords count as failed logins: a stolen session cannot guess the password', async (t) => {
+test('wrong current passwords are limited per session: a stolen session cannot guess the password', async (t) => {
   const server = await startApp(t, { RATE_LIMIT_AUTH: '2/1m' });
   const ada = await newUser(server, 'ada@example.com');
   const guess = (currentPassword: string) =>

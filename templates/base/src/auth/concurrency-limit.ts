@@ -46,7 +46,8 @@ export function concurrencyLimit<Lane extends string>(slots: number, lanes: Read
   };
 
   const release = () => {
-    const next = order.map((lane) => queueOf(lane).shift()).find((waiter) => waiter !== undefined);
+    const lane = order.find((name) => queueOf(name).length > 0);
+    const next = lane === undefined ? undefined : queueOf(lane).shift();
     if (next) next.start();
     else running -= 1;
   };
