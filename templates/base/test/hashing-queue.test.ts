@@ -82,3 +82,15 @@ test('logins all succeed during a flood of sign-ups from as many addresses as it
   const busy = floodAnswers.filter((res) => res.status === 503).length;
   assert.ok(busy > floodAnswers.length / 2, `most of the flood is told to come back (${String(busy)} of ${String(floodAnswers.length)})`);
 });
+
+test('one address firing logins holds a quarter of the login lane: a login from elsewhere still gets a place', async (t) => {
+  // The real hashing cost, one at a time: eight places for logins, two of them for any one address.
+  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { passwords: createPasswordHasher(1) });
+  assert.equal((await postJson(`${url}/api/v1/users`, { email: 'owner@example.com', password: PASSWORD })).ok, true);
+  const login = (address: string) => postJson(`${url}/api/v1/auth/login`, { email: 'owner@example.com', password: PASSWORD }, { 'x-forwarded-for': address });
+  const fromOne = Array.from({ length: 12 }, () => login('203.0.113.7'));
+  const owner = await login('198.51.100.7');
+  const statuses = (await Promise.all(fromOne)).map((res) => res.status);
+  assert.equal(owner.status, 200);
+  assert.ok(statuses.filter((status) => status === 503).length >= 6, statuses.join(','));
+});
