@@ -24,7 +24,7 @@ function heldTask(started: string[], name: string) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('a free slot goes to a waiting sign-in before any sign-up, however long the sign-up waited', async () => {
-  const limit = concurrencyLimit(1, { 'sign-in': 4, 'sign-up': 4 });
+  const limit = concurrencyLimit(1, { 'sign-in': { waiting: 4 }, 'sign-up': { waiting: 4 } });
   const started: string[] = [];
   const first = heldTask(started, 'running sign-up');
   const running = limit.run(first.work, { lane: 'sign-up' });
@@ -37,7 +37,7 @@ test('a free slot goes to a waiting sign-in before any sign-up, however long the
 });
 
 test('a full sign-up lane refuses sign-ups at once and leaves the sign-in lane open', async () => {
-  const limit = concurrencyLimit(1, { 'sign-in': 2, 'sign-up': 1 });
+  const limit = concurrencyLimit(1, { 'sign-in': { waiting: 2 }, 'sign-up': { waiting: 1 } });
   const held = heldTask([], 'running');
   const running = limit.run(held.work, { lane: 'sign-up' });
   const waiting = limit.run(() => Promise.resolve('waited'), { lane: 'sign-up' });
@@ -48,8 +48,22 @@ test('a full sign-up lane refuses sign-ups at once and leaves the sign-in lane o
   assert.deepEqual(await Promise.all([running, waiting, signIn]), ['running', 'waited', 'signed in']);
 });
 
+test('a lane capped below the slots leaves the last one to the lanes above it', async () => {
+  const limit = concurrencyLimit(2, { 'sign-in': { waiting: 4 }, 'sign-up': { waiting: 2, running: 1 } });
+  const started: string[] = [];
+  const signUp = heldTask(started, 'sign-up 1');
+  const running = limit.run(signUp.work, { lane: 'sign-up' });
+  const waiting = limit.run(() => Promise.resolve(started.push('sign-up 2')), { lane: 'sign-up' });
+  await settle();
+  assert.deepEqual(started, ['sign-up 1'], 'the second sign-up waits, though a slot is free');
+  await limit.run(() => Promise.resolve(started.push('sign-in')), { lane: 'sign-in' });
+  signUp.finish();
+  await Promise.all([running, waiting]);
+  assert.deepEqual(started, ['sign-up 1', 'sign-in', 'sign-up 2']);
+});
+
 test('one client holds at most a quarter of a lane: the others still find a place', async () => {
-  const limit = concurrencyLimit(1, { 'sign-in': 8, 'sign-up': 1 });
+  const limit = concurrencyLimit(1, { 'sign-in': { waiting: 8 }, 'sign-up': { waiting: 1 } });
   const held = heldTask([], 'running');
   const running = limit.run(held.work, { lane: 'sign-in', client: 'a' });
   const fromA = [limit.run(() => Promise.resolve('a1'), { lane: 'sign-in', client: 'a' }), limit.run(() => Promise.resolve('a2'), { lane: 'sign-in', client: 'a' })];
