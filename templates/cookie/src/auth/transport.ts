@@ -25,11 +25,13 @@ export const DEVICE_COOKIE = '__Host-device';
 const DEVICE_ATTRIBUTES: CookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: 400 * 24 * 60 * 60 * 1000 };
 
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
+const PROOF = /^[A-Za-z0-9_.-]{1,128}$/;
 
-function readCookie(req: Request, wanted: string): string | undefined {
+/** The first cookie named `wanted` whose value has the given shape. */
+function readCookie(req: Request, wanted: string, shape: RegExp): string | undefined {
   for (const pair of (req.get('cookie') ?? '').split(';')) {
     const [name, value] = pair.trim().split('=', 2);
-    if (name === wanted && value !== undefined) return value;
+    if (name === wanted && value !== undefined && shape.test(value)) return value;
   }
   return undefined;
 }
@@ -46,8 +48,7 @@ export const transport = {
   challenge: `Cookie name="${SESSION_COOKIE}"`,
 
   read(req: Request): string | undefined {
-    const value = readCookie(req, SESSION_COOKIE);
-    return value !== undefined && TOKEN.test(value) ? value : undefined;
+    return readCookie(req, SESSION_COOKIE, TOKEN);
   },
 
   signIn(res: Response, issued: IssuedSession): Record<string, never> {
@@ -64,7 +65,7 @@ export const transport = {
   loginFields: {},
 
   readDeviceProof(req: Request): string | undefined {
-    return readCookie(req, DEVICE_COOKIE);
+    return readCookie(req, DEVICE_COOKIE, PROOF);
   },
 
   /** Sets a fresh device proof for the next login; nothing in the body (scripts cannot read it). */
