@@ -21,14 +21,14 @@ const PASSWORD = 'correct horse battery staple';
 const FROM = { burst: '127.0.0.1', victim: '127.0.0.2', setup: '127.0.0.3', alone: '127.0.0.4' };
 
 /**
- * The generator at BEFORE in a git worktree (removed again at once), `npm ci && npm run build` there,
+ * The generator at `commit` in a git worktree (removed again at once), `npm ci && npm run build` there,
  * and a project it generates with the defaults, installed and built on Node 24 as today's is.
  */
-function projectBefore() {
+export function projectAt(commit) {
   const parent = tempDir('cse-bench-before-');
   const tree = join(parent, 'generator');
-  log(`auth: the generator at ${BEFORE} in a worktree: npm ci, npm run build, generate ...`);
-  timed('git', ['-C', ROOT, 'worktree', 'add', '--detach', tree, BEFORE]);
+  log(`the generator at ${commit} in a worktree: npm ci, npm run build, generate ...`);
+  timed('git', ['-C', ROOT, 'worktree', 'add', '--detach', tree, commit]);
   try {
     const env = envWith('', WARM_CACHE);
     timed('npm', ['ci', '--prefer-offline', '--loglevel=error'], { cwd: tree, env });
@@ -40,7 +40,7 @@ function projectBefore() {
   const node24 = nodeBin(24);
   const dir = join(parent, 'my-api');
   const env = envWith(node24, WARM_CACHE);
-  log(`auth: the ${BEFORE} project: npm install, npm run build ...`);
+  log(`the ${commit} project: npm install, npm run build ...`);
   timed('npm', ['install', '--prefer-offline', '--loglevel=error'], { cwd: dir, env });
   timed('npm', ['run', 'build'], { cwd: dir, env });
   return { dir, env, node24 };
@@ -49,7 +49,7 @@ function projectBefore() {
 const login = (base, email, from) => send(base, 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD }, from });
 
 /** A fresh server of the project; `extra` overrides the environment (the generated defaults otherwise). */
-function starter(project, logs, name) {
+export function starter(project, logs, name) {
   let count = 0;
   return (extra = {}) => {
     count += 1;
@@ -173,7 +173,7 @@ function rows(label, { times, rounds }) {
 
 export async function authBench() {
   const now = generatedProject('sqlite');
-  const before = projectBefore();
+  const before = projectAt(BEFORE);
   const logs = tempDir('cse-bench-auth-');
   const version = timed(join(now.node24, 'node'), ['--version']).stdout.trim();
   const result = {

@@ -1,11 +1,12 @@
 // `npm run bench`: every bench in one run, one table. The generator is packed and installed once, and
 // one generated project per database serves the project, startup, runtime and auth benches.
-//   node bench/run.mjs [--only scaffold,footprint,project,startup,runtime,auth]
+//   node bench/run.mjs [--only scaffold,footprint,project,startup,runtime,auth,flood]
 // Knobs (environment): BENCH_SCAFFOLD_RUNS (15), BENCH_INSTALL_ROUNDS (3), BENCH_STARTUP_RUNS (7),
 // BENCH_DURATION (10 s), BENCH_WARMUP (2 s), BENCH_VARIANT_DURATION (3 s), BENCH_VARIANT_ROUNDS (3),
 // BENCH_CONNECTIONS (32), BENCH_LOGINS (30), BENCH_BURST_ROUNDS (3), PG_BIN (PostgreSQL's bin folder),
-// BENCH_KEEP (keep temp folders).
+// BENCH_FLOOD (4000 sign-ups), BENCH_FLOOD_BEFORE (the commit "before" in the flood bench), BENCH_KEEP (keep temp folders).
 import { authBench } from './auth.mjs';
+import { floodBench } from './flood.mjs';
 import { footprintBench } from './footprint.mjs';
 import { cpuReading, log, machineFacts, othersShare, printFacts, printTable } from './lib.mjs';
 import { projectBench } from './project.mjs';
@@ -20,6 +21,7 @@ const BENCHES = {
   startup: startupBench,
   runtime: runtimeBench,
   auth: authBench,
+  flood: floodBench,
 };
 
 const onlyIndex = process.argv.indexOf('--only');

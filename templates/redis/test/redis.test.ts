@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
 import { RedisConnection, type RedisOptions } from '../src/redis.ts';
-import { captureLogs, databaseEnv, postJson, startApp, testDatabase } from './helpers.ts';
+import { captureLogs, databaseEnv, deviceProofOf, PASSWORD, postJson, signUp, startApp, testDatabase } from './helpers.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -122,6 +122,28 @@ test('redis: two instances share one count, so the client gets its 429 on reques
   const keys = JSON.stringify(await shared.sendCommand(['KEYS', `${keyPrefix}*`]));
   assert.match(keys, /login-account:/);
   assert.doesNotMatch(keys, /victim|example\.com/);
+});
+
+test('redis: a device proof is one budget across instances, under a key that holds neither the email nor the proof', needsRedis, async (t) => {
+  const keyPrefix = `rl:test-${randomUUID()}:`;
+  const env = { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '2/1m' };
+  // Two instances of one deployment: the same Redis and the same database (whose key signs the proofs).
+  const database = await testDatabase(t);
+  const shared = connect(t, REDIS_URL, undefined, { keyPrefix });
+  const other = connect(t, REDIS_URL, undefined, { keyPrefix });
+  assert.deepEqual([await shared.ready(), await other.ready()], [true, true]);
+  const one = await startApp(t, env, { redis: shared, database });
+  const two = await startApp(t, env, { redis: other, database });
+  await signUp(one.url, 'owner@example.com');
+  const proof = await deviceProofOf(await postJson(`${one.url}/api/v1/auth/login`, { email: 'owner@example.com', password: PASSWORD }));
+  const login = (url: string, password: string) =>
+    postJson(`${url}/api/v1/auth/login`, { email: 'owner@example.com', password, ...proof.body }, { 'x-forwarded-for': '203.0.113.5', ...proof.headers });
+  assert.deepEqual([(await login(one.url, 'wrong guess')).status, (await login(two.url, 'wrong guess')).status, (await login(one.url, PASSWORD)).status], [401, 401, 429]);
+  const keys = JSON.stringify(await shared.sendCommand(['KEYS', `${keyPrefix}*`]));
+  assert.match(keys, /login-device:/);
+  const mac = (proof.body.deviceToken ?? proof.headers.cookie ?? '').split('.')[1] ?? '';
+  assert.ok(mac.length > 0 && !keys.includes(mac), 'no proof in Redis');
+  assert.doesNotMatch(keys, /owner|example\.com/);
 });
 
 test('redis: while Redis is down the login limits refuse (503), the global one lets requests through uncounted, /readyz stays 200 naming it; all recover', needsRedis, async (t) => {

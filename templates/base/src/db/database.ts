@@ -16,6 +16,8 @@ export interface Connection {
 export interface Database extends Connection {
   /** The key that turns an email into an account hash (src/auth/account-hash.ts). */
   readonly accountKey: string;
+  /** The key that signs device proofs (src/auth/device-proof.ts). */
+  readonly deviceKey: string;
 }
 
 /** Why opening or migrating the database failed, in one line for the operator (never shown to clients). */
@@ -72,13 +74,12 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger, optio
   try {
     const applied = await migrateToLatest(connection.db);
     if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
-    const { value: accountKey } = await connection.db
-      .selectFrom('settings')
-      .select('value')
-      .where('name', '=', 'account_hash_key')
-      .executeTakeFirstOrThrow();
+    const setting = async (name: string) =>
+      (await connection.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
+    const accountKey = await setting('account_hash_key');
+    const deviceKey = await setting('device_proof_key');
     connection.health.watch(() => sql`select 1`.execute(connection.db));
-    return { ...connection, accountKey };
+    return { ...connection, accountKey, deviceKey };
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;

@@ -2,9 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
+import { knownDevice } from '../auth/device-proof.ts';
 import { transport } from '../auth/transport.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
+import { addressKey } from '../security/rate-limit.ts';
 import { toPublicUser } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 import { email } from './users.ts';
@@ -13,29 +15,32 @@ const loginBody = z.strictObject({
   email,
   // No length rule beyond the bounds: a login must not reveal the password policy.
   password: z.string().min(1).max(128),
+  ...transport.loginFields,
 });
 
 /** The same answer for an unknown email and a wrong password, so the API cannot be asked who has an account. */
 const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
 
 /** Sign in and sign out. */
-export function authRouter({ logger, users, sessions, passwords, accountHash, loginLimits }: ApiServices): Router {
+export function authRouter({ logger, users, sessions, passwords, accountHash, devices, loginLimits }: ApiServices): Router {
   const router = Router();
 
   router
     .route('/login')
-    .post(publicRoute, validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), ...loginLimits, async (req, res) => {
+    .post(publicRoute, validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices), ...loginLimits, async (req, res) => {
+      // Logins wait in the hashing queue's first lane, ahead of sign-ups; one address holds a small share of it.
+      const ticket = { client: addressKey(req) };
       const user = await users.findByEmail(req.body.email);
       // Always one password check, against a dummy hash when there is no such user: an unknown email
       // takes as long as a wrong password.
-      const { valid, needsRehash } = await passwords.verify(req.body.password, user?.passwordHash);
+      const { valid, needsRehash } = await passwords.verify(req.body.password, user?.passwordHash, ticket);
       if (!user || !valid) {
         logger.warn({ event: 'login_failed', account: req.account, address: req.ip }, 'failed login');
         throw invalidCredentials();
       }
       if (needsRehash) {
         // Made with older settings: store today's. Not worth failing the login over if hashing is busy.
-        await passwords.hash(req.body.password).then(
+        await passwords.hash(req.body.password, ticket).then(
           (hash) => users.rehashPassword(user.id, hash),
           (error: unknown) => {
             logger.info({ err: error }, 'password re-hash postponed');
@@ -49,7 +54,10 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, lo
         await sessions.revoke(issued.id);
         throw invalidCredentials();
       }
-      res.json({ ...transport.signIn(res, issued), expiresAt: issued.expiresAt.toISOString(), user: toPublicUser(user) });
+      const session = transport.signIn(res, issued);
+      // A fresh device proof with every login: this client has now signed in to this account.
+      const device = transport.giveDeviceProof(res, devices.issue(accountHash(user.email)));
+      res.json({ ...session, ...device, expiresAt: issued.expiresAt.toISOString(), user: toPublicUser(user) });
     })
     .all(methodNotAllowed('POST'));
 

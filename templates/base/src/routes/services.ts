@@ -1,4 +1,5 @@
 import type { AccountHash } from '../auth/account-hash.ts';
+import type { DeviceProofs } from '../auth/device-proof.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { Kysely } from 'kysely';
@@ -20,9 +21,10 @@ export interface ApiServices {
   readonly passwords: PasswordHasher;
   readonly accountHash: AccountHash;
   readonly limits: LimiterContext;
-  /**
-   * The failed-login limits, one set for every route that checks a password (login, password change),
-   * so they share their counts; after tryingAccount() (src/auth/account-hash.ts).
-   */
+  /** Proofs that a client signed in to an account before (src/auth/device-proof.ts). */
+  readonly devices: DeviceProofs;
+  /** The login limits, after tryingAccount() (src/auth/account-hash.ts) and knownDevice(). */
   readonly loginLimits: readonly RequestHandler[];
+  /** Wrong current passwords per session, for routes a signed-in caller proves a password on. */
+  readonly passwordCheckLimit: RequestHandler;
 }

@@ -7,7 +7,7 @@ import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { plainText } from '../http/text.ts';
 import { validate } from '../http/validate.ts';
-import { signUpRateLimit } from '../security/rate-limit.ts';
+import { addressKey, signUpRateLimit } from '../security/rate-limit.ts';
 import { toPublicUser, type UserCursor } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 
@@ -58,7 +58,7 @@ const userParams = z.strictObject({ id: z.uuid() });
  * Sign-up, the caller's own account, and users by id or as a list. Each route's first handler states
  * who may call it.
  */
-export function usersRouter({ config, logger, users, sessions, passwords, accountHash, limits, loginLimits }: ApiServices): Router {
+export function usersRouter({ config, logger, users, sessions, passwords, accountHash, limits, passwordCheckLimit }: ApiServices): Router {
   const router = Router();
 
   router
@@ -66,7 +66,8 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
     .post(publicRoute, validate({ body: createUserBody }), signUpRateLimit(config.rateLimit.auth, limits), async (req, res) => {
       // Hashed before the email is looked at, so a taken email answers after the same work as a new one
       // and timing does not tell which emails have accounts.
-      const passwordHash = await passwords.hash(req.body.password);
+      // In the hashing queue's sign-up lane, behind every login: a flood of sign-ups cannot starve them.
+      const passwordHash = await passwords.hash(req.body.password, { lane: 'sign-up', client: addressKey(req) });
       const user = await users.create({ email: req.body.email, name: req.body.name, passwordHash });
       if (!user) throw new HttpError(409, 'An account with this email already exists.');
       res.status(201).location(`${req.baseUrl}/${user.id}`).json(toPublicUser(user));
@@ -84,12 +85,12 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
     })
     .all(methodNotAllowed('GET'));
 
-  // A wrong current password counts as a failed login, in the same counts: a stolen session cannot
-  // guess its way to the password.
+  // Wrong current passwords are counted per session: a stolen session cannot guess its way to the
+  // password, and no stranger's failed logins can keep the owner from changing theirs.
   const caller = tryingAccount(accountHash, (req) => req.auth?.user.email ?? '');
   router
     .route('/me/password')
-    .patch(requireAuth, validate({ body: changePasswordBody }), caller, ...loginLimits, async (req, res) => {
+    .patch(requireAuth, validate({ body: changePasswordBody }), caller, passwordCheckLimit, async (req, res) => {
       const auth = req.auth;
       const user = auth && (await users.findById(auth.user.id));
       if (!auth || !user) throw new HttpError(404, 'There is nothing at this path.');

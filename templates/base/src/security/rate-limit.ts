@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo } from 'express-rate-limit';
 import type { RateLimitRule } from '../config.ts';
@@ -9,6 +10,8 @@ import type { RateLimitStores } from './rate-limit-store.ts';
 /** How much higher the ceilings on failed logins are than RATE_LIMIT_AUTH (see loginRateLimits). */
 const ACCOUNT_CEILING = 10;
 const ADDRESS_CEILING = 4;
+/** How much higher than RATE_LIMIT_AUTH the ceiling on all logins from one address is, the successful ones included. */
+const ATTEMPT_CEILING = 20;
 
 export interface LimiterContext {
   readonly logger: Logger;
@@ -16,7 +19,7 @@ export interface LimiterContext {
 }
 
 /** The client's address as a key: IPv6 clients are grouped by /56, since one client usually holds a block. */
-const addressKey = (req: Request) => ipKeyGenerator(req.ip ?? '', 56);
+export const addressKey = (req: Request): string => ipKeyGenerator(req.ip ?? '', 56);
 
 function limiter(name: string, rule: RateLimitRule, { logger, stores }: LimiterContext, options: Partial<Options> = {}): RequestHandler {
   return rateLimit({
@@ -79,43 +82,74 @@ export function signUpRateLimit(rule: RateLimitRule, context: LimiterContext): R
 }
 
 /**
- * Failed logins, counted three ways. Only a wrong password counts (a 401 from login, a 403 from a
- * password change with a wrong current password): a successful login, and a
- * request refused before it was an attempt (415, 413, malformed JSON, a validation error: they never
- * reach these limiters), cost nothing, so a hostile page firing requests from a visitor's browser
- * cannot spend the visitor's budget.
+ * Logins, counted by who can fill each count. Failures count (a 401 from login); a request refused
+ * before it was an attempt (415, 413, malformed JSON, a validation error: they never reach these
+ * limiters) costs nothing, so a hostile page firing requests from a visitor's browser cannot spend the
+ * visitor's budget.
  *
+ * From a known device (a valid device proof for the account, src/auth/device-proof.ts):
+ * - `login-device`: per account and device proof, RATE_LIMIT_AUTH. A stolen proof gets a stranger's
+ *   budget and no more, then is locked out itself; no stranger's failures ever reach this count.
+ *
+ * From anywhere else:
  * - `login`: per account and address, RATE_LIMIT_AUTH. Guessing one account's password from one
  *   address stops quickly; a stranger's failures from their address never lock the owner out of theirs.
- * - `login-account`: per account from all addresses, ACCOUNT_CEILING times higher: it slows guessing
- *   spread over many addresses (a botnet) without letting one address lock anyone out.
+ * - `login-account`: per account from all addresses, ACCOUNT_CEILING times higher: it caps guessing
+ *   spread over many addresses (a botnet). Strangers can fill it, so it is the one a known device skips:
+ *   the owner's browser or app keeps signing in; a new client waits out the window or resets the password.
  * - `login-address`: per address over all accounts, ADDRESS_CEILING times higher: it slows one address
  *   trying one password on many accounts (credential stuffing).
+ *
+ * And for every login, known device or not:
+ * - `login-attempts`: per address, every login that reaches the password check, the successful ones
+ *   too, ATTEMPT_CEILING times higher: each costs a hash, so one address cannot keep hashing busy by
+ *   signing in over and over to an account of its own.
  *
  * The account is `req.account`, its keyed hash (set by tryingAccount(), auth/account-hash.ts), never
  * the email, so no email reaches the store (Redis keys included) or the log.
  */
 export function loginRateLimits(rule: RateLimitRule, context: LimiterContext): RequestHandler[] {
   const accountOf = (req: Request) => req.account ?? '';
-  const wrongPassword = (status: number) => status === 401 || status === 403;
-  const failuresOnly: Partial<Options> = { skipSuccessfulRequests: true, requestWasSuccessful: (_req, res) => !wrongPassword(res.statusCode) };
-  const loggingHits = (tier: string): Partial<Options> => ({
-    ...failuresOnly,
-    handler: (req, _res, next) => {
-      context.logger.warn({ event: 'login_limited', tier, account: accountOf(req), address: req.ip }, 'failed logins over the limit');
-      const { resetTime } = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit ?? {};
-      const resetsAt = resetTime?.getTime() ?? Date.now() + rule.windowMs;
-      const retryAfter = String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000)));
-      next(new HttpError(429, 'Too many failed sign-in attempts: wait for the number of seconds in Retry-After.', { headers: { 'Retry-After': retryAfter } }));
-    },
-  });
+  const known = (req: Request) => req.device !== undefined;
+  const failuresOnly: Partial<Options> = { skipSuccessfulRequests: true, requestWasSuccessful: (_req, res) => res.statusCode !== 401 };
+  const refusing = (tier: string, message: string): Partial<Options> => ({ handler: tooMany(tier, message, rule, context) });
+  const failures = (tier: string): Partial<Options> => ({ ...failuresOnly, ...refusing(tier, 'Too many failed sign-in attempts: wait for the number of seconds in Retry-After.') });
   // The ceilings count everyone's failures, not the caller's: their headers would tell anyone how many
   // times an account, or an address, has been tried. They say only Retry-After, when they refuse.
   const quiet: Partial<Options> = { standardHeaders: false };
   const times = (factor: number): RateLimitRule => ({ max: rule.max * factor, windowMs: rule.windowMs });
   return [
-    limiter('login', rule, context, { ...loggingHits('login'), keyGenerator: (req) => `${accountOf(req)}:${addressKey(req)}` }),
-    limiter('login-account', times(ACCOUNT_CEILING), context, { ...loggingHits('login-account'), ...quiet, keyGenerator: accountOf }),
-    limiter('login-address', times(ADDRESS_CEILING), context, { ...loggingHits('login-address'), ...quiet }),
+    limiter('login-device', rule, context, { ...failures('login-device'), skip: (req) => !known(req), keyGenerator: (req) => `${accountOf(req)}:${req.device ?? ''}` }),
+    limiter('login', rule, context, { ...failures('login'), skip: known, keyGenerator: (req) => `${accountOf(req)}:${addressKey(req)}` }),
+    limiter('login-account', times(ACCOUNT_CEILING), context, { ...failures('login-account'), ...quiet, skip: known, keyGenerator: accountOf }),
+    limiter('login-address', times(ADDRESS_CEILING), context, { ...failures('login-address'), ...quiet, skip: known }),
+    limiter('login-attempts', times(ATTEMPT_CEILING), context, { ...refusing('login-attempts', 'Too many sign-ins from this address: wait for the number of seconds in Retry-After.'), ...quiet }),
   ];
+}
+
+/**
+ * Wrong current passwords in a password change, per session, RATE_LIMIT_AUTH: a stolen session cannot
+ * guess its way to the password, and since only the caller's own session fills this count, no stranger
+ * (and no other session) can keep the owner from changing theirs. The session's stored id is hashed
+ * once more for the key, so the store never holds anything the sessions table does.
+ */
+export function passwordCheckRateLimit(rule: RateLimitRule, context: LimiterContext): RequestHandler {
+  const sessionOf = (req: Request) => createHash('sha256').update(req.auth?.session.id ?? '').digest('base64url').slice(0, 22);
+  return limiter('password-check', rule, context, {
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 403,
+    keyGenerator: (req) => `${req.account ?? ''}:${sessionOf(req)}`,
+    handler: tooMany('password-check', 'Too many wrong current passwords: wait for the number of seconds in Retry-After.', rule, context),
+  });
+}
+
+/** A 429 with Retry-After from the limit's own reset time, logged as a security event. */
+function tooMany(tier: string, message: string, rule: RateLimitRule, { logger }: LimiterContext): Options['handler'] {
+  return (req, _res, next) => {
+    logger.warn({ event: 'login_limited', tier, account: req.account, address: req.ip }, 'sign-in attempts over the limit');
+    const { resetTime } = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit ?? {};
+    const resetsAt = resetTime?.getTime() ?? Date.now() + rule.windowMs;
+    const retryAfter = String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000)));
+    next(new HttpError(429, message, { headers: { 'Retry-After': retryAfter } }));
+  };
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { IssuedSession } from './sessions.ts';
 
 // The scheme is case-insensitive (RFC 9110); the token is exactly what login gave.
@@ -22,6 +23,21 @@ export const transport = {
   /** What the login response adds for the client to keep. */
   signIn(_res: Response, issued: IssuedSession): { token: string } {
     return { token: issued.token };
+  },
+
+  /**
+   * The login body's field for a device proof (src/auth/device-proof.ts): the `deviceToken` a former
+   * login of this account returned. Clients keep it apart from the session token, and past logout.
+   */
+  loginFields: { deviceToken: z.string().max(128).optional() },
+
+  readDeviceProof(req: Request): string | undefined {
+    return (req.body as { deviceToken?: string }).deviceToken;
+  },
+
+  /** What the login response adds: a fresh device proof for the next login. */
+  giveDeviceProof(_res: Response, proof: string): { deviceToken: string } {
+    return { deviceToken: proof };
   },
 
   /** A bearer token has nothing to clear on the client's side: revoking it on the server is enough. */

@@ -14,7 +14,27 @@ export const SESSION_COOKIE = '__Host-session';
  */
 const ATTRIBUTES: CookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/' };
 
+/** The device proof's cookie (src/auth/device-proof.ts), `__Host-` for the same reasons. */
+export const DEVICE_COOKIE = '__Host-device';
+
+/**
+ * The device proof is only ever read by login, which a page of the app's own site calls: Strict keeps
+ * it out of every request another site starts. It outlives sessions and logout (400 days, the most
+ * browsers keep a cookie), since what it says is that this browser signed in to the account before.
+ */
+const DEVICE_ATTRIBUTES: CookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: 400 * 24 * 60 * 60 * 1000 };
+
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
+const PROOF = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** The first cookie named `wanted` whose value has the given shape. */
+function readCookie(req: Request, wanted: string, shape: RegExp): string | undefined {
+  for (const pair of (req.get('cookie') ?? '').split(';')) {
+    const [name, value] = pair.trim().split('=', 2);
+    if (name === wanted && value !== undefined && shape.test(value)) return value;
+  }
+  return undefined;
+}
 
 /**
  * Sessions travel in a cookie, for browser apps: login sets it and puts no token in the body, the
@@ -28,11 +48,7 @@ export const transport = {
   challenge: `Cookie name="${SESSION_COOKIE}"`,
 
   read(req: Request): string | undefined {
-    for (const pair of (req.get('cookie') ?? '').split(';')) {
-      const [name, value] = pair.trim().split('=', 2);
-      if (name === SESSION_COOKIE && value !== undefined && TOKEN.test(value)) return value;
-    }
-    return undefined;
+    return readCookie(req, SESSION_COOKIE, TOKEN);
   },
 
   signIn(res: Response, issued: IssuedSession): Record<string, never> {
@@ -43,5 +59,18 @@ export const transport = {
 
   signOut(res: Response): void {
     res.clearCookie(SESSION_COOKIE, ATTRIBUTES);
+  },
+
+  /** The login body has no field for a device proof: the browser sends the cookie by itself. */
+  loginFields: {},
+
+  readDeviceProof(req: Request): string | undefined {
+    return readCookie(req, DEVICE_COOKIE, PROOF);
+  },
+
+  /** Sets a fresh device proof for the next login; nothing in the body (scripts cannot read it). */
+  giveDeviceProof(res: Response, proof: string): Record<string, never> {
+    res.cookie(DEVICE_COOKIE, proof, DEVICE_ATTRIBUTES);
+    return {};
   },
 };

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Busy, concurrencyLimit } from '../src/auth/concurrency-limit.ts';
+import { createPasswordHasher } from '../src/auth/passwords.ts';
+import { PASSWORD, postJson, startApp } from './helpers.ts';
+
+/** A task that runs until `finish()` is called, and says when it started. */
+function heldTask(started: string[], name: string) {
+  let finish: ((value: string) => void) | undefined;
+  const work = () =>
+    new Promise<string>((resolve) => {
+      started.push(name);
+      finish = resolve;
+    });
+  return {
+    work,
+    finish: () => {
+      assert.ok(finish, `${name} has not started`);
+      finish(name);
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('a free slot goes to a waiting sign-in before any sign-up, however long the sign-up waited', async () => {
+  const limit = concurrencyLimit(1, { 'sign-in': { waiting: 4 }, 'sign-up': { waiting: 4 } });
+  const started: string[] = [];
+  const first = heldTask(started, 'running sign-up');
+  const running = limit.run(first.work, { lane: 'sign-up' });
+  const waitingSignUp = limit.run(() => Promise.resolve(started.push('waiting sign-up')), { lane: 'sign-up' });
+  const waitingSignIn = limit.run(() => Promise.resolve(started.push('sign-in')), { lane: 'sign-in' });
+  await settle();
+  first.finish();
+  await Promise.all([running, waitingSignUp, waitingSignIn]);
+  assert.deepEqual(started, ['running sign-up', 'sign-in', 'waiting sign-up']);
+});
+
+test('a full sign-up lane refuses sign-ups at once and leaves the sign-in lane open', async () => {
+  const limit = concurrencyLimit(1, { 'sign-in': { waiting: 2 }, 'sign-up': { waiting: 1 } });
+  const held = heldTask([], 'running');
+  const running = limit.run(held.work, { lane: 'sign-up' });
+  const waiting = limit.run(() => Promise.resolve('waited'), { lane: 'sign-up' });
+  await assert.rejects(limit.run(() => Promise.resolve('refused'), { lane: 'sign-up' }), Busy);
+  const signIn = limit.run(() => Promise.resolve('signed in'), { lane: 'sign-in' });
+  await settle();
+  held.finish();
+  assert.deepEqual(await Promise.all([running, waiting, signIn]), ['running', 'waited', 'signed in']);
+});
+
+test('a lane capped below the slots leaves the last one to the lanes above it', async () => {
+  const limit = concurrencyLimit(2, { 'sign-in': { waiting: 4 }, 'sign-up': { waiting: 2, running: 1 } });
+  const started: string[] = [];
+  const signUp = heldTask(started, 'sign-up 1');
+  const running = limit.run(signUp.work, { lane: 'sign-up' });
+  const waiting = limit.run(() => Promise.resolve(started.push('sign-up 2')), { lane: 'sign-up' });
+  await settle();
+  assert.deepEqual(started, ['sign-up 1'], 'the second sign-up waits, though a slot is free');
+  await limit.run(() => Promise.resolve(started.push('sign-in')), { lane: 'sign-in' });
+  signUp.finish();
+  await Promise.all([running, waiting]);
+  assert.deepEqual(started, ['sign-up 1', 'sign-in', 'sign-up 2']);
+});
+
+test('one client holds at most a quarter of a lane: the others still find a place', async () => {
+  const limit = concurrencyLimit(1, { 'sign-in': { waiting: 8 }, 'sign-up': { waiting: 1 } });
+  const held = heldTask([], 'running');
+  const running = limit.run(held.work, { lane: 'sign-in', client: 'a' });
+  const fromA = [limit.run(() => Promise.resolve('a1'), { lane: 'sign-in', client: 'a' }), limit.run(() => Promise.resolve('a2'), { lane: 'sign-in', client: 'a' })];
+  await assert.rejects(limit.run(() => Promise.resolve('a3'), { lane: 'sign-in', client: 'a' }), Busy, 'a third place for the same client');
+  const fromB = limit.run(() => Promise.resolve('b1'), { lane: 'sign-in', client: 'b' });
+  await settle();
+  held.finish();
+  assert.deepEqual(await Promise.all([running, ...fromA, fromB]), ['running', 'a1', 'a2', 'b1']);
+});
+
+test('logins all succeed during a flood of sign-ups from as many addresses as it takes', async (t) => {
+  // The real hashing cost, two at a time (PASSWORD_HASH_CONCURRENCY=2); every sign-up within its
+  // address's limits, since each comes from an address of its own.
+  const { url } = await startApp(t, { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '5/1m' }, { passwords: createPasswordHasher(2) });
+  const owners = Array.from({ length: 12 }, (_, i) => `owner${String(i)}@example.com`);
+  for (const [i, email] of owners.entries()) {
+    assert.equal((await postJson(`${url}/api/v1/users`, { email, password: PASSWORD }, { 'x-forwarded-for': `198.51.100.${String(i + 1)}` })).ok, true);
+  }
+
+  const flood = Array.from({ length: 300 }, (_, i) =>
+    postJson(`${url}/api/v1/users`, { email: `flood${String(i)}@example.com`, password: PASSWORD }, { 'x-forwarded-for': `10.0.${String(i >> 8)}.${String(i & 255)}` }),
+  );
+  const logins = owners.map((email, i) => postJson(`${url}/api/v1/auth/login`, { email, password: PASSWORD }, { 'x-forwarded-for': `198.51.100.${String(i + 1)}` }));
+  const [floodAnswers, loginAnswers] = await Promise.all([Promise.all(flood), Promise.all(logins)]);
+
+  assert.deepEqual(
+    loginAnswers.map((res) => res.status),
+    owners.map(() => 200),
+  );
+  const busy = floodAnswers.filter((res) => res.status === 503).length;
+  assert.ok(busy > floodAnswers.length / 2, `most of the flood is told to come back (${String(busy)} of ${String(floodAnswers.length)})`);
+});
+
+test('one address firing logins holds a quarter of the login lane: a login from elsewhere still gets a place', async (t) => {
+  // The real hashing cost, one at a time: eight places for logins, two of them for any one address.
+  const { url } = await startApp(t, { TRUST_PROXY: '1' }, { passwords: createPasswordHasher(1) });
+  assert.equal((await postJson(`${url}/api/v1/users`, { email: 'owner@example.com', password: PASSWORD })).ok, true);
+  const login = (address: string) => postJson(`${url}/api/v1/auth/login`, { email: 'owner@example.com', password: PASSWORD }, { 'x-forwarded-for': address });
+  const fromOne = Array.from({ length: 12 }, () => login('203.0.113.7'));
+  const owner = await login('198.51.100.7');
+  const statuses = (await Promise.all(fromOne)).map((res) => res.status);
+  assert.equal(owner.status, 200);
+  assert.ok(statuses.filter((status) => status === 503).length >= 6, statuses.join(','));
+});
