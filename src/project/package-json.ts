@@ -4,7 +4,7 @@ import { nodeEngines } from './node-engines.ts';
 import { projectVersions } from './versions.ts';
 
 
-const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
+const dependencies = ['cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'nodemailer', 'pino', 'zod'] as const;
 
 /** With `--db postgres`: the driver, and its types for the project's own code. */
 const postgresDependencies = ['pg'] as const;
@@ -20,6 +20,7 @@ const devDependencies = [
   'eslint',
   'eslint-plugin-security',
   'plop',
+  'smtp-server',
   'typescript',
   'typescript-eslint',
 ] as const;
@@ -53,7 +54,8 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       // No `NODE_ENV=... node` (Windows cmd and PowerShell cannot run it): the dev runner sets development
       // mode, an unset NODE_ENV means production (src/config.ts), and tests pass NODE_ENV=test to the config.
       dev: 'node scripts/dev.ts',
-      build: 'tsc -p tsconfig.build.json',
+      // The mail texts are plain files, not TypeScript: copied next to the compiled code that reads them.
+      build: "tsc -p tsconfig.build.json && node -e \"require('node:fs').cpSync('src/mail/messages', 'dist/mail/messages', { recursive: true })\"",
       start: 'node dist/server.js',
       // On PostgreSQL, test/run.ts first checks DATABASE_URL, then runs the same `node --test`.
       test: answers.db === 'postgres' ? 'node test/run.ts' : 'node --test --test-reporter=spec "test/**/*.test.ts"',

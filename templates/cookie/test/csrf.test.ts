@@ -13,8 +13,9 @@ const login = (url: string, headers: Record<string, string>) =>
   });
 
 test('login sets a __Host- session cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain; the body has no token', async (t) => {
-  const { url } = await startApp(t, { CORS_ORIGINS: ALLOWED });
-  await signUp(url, 'ada@example.com');
+  const server = await startApp(t, { CORS_ORIGINS: ALLOWED });
+  const { url } = server;
+  await signUp(server, 'ada@example.com');
   const res = await login(url, { origin: ALLOWED });
   assert.equal(res.status, 200);
   const cookie = res.headers.get('set-cookie') ?? '';
@@ -33,7 +34,7 @@ test('login sets a __Host- session cookie: HttpOnly, Secure, SameSite=Lax, Path=
 
 test('unsafe requests must come from an allowed origin or the same origin, else 403 before anything runs', async (t) => {
   const server = await startApp(t, { CORS_ORIGINS: ALLOWED });
-  await signUp(server.url, 'ada@example.com');
+  await signUp(server, 'ada@example.com');
   const refused: Record<string, string>[] = [
     {},
     { origin: 'https://evil.example' },

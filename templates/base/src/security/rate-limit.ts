@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { RateLimitRule } from '../config.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { Logger } from '../log.ts';
@@ -117,4 +117,18 @@ export function loginRateLimits(rule: RateLimitRule, context: LimiterContext): R
     limiter('login-account', times(ACCOUNT_CEILING), context, { ...loggingHits('login-account'), ...quiet, keyGenerator: accountOf }),
     limiter('login-address', times(ADDRESS_CEILING), context, { ...loggingHits('login-address'), ...quiet }),
   ];
+}
+
+/**
+ * Forgets the failed logins counted against `req.account`: from every address (`login-account`) and
+ * from this request's (`login`), the keys loginRateLimits() counts them under. A password reset
+ * proved the owner (src/routes/accounts.ts), who must not meet a ceiling a stranger filled.
+ */
+export async function forgetFailedLogins(loginLimits: readonly RequestHandler[], req: Request): Promise<void> {
+  const account = req.account ?? '';
+  for (const limit of loginLimits) {
+    // express-rate-limit's resetKey is its store's, which returns a promise for a shared store.
+    const resetKey = (limit as Partial<RateLimitRequestHandler>).resetKey as ((key: string) => Promise<void> | void) | undefined;
+    for (const key of [account, `${account}:${addressKey(req)}`]) await resetKey?.(key);
+  }
 }
