@@ -83,7 +83,7 @@ test('a malformed REDIS_URL is refused in one line that never shows the password
     );
   }
   for (const value of ['redis://redis.internal:6379', 'rediss://app:p%40ss@redis.internal:6380/2', 'redis://[::1]:6379/0']) {
-    assert.equal(loadConfig({ REDIS_URL: value, DATABASE_URL }).redisUrl, value);
+    assert.equal(loadConfig({ NODE_ENV: 'development', REDIS_URL: value, DATABASE_URL }).redisUrl, value);
   }
 });
 

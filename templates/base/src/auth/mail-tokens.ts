@@ -35,7 +35,7 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('bas
  * Single-use tokens for the links in mails, one kind each (a verification token is not a reset
  * token). A token of one kind is looked up with its kind, so one used as the other is unknown. Used
  * tokens are kept until they expire, to tell "already used" from "unknown"; issuing deletes the
- * user's expired ones.
+ * user's expired ones. A user has at most one unused token of each kind (a unique index).
  */
 export function createMailTokenStore(db: Kysely<Schema>, now: () => number = Date.now): MailTokenStore {
   const find = async (token: string, kind: MailTokenKind) => {
@@ -53,17 +53,15 @@ export function createMailTokenStore(db: Kysely<Schema>, now: () => number = Dat
     async issue(userId, kind) {
       const token = randomBytes(TOKEN_BYTES).toString('base64url');
       const time = now();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .deleteFrom('mail_tokens')
-          .where('user_id', '=', userId)
-          .where((eb) => eb.or([eb.and([eb('kind', '=', kind), eb('used_at', 'is', null)]), eb('expires_at', '<=', time)]))
-          .execute();
-        await trx
-          .insertInto('mail_tokens')
-          .values({ id: hashOf(token), user_id: userId, kind, created_at: time, expires_at: time + MAIL_TOKEN_LIFETIME_MS[kind], used_at: null })
-          .execute();
-      });
+      await db.deleteFrom('mail_tokens').where('user_id', '=', userId).where('expires_at', '<=', time).execute();
+      const row = { id: hashOf(token), created_at: time, expires_at: time + MAIL_TOKEN_LIFETIME_MS[kind] };
+      // The unique index on unused tokens (user, kind) makes this one statement replace the unused
+      // token there may be, atomically: of two issued at once, only the later one works.
+      await db
+        .insertInto('mail_tokens')
+        .values({ ...row, user_id: userId, kind, used_at: null })
+        .onConflict((conflict) => conflict.columns(['user_id', 'kind']).where('used_at', 'is', null).doUpdateSet(row))
+        .execute();
       return token;
     },
 

@@ -21,7 +21,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'bigint', (column) => column.notNull())
     .addColumn('used_at', 'bigint')
     .execute();
-  await db.schema.createIndex('mail_tokens_user_id_kind').on('mail_tokens').columns(['user_id', 'kind']).execute();
+  // At most one unused token per user and kind: a newer one replaces it, even when two are issued at once.
+  await db.schema
+    .createIndex('mail_tokens_one_unused')
+    .on('mail_tokens')
+    .columns(['user_id', 'kind'])
+    .unique()
+    .where(sql.ref('used_at'), 'is', null)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
