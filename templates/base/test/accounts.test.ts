@@ -230,6 +230,7 @@ test('mailbox flooding is capped: 3 mails per account per 30 minutes from any nu
   }
   // Sign-ups with the taken address and resends draw on the same budget.
   assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'eve@example.com', password: PASSWORD }, { 'x-forwarded-for': '198.51.100.99' })).status, 202);
+  for (let i = 0; i < 3; i += 1) await mail.next('eve@example.com');
   await settle();
   assert.equal(mail.received.length, 3);
   // The requests past the budget replaced no token: the newest link still works (mails may arrive in any order).

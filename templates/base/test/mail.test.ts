@@ -12,7 +12,7 @@ test('in development, a mail is printed to the log, link included; without SMTP_
   let printed: Record<string, unknown> | undefined;
   for (let wait = 0; wait < 20 && !printed; wait += 1) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    printed = lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('mail (development: not sent)'));
+    printed = lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('mail to dev@example.com (development: printed, not sent)'));
   }
   assert.ok(printed, 'the mail is in the log');
   assert.match(String(printed.msg), /http:\/\/localhost:5173\/verify-email\?token=[A-Za-z0-9_-]{43}\n/);

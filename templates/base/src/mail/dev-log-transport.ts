@@ -10,7 +10,7 @@ import type { Mailer } from './mailer.ts';
 export function devLogMailer(logger: Logger): Mailer {
   return {
     send({ to, subject, text }) {
-      logger.info({ mail: { to, subject } }, `mail (development: not sent)\n${text}`);
+      logger.info(`mail to ${to} (development: printed, not sent)\nSubject: ${subject}\n\n${text}`);
       return Promise.resolve();
     },
     close: () => Promise.resolve(),
