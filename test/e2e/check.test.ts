@@ -42,7 +42,7 @@ describe('npm run check in a generated project', { concurrency: false }, () => {
   });
 
   it('passes every check, started in production', async () => {
-    server = await startServer(dir, ['dist/server.js'], { ...env, NODE_ENV: 'production' });
+    server = await startServer(dir, ['dist/server.js'], { ...env, NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' });
     const login = JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password' });
     const args = [`${server.base}/healthz`, '--limit-path', '/api/v1/auth/login', '--limit-method', 'POST', '--limit-body', login, '--slow'];
     const step = npm(dir, ['run', '--silent', 'check', '--', ...args, '--json', '--sarif', 'check.sarif'], env, 120_000);

@@ -72,7 +72,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
 
   it('starts in production and keeps its data in /app/data', async () => {
     const port = await freePort();
-    const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', container, '--', 'node', 'dist/server.js'], {
+    const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', '--env', 'SMTP_URL=smtp://127.0.0.1:9', '--env', 'MAIL_FROM=no-reply@example.com', '--env', 'APP_URL=https://app.example.com', container, '--', 'node', 'dist/server.js'], {
       env: { ...process.env, STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -94,7 +94,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ email: 'docker@example.com', password: 'correct horse battery staple' }),
       });
-      assert.equal(signUp.status, 201);
+      assert.equal(signUp.status, 202);
       assert.match(output, /"env":"production"/, 'NODE_ENV=production in the image');
     } finally {
       child.kill('SIGTERM');

@@ -10,6 +10,7 @@ import { pageResult, servePage, serveScript } from '../support/browser.ts';
 import { PostgresServer } from '../support/postgres.ts';
 import { freePort, mustPass, npm, projectEnv, type RunningServer, startServer } from '../support/project.ts';
 import { RedisServer } from '../support/redis.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 
 /**
  * The answer sets CI builds end to end: each is generated from the packed CLI, installed, typechecked,
@@ -49,9 +50,12 @@ const needs = (set: (typeof ANSWER_SETS)[number], flag: string, value: string) =
 // One PostgreSQL and one Redis for the whole file, started only if an answer set uses them.
 let postgres: Promise<PostgresServer> | undefined;
 let redis: Promise<RedisServer> | undefined;
+// Where every production server of the file sends its mail (production requires an SMTP server).
+let smtp: Promise<SmtpSink> | undefined;
 after(async () => {
   await (await postgres)?.destroy();
   await (await redis)?.stop();
+  await (await smtp)?.close();
 });
 
 for (const [index, set] of ANSWER_SETS.entries()) {
@@ -60,6 +64,9 @@ for (const [index, set] of ANSWER_SETS.entries()) {
     let answers: Answers;
     /** DATABASE_URL and REDIS_URL, where the project uses them. */
     const services: Record<string, string> = {};
+    /** SMTP_URL, MAIL_FROM and APP_URL, for the servers started in production. */
+    const mail: Record<string, string> = {};
+    let sink: SmtpSink;
     const env = projectEnv(set.node);
     const withServices = () => ({ ...env, ...services });
 
@@ -73,6 +80,8 @@ for (const [index, set] of ANSWER_SETS.entries()) {
       answers = readJson(join(dir, '.secure-express.json')).answers;
       if (needs(set, '--db', 'postgres')) services.DATABASE_URL = (await (postgres ??= PostgresServer.start())).database(`matrix_${String(index)}`);
       if (needs(set, '--rate-limit-store', 'redis')) services.REDIS_URL = (await (redis ??= RedisServer.start())).url;
+      sink = await (smtp ??= startSmtpSink());
+      Object.assign(mail, sink.env);
     });
 
     it('follows its answers: engines, .nvmrc, Dockerfile, dependencies', () => {
@@ -109,7 +118,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
 
     describe('started in production', { concurrency: false }, () => {
       let server: RunningServer;
-      const production = () => ({ ...withServices(), NODE_ENV: 'production' });
+      const production = () => ({ ...withServices(), ...mail, NODE_ENV: 'production' });
       before(async () => {
         server = await startServer(dir, ['dist/server.js'], production());
       });
@@ -153,7 +162,10 @@ for (const [index, set] of ANSWER_SETS.entries()) {
       it('keeps a user across a restart, and lists users to no one but an admin', async () => {
         const headers = { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-origin' };
         const body = JSON.stringify({ email: `kept${String(index)}@example.com`, password: 'correct horse battery staple' });
-        assert.equal((await fetch(`${server.base}/api/v1/users`, { method: 'POST', headers, body })).status, 201);
+        assert.equal((await fetch(`${server.base}/api/v1/users`, { method: 'POST', headers, body })).status, 202);
+        const token = await sink.token(`kept${String(index)}@example.com`, 'verify-email');
+        const verify = { method: 'POST', headers, body: JSON.stringify({ token }) };
+        assert.equal((await fetch(`${server.base}/api/v1/auth/verify-email`, verify)).status, 204);
         const restarted = await startServer(dir, ['dist/server.js'], production());
         try {
           const login = await fetch(`${restarted.base}/api/v1/auth/login`, { method: 'POST', headers, body });
@@ -206,7 +218,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
         servers.push(allowed.server, other.server);
         // CORS_ORIGINS replaces the generated allowlist: here, the page server's own origin.
         const server = await startServer(dir, ['dist/server.js'], {
-          ...withServices(), NODE_ENV: 'production', CORS_ORIGINS: `http://localhost:${allowed.port}`,
+          ...withServices(), ...mail, NODE_ENV: 'production', CORS_ORIGINS: `http://localhost:${allowed.port}`,
         }, apiPort);
         try {
           assert.match(await pageResult(`http://localhost:${allowed.port}/`), /^allowed 200 /);
@@ -234,11 +246,10 @@ for (const [index, set] of ANSWER_SETS.entries()) {
           const call = ${call};
           const body = JSON.stringify({ email: 'browser@example.com', password: 'correct horse battery staple' });
           const headers = { 'content-type': 'application/json' };
-          const signedUp = await call('/api/v1/users', { method: 'POST', headers, body });
           const login = await call('/api/v1/auth/login', { method: 'POST', headers, body });
           const text = await login.text();
           const me = await call('/api/v1/users/me');
-          return [signedUp.status, login.status, /"token"/.test(text) ? 'token in body' : 'no token in body', me.status, (await me.json()).email].join(' ');`);
+          return [login.status, /"token"/.test(text) ? 'token in body' : 'no token in body', me.status, (await me.json()).email].join(' ');`);
         const readMe = await serveScript(api, `
           const me = await fetch(api + '/api/v1/users/me', { credentials: 'include' });
           return 'me ' + me.status + ' ' + (await me.json()).email;`);
@@ -250,10 +261,16 @@ for (const [index, set] of ANSWER_SETS.entries()) {
           return read;`);
         servers.push(signIn.server, readMe.server, attack.server);
         const server = await startServer(dir, ['dist/server.js'], {
-          ...withServices(), NODE_ENV: 'production', CORS_ORIGINS: `http://localhost:${signIn.port},http://localhost:${readMe.port}`,
+          ...withServices(), ...mail, NODE_ENV: 'production', CORS_ORIGINS: `http://localhost:${signIn.port},http://localhost:${readMe.port}`,
         }, apiPort);
         try {
-          assert.equal(await pageResult(`http://localhost:${signIn.port}/`, profile), '201 200 no token in body 200 browser@example.com');
+          // The account is made and verified first, as its owner would through the mail.
+          const account = JSON.stringify({ email: 'browser@example.com', password: 'correct horse battery staple' });
+          const sameSite = { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-origin' };
+          assert.equal((await fetch(`${server.base}/api/v1/users`, { method: 'POST', headers: sameSite, body: account })).status, 202);
+          const token = JSON.stringify({ token: await sink.token('browser@example.com', 'verify-email') });
+          assert.equal((await fetch(`${server.base}/api/v1/auth/verify-email`, { method: 'POST', headers: sameSite, body: token })).status, 204);
+          assert.equal(await pageResult(`http://localhost:${signIn.port}/`, profile), '200 no token in body 200 browser@example.com');
           assert.equal(await pageResult(`http://localhost:${attack.port}/`, profile), 'read blocked TypeError');
           assert.equal(await pageResult(`http://localhost:${readMe.port}/`, profile), 'me 200 browser@example.com', 'still signed in: the other page could not sign the user out');
           assert.match(server.output(), /"url":"\/api\/v1\/auth\/logout","remoteAddress":"[^"]+"},"res":\{"statusCode":403\}/);
