@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accountHasher } from '../src/auth/account-hash.ts';
+import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { createMailTokenStore } from '../src/auth/mail-tokens.ts';
+import { loadDatabaseConfig } from '../src/config.ts';
+import { connect } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import * as createUsers from '../src/db/migrations/20261129090000_create_users.ts';
+import * as createSessions from '../src/db/migrations/20261129090100_create_sessions.ts';
+import { createLogger } from '../src/log.ts';
 import { createUserStore } from '../src/users/user-store.ts';
-import { captureLogs, PASSWORD, postJson, signIn, signUp, signUpByMail, startApp } from './helpers.ts';
+import { captureLogs, databaseEnv, PASSWORD, postJson, signIn, signUp, signUpByMail, startApp } from './helpers.ts';
 import { startMailServer, tokenIn } from './mail-server.ts';
 
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -281,4 +289,20 @@ test('no token and no email address in the logs, mail failures included: the acc
     assert.ok(!logged.includes(secret), `${secret.slice(0, 8)}... is in the log`);
   }
   assert.ok(lines().some((line) => line.event === 'mail_sent' && typeof line.account === 'string'), 'deliveries are logged by account');
+});
+
+test('accounts made before email verification existed count as verified once migrated; new ones do not', async (t) => {
+  const connection = await connect(loadDatabaseConfig({ NODE_ENV: 'test', ...(await databaseEnv(t)) }), createLogger({ logLevel: 'silent' }));
+  t.after(() => connection.close());
+  // The database of a project generated before: its first two migrations, and a user in it.
+  const before = { '20261129090000_create_users': createUsers, '20261129090100_create_sessions': createSessions };
+  const { error } = await new Migrator({ db: connection.db, provider: { getMigrations: () => Promise.resolve(before) } }).migrateToLatest();
+  assert.equal(error, undefined);
+  await sql`insert into users (id, email, name, password_hash, role, created_at) values ('00000000-0000-4000-8000-000000000001', 'old@example.com', null, 'x', 'user', 1000)`.execute(connection.db);
+
+  assert.ok((await migrateToLatest(connection.db)).includes('20261203120000_add_mail_tokens'));
+  const users = createUserStore(connection.db);
+  assert.equal((await users.findByEmail('old@example.com'))?.emailVerifiedAt, 1000);
+  await users.create({ email: 'new@example.com', passwordHash: 'x' });
+  assert.equal((await users.findByEmail('new@example.com'))?.emailVerifiedAt, null);
 });

@@ -65,7 +65,8 @@ const listedIdOf = (storedId: string) => createHash('sha256').update(`listed-ses
 /**
  * Opaque sessions in the database. A session ends `idleMs` after its last use (each use slides it on)
  * and `maxAgeMs` after sign-in at the latest. The last use is written at most once per `touchEveryMs`
- * (a tenth of the idle timeout, at most a minute) rather than on every request.
+ * (a tenth of the idle timeout, at most a minute) rather than on every request. A user holds at most
+ * `maxPerUser` sessions: 30 sign-ins do not leave 30 live tokens behind.
  */
 export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, now: () => number = Date.now): SessionStore {
   const touchEveryMs = Math.min(60_000, Math.floor(policy.idleMs / 10));
