@@ -3,7 +3,7 @@ import { PACKAGE } from '../package-info.ts';
 import { nodeEngines } from './node-engines.ts';
 import { projectVersions } from './versions.ts';
 
-const dependencies = ['@zxcvbn-ts/language-common', 'cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'pino', 'zod'] as const;
+const dependencies = ['@zxcvbn-ts/language-common', 'cors', 'express', 'express-rate-limit', 'helmet', 'kysely', 'nodemailer', 'pino', 'zod'] as const;
 
 /** With `--db postgres`: the driver, and its types for the project's own code. */
 const postgresDependencies = ['pg'] as const;
@@ -19,6 +19,7 @@ const devDependencies = [
   'eslint',
   'eslint-plugin-security',
   'plop',
+  'smtp-server',
   'typescript',
   'typescript-eslint',
 ] as const;
@@ -59,7 +60,8 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       // in one line which one is needed, where they would fail with a stack. (The compiler, the linter and
       // plop run on older Node releases too; plop's output does not, so it is checked first.)
       dev: `${onProjectNode} scripts/dev.ts`,
-      build: 'tsc -p tsconfig.build.json',
+      // The mail texts are plain files, not TypeScript: copied next to the compiled code that reads them.
+      build: "tsc -p tsconfig.build.json && node -e \"require('node:fs').cpSync('src/mail/messages', 'dist/mail/messages', { recursive: true })\"",
       start: `${onProjectNode} dist/server.js`,
       // On PostgreSQL, test/run.ts first checks DATABASE_URL, then runs the same `node --test`.
       test: answers.db === 'postgres' ? `${onProjectNode} test/run.ts` : `${onProjectNode} --test --test-reporter=spec "test/**/*.test.ts"`,

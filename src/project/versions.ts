@@ -14,6 +14,9 @@ export const projectVersions = {
   // The query layer over both databases: typed, SQL-first, no dependencies of its own, with a
   // migrator. SQLite needs no driver package: node:sqlite is built into Node 22.18+ and 24.
   kysely: '^0.29.9',
+  // Mail over SMTP (src/mail/smtp-transport.ts): the maintained standard, no dependencies of its own,
+  // ships its types. Production sends verification and reset mails through it.
+  nodemailer: '^10.6.1',
   pino: '^10.4.0',
   zod: '^4.6.7',
   // The most common passwords, ranked, from zxcvbn-ts (src/auth/password-policy.ts): MIT, maintained,
@@ -45,6 +48,9 @@ export const projectVersions = {
   // Declares no peer range and uses ESLint's current rule API, so it runs on ESLint 10.
   'eslint-plugin-security': '^4.1.0',
   plop: '^4.0.5',
+  // A real SMTP server in-process for the mail tests (test/mail-server.ts), by nodemailer's authors;
+  // ships its types.
+  'smtp-server': '^3.21.6',
   // typescript-eslint 8 supports TypeScript >=4.8.4 <6.1.0, so the project stays on TypeScript 6.0.x
   // (a tilde range) until typescript-eslint supports a newer one.
   typescript: '~6.0.3',

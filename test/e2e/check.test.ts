@@ -28,6 +28,8 @@ async function npmRun(cwd: string, args: readonly string[], env: NodeJS.ProcessE
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 const FRONT_END = 'https://app.example.com';
+/** Production needs mail settings; nothing in the check signs anyone up, so no mail is ever sent. */
+const MAIL = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: FRONT_END };
 const LOGIN = JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password' });
 
 /** The generated API's routes, as an OpenAPI document would name them: what `--openapi` probes. */
@@ -39,7 +41,7 @@ const DOCUMENT = {
   security: [{ session: [] }],
   paths: {
     '/users': {
-      post: { security: [], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 201: { description: 'signed up' } } },
+      post: { security: [], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 202: { description: 'signed up, or a mail to a taken address' } } },
       get: { responses: { 200: { description: 'the users (admins)' } } },
     },
     '/users/me': { get: { responses: { 200: { description: 'the caller' } } } },
@@ -104,7 +106,7 @@ for (const session of ['bearer', 'cookie'] as const) {
       const via = viaProxy ? 'through a proxy that appends X-Forwarded-For' : 'scanned directly';
       const verdict = warns.length === 0 ? 'passes every check' : `passes every check but warns ${warns.join(', ')}`;
       it(`${verdict} with TRUST_PROXY=${trustProxy}, ${via}, offline`, async (t) => {
-        server = await startServer(dir, ['dist/server.js'], { ...env, NODE_ENV: 'production', TRUST_PROXY: String(trustProxy), CORS_ORIGINS: FRONT_END });
+        server = await startServer(dir, ['dist/server.js'], { ...env, NODE_ENV: 'production', TRUST_PROXY: String(trustProxy), CORS_ORIGINS: FRONT_END, ...MAIL });
         const proxy = viaProxy ? await startForwardingProxy(Number(new URL(server.base).port)) : undefined;
         t.after(() => proxy?.close());
         const base = proxy?.base ?? server.base;

@@ -72,7 +72,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
 
   it('starts in production and keeps its data in /app/data', async () => {
     const port = await freePort();
-    const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', container, '--', 'node', 'dist/server.js'], {
+    const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', '--env', 'SMTP_URL=smtp://127.0.0.1:9', '--env', 'MAIL_FROM=no-reply@example.com', '--env', 'APP_URL=https://app.example.com', container, '--', 'node', 'dist/server.js'], {
       env: { ...process.env, STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -94,7 +94,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ email: 'docker@example.com', password: 'correct horse battery staple' }),
       });
-      assert.equal(signUp.status, 201);
+      assert.equal(signUp.status, 202);
       assert.match(output, /"env":"production"/, 'NODE_ENV=production in the image');
     } finally {
       child.kill('SIGTERM');
@@ -107,7 +107,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
 
 describe('the generated compose files', { skip: spawnSync('docker-compose', ['version']).status === 0 ? false : 'docker-compose is not installed' }, () => {
   for (const args of [['--db', 'postgres'], ['--db', 'postgres', '--rate-limit-store', 'redis']]) {
-    it(`are valid with ${args.join(' ')}, need their passwords, and publish only the API`, (t) => {
+    it(`are valid with ${args.join(' ')}, need their passwords and mail settings, and publish only the API (and a dev-only mail catcher on loopback)`, (t) => {
       const cwd = mkdtempSync(join(tmpdir(), 'cse-compose-'));
       t.after(() => rmSync(cwd, { recursive: true, force: true }));
       assert.equal(runCli(['api', ...QUICK, ...args], { cwd }).code, 0);
@@ -117,15 +117,19 @@ describe('the generated compose files', { skip: spawnSync('docker-compose', ['ve
       const withoutPasswords = config({});
       assert.notEqual(withoutPasswords.status, 0, 'refused without POSTGRES_PASSWORD');
       assert.match(withoutPasswords.stderr, /set POSTGRES_PASSWORD/);
-      const valid = config({ POSTGRES_PASSWORD: 'pgsecret', REDIS_PASSWORD: 'redissecret' });
+      const passwords = { POSTGRES_PASSWORD: 'pgsecret', REDIS_PASSWORD: 'redissecret' };
+      assert.match(config(passwords).stderr, /set SMTP_URL/, 'production needs a mail server');
+      const valid = config({ ...passwords, SMTP_URL: 'smtp://mailpit:1025', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' });
       assert.equal(valid.status, 0, valid.stderr);
+      const block = (service: string) => new RegExp(`^  ${service}:\\n([\\s\\S]*?)(?=^  \\S|^\\S)`, 'm').exec(valid.stdout)?.[1] ?? '';
       const text = readFileSync(file, 'utf8');
-      assert.equal(text.match(/^ {4}ports:/gm)?.length, 1, 'only the API publishes a port');
+      assert.equal(text.match(/^ {4}ports:/gm)?.length, 2, 'the API, and the development mail catcher');
+      assert.match(block('mailpit'), /profiles:\n {4}- dev\n/, 'the mail catcher runs only with the dev profile');
+      assert.match(block('mailpit'), /- 127\.0\.0\.1:8025:8025/, 'and is published on loopback only');
       assert.match(valid.stdout, /TRUST_PROXY: '0'/);
-      for (const service of ['api', 'db', ...(args.includes('redis') ? ['redis'] : [])]) {
-        const block = new RegExp(`^  ${service}:\\n([\\s\\S]*?)(?=^  \\S|^\\S)`, 'm').exec(valid.stdout)?.[1] ?? '';
+      for (const service of ['api', 'db', 'mailpit', ...(args.includes('redis') ? ['redis'] : [])]) {
         for (const setting of ['read_only: true', 'cap_drop:', 'no-new-privileges:true', 'mem_limit:', 'pids_limit:']) {
-          assert.ok(block.includes(setting), `${service}: ${setting}`);
+          assert.ok(block(service).includes(setting), `${service}: ${setting}`);
         }
       }
     });

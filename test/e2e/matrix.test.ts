@@ -8,6 +8,7 @@ import { QUICK, runCli } from '../support/cli.ts';
 import { PostgresServer } from '../support/postgres.ts';
 import { mustPass, npm, projectEnv, type RunningServer, startServer } from '../support/project.ts';
 import { RedisServer } from '../support/redis.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 
 /**
  * The answer sets CI builds end to end: each is generated from the packed CLI, installed, typechecked,
@@ -46,9 +47,12 @@ const needs = (set: (typeof ANSWER_SETS)[number], flag: string, value: string) =
 // One PostgreSQL and one Redis for the whole file, started only if an answer set uses them.
 let postgres: Promise<PostgresServer> | undefined;
 let redis: Promise<RedisServer> | undefined;
+// Where every production server of the file sends its mail (production requires an SMTP server).
+let smtp: Promise<SmtpSink> | undefined;
 after(async () => {
   await (await postgres)?.destroy();
   await (await redis)?.stop();
+  await (await smtp)?.close();
 });
 
 for (const [index, set] of ANSWER_SETS.entries()) {
@@ -57,6 +61,9 @@ for (const [index, set] of ANSWER_SETS.entries()) {
     let answers: Answers;
     /** DATABASE_URL and REDIS_URL, where the project uses them. */
     const services: Record<string, string> = {};
+    /** SMTP_URL, MAIL_FROM and APP_URL, for the servers started in production. */
+    const mail: Record<string, string> = {};
+    let sink: SmtpSink;
     const env = projectEnv(set.node);
     const withServices = () => ({ ...env, ...services });
 
@@ -70,6 +77,8 @@ for (const [index, set] of ANSWER_SETS.entries()) {
       answers = readJson(join(dir, '.secure-express.json')).answers;
       if (needs(set, '--db', 'postgres')) services.DATABASE_URL = (await (postgres ??= PostgresServer.start())).database(`matrix_${String(index)}`);
       if (needs(set, '--rate-limit-store', 'redis')) services.REDIS_URL = (await (redis ??= RedisServer.start())).url;
+      sink = await (smtp ??= startSmtpSink());
+      Object.assign(mail, sink.env);
     });
 
     it('follows its answers: engines, .nvmrc, Dockerfile, dependencies', () => {
@@ -106,7 +115,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
 
     describe('started in production', { concurrency: false }, () => {
       let server: RunningServer;
-      const production = () => ({ ...withServices(), NODE_ENV: 'production' });
+      const production = () => ({ ...withServices(), ...mail, NODE_ENV: 'production' });
       before(async () => {
         server = await startServer(dir, ['dist/server.js'], production());
       });
@@ -150,7 +159,10 @@ for (const [index, set] of ANSWER_SETS.entries()) {
       it('keeps a user across a restart, and lists users to no one but an admin', async () => {
         const headers = { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-origin' };
         const body = JSON.stringify({ email: `kept${String(index)}@example.com`, password: 'correct horse battery staple' });
-        assert.equal((await fetch(`${server.base}/api/v1/users`, { method: 'POST', headers, body })).status, 201);
+        assert.equal((await fetch(`${server.base}/api/v1/users`, { method: 'POST', headers, body })).status, 202);
+        const token = await sink.token(`kept${String(index)}@example.com`, 'verify-email');
+        const verify = { method: 'POST', headers, body: JSON.stringify({ token }) };
+        assert.equal((await fetch(`${server.base}/api/v1/auth/verify-email`, verify)).status, 204);
         const restarted = await startServer(dir, ['dist/server.js'], production());
         try {
           const login = await fetch(`${restarted.base}/api/v1/auth/login`, { method: 'POST', headers, body });
@@ -195,7 +207,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
     if (set.newRoute) {
       it('npm run new:route adds a validated route on a table of its own whose new tests pass untouched', () => {
         mustPass(npm(dir, ['run', 'new:route', '--', 'widgets', 'GET,POST,DELETE', 'owner'], env), 'new:route');
-        for (const taken of ['widgets', 'users', 'sessions', 'settings', 'kysely-migration']) {
+        for (const taken of ['widgets', 'users', 'sessions', 'settings', 'mail-tokens', 'kysely-migration']) {
           const refused = npm(dir, ['run', 'new:route', '--', taken, 'GET', 'admin'], env);
           assert.match(refused.output, /exists already: choose another name/, taken);
         }

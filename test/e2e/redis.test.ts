@@ -98,7 +98,8 @@ describe('generated project with the redis store', { concurrency: false }, () =>
   describe('two instances sharing one Redis', { concurrency: false }, () => {
     let one: RunningServer;
     let two: RunningServer;
-    const productionEnv = () => ({ ...env, ...database, NODE_ENV: 'production', REDIS_URL: `${redis.url}/0`, LOG_LEVEL: 'warn' });
+    const mail = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' };
+    const productionEnv = () => ({ ...env, ...database, ...mail, NODE_ENV: 'production', REDIS_URL: `${redis.url}/0`, LOG_LEVEL: 'warn' });
     before(async () => {
       one = await startServer(dir, ['dist/server.js'], productionEnv());
       two = await startServer(dir, ['dist/server.js'], productionEnv());

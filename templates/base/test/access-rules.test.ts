@@ -16,6 +16,12 @@ const EXPECTED: Readonly<Record<string, AccessRule>> = {
   'GET /api/v1/users/:id': 'owner',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'signed-in',
+  'POST /api/v1/auth/verify-email': 'public',
+  'POST /api/v1/auth/verify-email/resend': 'public',
+  'POST /api/v1/auth/password-reset': 'public',
+  'POST /api/v1/auth/password-reset/confirm': 'public',
+  'GET /api/v1/users/me/sessions': 'signed-in',
+  'DELETE /api/v1/users/me/sessions/:id': 'signed-in',
 };
 
 test('every route states who may call it, as its first handler', async (t) => {

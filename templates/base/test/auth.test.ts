@@ -5,8 +5,9 @@ import { createUserStore } from '../src/users/user-store.ts';
 import { cheapPasswords, newUser, PASSWORD, postJson, signIn, signUp, startApp } from './helpers.ts';
 
 test('login: 200 with a session for the right password; the same 401 for a wrong password and an unknown email', async (t) => {
-  const { url } = await startApp(t);
-  await signUp(url, 'dana@example.com');
+  const server = await startApp(t);
+  const { url } = server;
+  await signUp(server, 'dana@example.com');
   const login = (email: string, password: string) => postJson(`${url}/api/v1/auth/login`, { email, password });
 
   const ok = await login('Dana@Example.com', PASSWORD);
@@ -29,8 +30,9 @@ test('login: 200 with a session for the right password; the same 401 for a wrong
 });
 
 test('an unknown email costs a password check too, so timing does not reveal which emails exist', async (t) => {
-  const { url } = await startApp(t, {}, { passwords: createPasswordHasher(2) });
-  await signUp(url, 'erin@example.com');
+  const server = await startApp(t, {}, { passwords: createPasswordHasher(2) });
+  const { url } = server;
+  await signUp(server, 'erin@example.com');
   const timed = async (email: string) => {
     const started = performance.now();
     await (await postJson(`${url}/api/v1/auth/login`, { email, password: 'wrong horse battery' })).arrayBuffer();
@@ -106,7 +108,7 @@ test('a login that checked the password just before it changed gets no session',
     },
   };
   const server = await startApp(t, {}, { passwords });
-  const ada = await signUp(server.url, 'ada@example.com');
+  const ada = await signUp(server, 'ada@example.com');
   const racing = postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: PASSWORD });
   await checked;
   await createUserStore(server.database.db).changePassword(ada.id, await real.hash('a brand new passphrase'));

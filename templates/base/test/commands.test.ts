@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { databaseEnv, signIn, signUp, startServerProcess } from './helpers.ts';
+import { databaseEnv, signIn, signUpByMail, startServerProcess } from './helpers.ts';
+import { startMailServer } from './mail-server.ts';
 
 const command = (name: string, args: readonly string[], env: Record<string, string>) =>
   spawnSync(process.execPath, [fileURLToPath(new URL(`../src/commands/${name}.ts`, import.meta.url)), ...args], {
@@ -22,9 +23,10 @@ test('npm run db:migrate applies the migrations once, then says the database is 
 });
 
 test('npm run user:role makes the first admin, against the database the server uses', async (t) => {
-  const env = await databaseEnv(t);
+  const mail = await startMailServer(t);
+  const env = { ...(await databaseEnv(t)), ...mail.env };
   const server = await startServerProcess(t, env);
-  await signUp(server.url, 'ada@example.com');
+  await signUpByMail(server.url, mail, 'ada@example.com');
   const ada = await signIn(server.url, 'ada@example.com');
   assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: ada.headers })).status, 403);
 

@@ -45,7 +45,7 @@ test('a session ends SESSION_MAX_AGE after sign-in, however often it is used', a
 test('expired sessions are pruned from the table', async (t) => {
   const database = await testDatabase(t);
   let now = 1_000_000;
-  const sessions = createSessionStore(database.db, { idleMs: 1_000, maxAgeMs: 10_000 }, () => now);
+  const sessions = createSessionStore(database.db, { idleMs: 1_000, maxAgeMs: 10_000, maxPerUser: 10 }, () => now);
   await database.db
     .insertInto('users')
     .values({ id: '00000000-0000-4000-8000-000000000001', email: 'p@example.com', name: null, password_hash: 'x', role: 'user', created_at: now })
@@ -66,7 +66,7 @@ test('a token that is not one of ours is anonymous, whatever its shape', async (
   const server = await startApp(t);
   await newUser(server, 'ada@example.com');
   const database = server.database;
-  const sessions = createSessionStore(database.db, { idleMs: 60_000, maxAgeMs: 60_000 });
+  const sessions = createSessionStore(database.db, { idleMs: 60_000, maxAgeMs: 60_000, maxPerUser: 10 });
   for (const token of ['', 'x', 'A'.repeat(43), "' OR '1'='1", 'A'.repeat(10_000)]) {
     assert.equal(await sessions.authenticate(token), undefined, token.slice(0, 20));
   }

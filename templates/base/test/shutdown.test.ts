@@ -90,7 +90,7 @@ test('SIGTERM: readiness fails first, the in-flight request completes, then exit
   // alive to race the deadline.
   inFlight.end(body.slice(10));
   const [res] = (await response) as [IncomingMessage];
-  assert.equal(res.statusCode, 201);
+  assert.equal(res.statusCode, 202);
   assert.equal(res.headers.connection, 'close');
   res.resume();
 

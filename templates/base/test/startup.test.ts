@@ -6,12 +6,15 @@ import { sql } from 'kysely';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { connect } from '../src/db/database.ts';
 import { createLogger } from '../src/log.ts';
-import { databaseEnv, signIn, signUp, startServerProcess } from './helpers.ts';
+import { databaseEnv, signIn, signUpByMail, startServerProcess } from './helpers.ts';
+import { startMailServer } from './mail-server.ts';
 
 test('a user created before a restart of the server process is there after it, and can sign in', async (t) => {
-  const env = await databaseEnv(t);
+  const mail = await startMailServer(t);
+  const env = { ...(await databaseEnv(t)), ...mail.env };
   const first = await startServerProcess(t, env);
-  const ada = await signUp(first.url, 'ada@example.com');
+  await signUpByMail(first.url, mail, 'ada@example.com');
+  const { user: ada } = await signIn(first.url, 'ada@example.com');
   first.child.kill('SIGTERM');
   assert.equal(await first.exited, 0);
 

@@ -13,8 +13,9 @@ const login = (url: string, headers: Record<string, string>) =>
   });
 
 test('login sets a __Host- session cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain; the body has no token', async (t) => {
-  const { url } = await startApp(t, { CORS_ORIGINS: ALLOWED });
-  await signUp(url, 'ada@example.com');
+  const server = await startApp(t, { CORS_ORIGINS: ALLOWED });
+  const { url } = server;
+  await signUp(server, 'ada@example.com');
   const res = await login(url, { origin: ALLOWED });
   assert.equal(res.status, 200);
   const cookie = res.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`)) ?? '';
@@ -34,7 +35,7 @@ test('login sets a __Host- session cookie: HttpOnly, Secure, SameSite=Lax, Path=
 test('a sign-in from a page of another origin is refused and sets no cookie; the app, its own pages and curl sign in', async (t) => {
   const server = await startApp(t, { CORS_ORIGINS: ALLOWED });
   const thisOrigin = new URL(server.url).origin;
-  await signUp(server.url, 'ada@example.com');
+  await signUp(server, 'ada@example.com');
   // Every branch of the rule is in test/cross-origin.test.ts; these are the ones CSRF relies on.
   const refused: Record<string, string>[] = [
     { origin: 'https://evil.example' },

@@ -83,7 +83,7 @@ test('a malformed REDIS_URL is refused in one line that never shows the password
     );
   }
   for (const value of ['redis://redis.internal:6379', 'rediss://app:p%40ss@redis.internal:6380/2', 'redis://[::1]:6379/0']) {
-    assert.equal(loadConfig({ REDIS_URL: value, DATABASE_URL }).redisUrl, value);
+    assert.equal(loadConfig({ NODE_ENV: 'development', REDIS_URL: value, DATABASE_URL }).redisUrl, value);
   }
 });
 
@@ -134,7 +134,7 @@ test('redis: a device proof is one budget across instances, under a key that hol
   assert.deepEqual([await shared.ready(), await other.ready()], [true, true]);
   const one = await startApp(t, env, { redis: shared, database });
   const two = await startApp(t, env, { redis: other, database });
-  await signUp(one.url, 'owner@example.com');
+  await signUp(one, 'owner@example.com');
   const proof = await deviceProofOf(await postJson(`${one.url}/api/v1/auth/login`, { email: 'owner@example.com', password: PASSWORD }));
   const login = (url: string, password: string) =>
     postJson(`${url}/api/v1/auth/login`, { email: 'owner@example.com', password, ...proof.body }, { 'x-forwarded-for': '203.0.113.5', ...proof.headers });

@@ -25,13 +25,30 @@ export interface ActiveSession {
   readonly expiresAt: Date;
 }
 
+/** One of a user's sessions as the user may see it: never its token nor the token's hash. */
+export interface ListedSession {
+  /** A name for the session derived from its stored hash, which cannot be turned back into either. */
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date;
+  /** The session the list was asked with. */
+  readonly current: boolean;
+}
+
 export interface SessionStore {
+  /** A new session; past `maxPerUser`, the user's oldest sessions end. */
   create(userId: string): Promise<IssuedSession>;
   /** The session and its user, if the token is one of ours and neither idle nor past its lifetime. */
   authenticate(token: string): Promise<{ session: ActiveSession; user: PublicUser } | undefined>;
   revoke(sessionId: string): Promise<void>;
   /** Ends every session of the user but `keep` (after a password change, say). */
   revokeOthers(userId: string, keep: string): Promise<void>;
+  /** Ends every session of the user (after a password reset). */
+  revokeAll(userId: string): Promise<void>;
+  /** The user's live sessions, newest first; `current` marks the one with the stored id `currentId`. */
+  list(userId: string, currentId: string): Promise<ListedSession[]>;
+  /** Ends the user's session listed as `listedId`; false when the user has none by that id. */
+  revokeListed(userId: string, listedId: string): Promise<boolean>;
   /** Deletes expired sessions; returns how many. */
   prune(): Promise<number>;
 }
@@ -40,9 +57,16 @@ export interface SessionStore {
 const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
+ * What a user sees as a session's id: a hash of its stored id. Showing the stored id would put a
+ * value from the database in every client's hands; this one leads back to neither it nor the token.
+ */
+const listedIdOf = (storedId: string) => createHash('sha256').update(`listed-session:${storedId}`).digest('base64url').slice(0, 22);
+
+/**
  * Opaque sessions in the database. A session ends `idleMs` after its last use (each use slides it on)
  * and `maxAgeMs` after sign-in at the latest. The last use is written at most once per `touchEveryMs`
- * (a tenth of the idle timeout, at most a minute) rather than on every request.
+ * (a tenth of the idle timeout, at most a minute) rather than on every request. A user holds at most
+ * `maxPerUser` sessions: 30 sign-ins do not leave 30 live tokens behind.
  */
 export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, now: () => number = Date.now): SessionStore {
   const touchEveryMs = Math.min(60_000, Math.floor(policy.idleMs / 10));
@@ -55,6 +79,16 @@ export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, no
       const time = now();
       const expiresAt = time + policy.maxAgeMs;
       await db.insertInto('sessions').values({ id, user_id: userId, created_at: time, last_used_at: time, expires_at: expiresAt }).execute();
+      // At most maxPerUser: the newest others are kept, and a device forgotten long ago goes first.
+      const kept = db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('id', '!=', id)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(policy.maxPerUser - 1);
+      await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', id).where('id', 'not in', kept).execute();
       return { id, token, expiresAt: expiryOf(time, expiresAt), lifetimeEndsAt: new Date(expiresAt) };
     },
 
@@ -88,6 +122,37 @@ export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, no
 
     async revokeOthers(userId, keep) {
       await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keep).execute();
+    },
+
+    async revokeAll(userId) {
+      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    },
+
+    async list(userId, currentId) {
+      const time = now();
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'last_used_at'])
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', time)
+        .where('last_used_at', '>', time - policy.idleMs)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        id: listedIdOf(row.id),
+        createdAt: new Date(row.created_at),
+        lastUsedAt: new Date(row.last_used_at),
+        current: row.id === currentId,
+      }));
+    },
+
+    async revokeListed(userId, listedId) {
+      // A user has at most maxPerUser sessions: finding the one by its listed id is a short scan.
+      const rows = await db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
+      const match = rows.find((row) => listedIdOf(row.id) === listedId);
+      if (match === undefined) return false;
+      await db.deleteFrom('sessions').where('id', '=', match.id).where('user_id', '=', userId).execute();
+      return true;
     },
 
     async prune() {

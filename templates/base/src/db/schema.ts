@@ -19,6 +19,8 @@ export interface UsersTable {
   password_changed_at: Generated<number>;
   role: Role;
   created_at: number;
+  /** When the owner of the address proved it by a link in a mail; null: not yet, and no login. */
+  email_verified_at: number | null;
 }
 
 export interface SessionsTable {
@@ -37,11 +39,26 @@ export interface SettingsTable {
   value: string;
 }
 
+/** What a mail token is for: a token of one kind is never accepted as the other. */
+export type MailTokenKind = 'verify-email' | 'reset-password';
+
+export interface MailTokensTable {
+  /** SHA-256 of the token in the link (base64url). The token itself is never stored. */
+  id: string;
+  user_id: string;
+  kind: MailTokenKind;
+  created_at: number;
+  expires_at: number;
+  /** When it was spent; null while it may still be used. */
+  used_at: number | null;
+}
+
 // new:route table types
 
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
+  mail_tokens: MailTokensTable;
   // new:route tables
 }

@@ -4,6 +4,7 @@ import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
 import { knownDevice } from '../auth/device-proof.ts';
 import { transport } from '../auth/transport.ts';
+import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
 import { addressKey } from '../security/rate-limit.ts';
@@ -38,6 +39,8 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
         logger.warn({ event: 'login_failed', account: req.account, address: req.ip }, 'failed login');
         throw invalidCredentials();
       }
+      // Only after the right password: someone without it learns nothing, not even that the account waits.
+      if (user.emailVerifiedAt === null) throw new HttpError(403, 'Confirm your email address first: open the link in the mail we sent (POST /api/v1/auth/verify-email/resend sends a new one).');
       if (needsRehash) {
         // Made with older settings: store today's. Not worth failing the login over if hashing is busy.
         await passwords.hash(req.body.password, ticket).then(

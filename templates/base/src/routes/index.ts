@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { authenticate } from '../auth/authenticate.ts';
+import { accountsRouter } from './accounts.ts';
 import { authRouter } from './auth.ts';
 import type { ApiServices } from './services.ts';
 import { usersRouter } from './users.ts';
@@ -14,6 +15,7 @@ export function apiRouter(services: ApiServices): Router {
   router.use(authenticate(services.sessions));
   router.use('/users', usersRouter(services));
   router.use('/auth', authRouter(services));
+  router.use('/auth', accountsRouter(services));
   // new:route mounts
   return router;
 }

@@ -54,23 +54,38 @@ const listUsersQuery = z.strictObject({
 
 const userParams = z.strictObject({ id: z.uuid() });
 
+/** A listed session's id (src/auth/sessions.ts): 22 base64url characters. */
+const sessionParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/) });
+
+/** The answer to every sign-up, new address or taken: the mail says which it was. */
+export const SIGN_UP_ACCEPTED = { message: 'Check your inbox: a mail to this address says what to do next.' } as const;
+
 /**
  * Sign-up, the caller's own account, and users by id or as a list. Each route's first handler states
  * who may call it.
  */
-export function usersRouter({ config, logger, users, sessions, passwords, accountHash, limits, passwordCheckLimit }: ApiServices): Router {
+export function usersRouter(services: ApiServices): Router {
+  const { config, logger, users, sessions, passwords, accountHash, limits, passwordCheckLimit, outbox, mail } = services;
   const router = Router();
 
   router
     .route('/')
     .post(publicRoute, validate({ body: createUserBody }), signUpRateLimit(config.rateLimit.auth, limits), async (req, res) => {
-      // Hashed before the email is looked at, so a taken email answers after the same work as a new one
-      // and timing does not tell which emails have accounts.
-      // In the hashing queue's sign-up lane, behind every login: a flood of sign-ups cannot starve them.
+      // Hashed before the email is looked at, and one insert tried either way, so a taken email answers
+      // after the same work, with the same body, as a new one: nothing tells which emails have accounts.
+      // The mail says what happened: a link to verify a new address; to its owner, a taken address's
+      // reset link (never a verification link: someone else chose this account's password).
+      const { email: address, name } = req.body;
+      // The hash waits in the queue's sign-up lane, behind every login: a flood of sign-ups cannot starve them.
       const passwordHash = await passwords.hash(req.body.password, { lane: 'sign-up', client: addressKey(req) });
-      const user = await users.create({ email: req.body.email, name: req.body.name, passwordHash });
-      if (!user) throw new HttpError(409, 'An account with this email already exists.');
-      res.status(201).location(`${req.baseUrl}/${user.id}`).json(toPublicUser(user));
+      const created = await users.create({ email: address, name, passwordHash });
+      res.status(202).json(SIGN_UP_ACCEPTED);
+      const account = accountHash(address);
+      outbox.send(account, async () => {
+        const user = created ?? (await users.findByEmail(address));
+        if (!user) return undefined;
+        return mail(user, created ? 'verify-email' : 'sign-up-attempt');
+      });
     })
     .get(requireRole('admin'), validate({ query: listUsersQuery }), async (req, res) => {
       const page = await users.list({ limit: req.query.limit, after: req.query.cursor });
@@ -105,6 +120,25 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
       res.status(204).end();
     })
     .all(methodNotAllowed('PATCH'));
+
+  router
+    .route('/me/sessions')
+    .get(requireAuth, async (req, res) => {
+      const auth = req.auth;
+      if (!auth) throw new HttpError(404, 'There is nothing at this path.');
+      res.json({ items: await sessions.list(auth.user.id, auth.session.id) });
+    })
+    .all(methodNotAllowed('GET'));
+
+  router
+    .route('/me/sessions/:id')
+    // Signed in, and only the caller's own sessions are found: another user's is the 404 of an unknown id.
+    .delete(requireAuth, validate({ params: sessionParams }), async (req, res) => {
+      const auth = req.auth;
+      if (!auth || !(await sessions.revokeListed(auth.user.id, req.params.id))) throw new HttpError(404, 'There is nothing at this path.');
+      res.status(204).end();
+    })
+    .all(methodNotAllowed('DELETE'));
 
   router
     .route('/:id')

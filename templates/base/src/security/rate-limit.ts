@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options, type RateLimitInfo, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { RateLimitRule } from '../config.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { Logger } from '../log.ts';
@@ -152,4 +152,18 @@ function tooMany(tier: string, message: string, rule: RateLimitRule, { logger }:
     const retryAfter = String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000)));
     next(new HttpError(429, message, { headers: { 'Retry-After': retryAfter } }));
   };
+}
+
+/**
+ * Forgets the failed logins counted against `req.account`: from every address (`login-account`) and
+ * from this request's (`login`), the keys loginRateLimits() counts them under. A password reset
+ * proved the owner (src/routes/accounts.ts), who must not meet a ceiling a stranger filled.
+ */
+export async function forgetFailedLogins(loginLimits: readonly RequestHandler[], req: Request): Promise<void> {
+  const account = req.account ?? '';
+  for (const limit of loginLimits) {
+    // express-rate-limit's resetKey is its store's, which returns a promise for a shared store.
+    const resetKey = (limit as Partial<RateLimitRequestHandler>).resetKey as ((key: string) => Promise<void> | void) | undefined;
+    for (const key of [account, `${account}:${addressKey(req)}`]) await resetKey?.(key);
+  }
 }

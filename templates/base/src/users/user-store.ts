@@ -13,6 +13,8 @@ export interface User {
   readonly passwordHash: string;
   readonly passwordChangedAt: number;
   readonly createdAt: number;
+  /** When the address was proved by a link in a mail; null until then, and no login until then. */
+  readonly emailVerifiedAt: number | null;
 }
 
 /** What the API shows of a user: never the password hash. */
@@ -46,6 +48,8 @@ export interface UserStore {
   rehashPassword(id: string, passwordHash: string): Promise<void>;
   /** Whether the password changed after `since` (a login's check of it). */
   passwordChangedSince(id: string, since: number): Promise<boolean>;
+  /** The address is proved (a verification or reset link reached it); the first time is kept. */
+  markVerified(id: string): Promise<void>;
   /** False when no user has this email. */
   setRole(email: string, role: Role): Promise<boolean>;
 }
@@ -59,6 +63,7 @@ function toUser(row: Selectable<UsersTable>): User {
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at,
     createdAt: row.created_at,
+    emailVerifiedAt: row.email_verified_at,
   };
 }
 
@@ -74,11 +79,20 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
 
   return {
     async create({ email, name, passwordHash }) {
-      const row = { id: randomUUID(), email, name: name ?? null, password_hash: passwordHash, role: 'user' as const, created_at: Date.now() };
+      const row = {
+        id: randomUUID(),
+        email,
+        name: name ?? null,
+        password_hash: passwordHash,
+        role: 'user' as const,
+        created_at: Date.now(),
+        email_verified_at: null,
+      };
       try {
         await db.insertInto('users').values(row).execute();
       } catch (error) {
-        // The unique constraint decides between two sign-ups racing for one email: one wins, one gets a 409.
+        // The unique constraint decides between two sign-ups racing for one email: one creates the
+        // account, the other is a sign-up with a taken address.
         if (engine.isUniqueViolation(error)) return undefined;
         throw error;
       }
@@ -110,6 +124,10 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
     async passwordChangedSince(id, since) {
       const row = await db.selectFrom('users').select('password_changed_at').where('id', '=', id).executeTakeFirst();
       return row === undefined || row.password_changed_at > since;
+    },
+
+    async markVerified(id) {
+      await db.updateTable('users').set({ email_verified_at: Date.now() }).where('id', '=', id).where('email_verified_at', 'is', null).execute();
     },
 
     async setRole(email, role) {

@@ -1,0 +1,308 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { accountHasher } from '../src/auth/account-hash.ts';
+import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { createMailTokenStore } from '../src/auth/mail-tokens.ts';
+import { loadDatabaseConfig } from '../src/config.ts';
+import { connect } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import * as createUsers from '../src/db/migrations/20261129090000_create_users.ts';
+import * as createSessions from '../src/db/migrations/20261129090100_create_sessions.ts';
+import { createLogger } from '../src/log.ts';
+import { createUserStore } from '../src/users/user-store.ts';
+import { captureLogs, databaseEnv, PASSWORD, postJson, signIn, signUp, signUpByMail, startApp } from './helpers.ts';
+import { startMailServer, tokenIn } from './mail-server.ts';
+
+const NEW_PASSWORD = 'a brand new passphrase';
+
+/** Mail the app sends goes out after its answer: long enough for a mail that was coming to arrive. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+test('sign-up -> the verification mail -> verify -> login; before that, the right password is a 403 and a wrong one the usual 401', async (t) => {
+  const mail = await startMailServer(t);
+  const { url } = await startApp(t, mail.env);
+  const signUpRes = await postJson(`${url}/api/v1/users`, { email: 'Ada@Example.com', password: PASSWORD });
+  assert.equal(signUpRes.status, 202);
+
+  const login = (password: string) => postJson(`${url}/api/v1/auth/login`, { email: 'ada@example.com', password });
+  const early = await login(PASSWORD);
+  assert.equal(early.status, 403);
+  assert.match(((await early.json()) as { detail: string }).detail, /Confirm your email address/);
+  assert.equal((await login('wrong horse battery')).status, 401, 'without the password, nothing says the account waits');
+
+  const received = await mail.next('ada@example.com');
+  assert.equal(received.subject, 'Confirm your email address');
+  const token = tokenIn(received, 'verify-email');
+  assert.equal(token.length, 43, '256 random bits, base64url');
+  assert.equal((await postJson(`${url}/api/v1/auth/verify-email`, { token })).status, 204);
+  assert.equal((await login(PASSWORD)).status, 200);
+});
+
+test('a taken address: the same 202 and body as a new one; its owner is mailed a reset link, and the password stays theirs', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'owner@example.com');
+  const fresh = await postJson(`${server.url}/api/v1/users`, { email: 'new@example.com', password: PASSWORD });
+  const taken = await postJson(`${server.url}/api/v1/users`, { email: 'owner@example.com', password: 'the intruder chose this' });
+  assert.deepEqual([fresh.status, taken.status], [202, 202]);
+  assert.deepEqual(await taken.json(), await fresh.json());
+  assert.deepEqual([...taken.headers.keys()].filter((name) => name !== 'date' && name !== 'x-request-id'), [...fresh.headers.keys()].filter((name) => name !== 'date' && name !== 'x-request-id'));
+
+  const notice = await mail.next('owner@example.com');
+  assert.equal(notice.subject, 'Someone tried to sign up with your email address');
+  const token = tokenIn(notice, 'reset-password');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'owner@example.com', password: 'the intruder chose this' })).status, 401);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD })).status, 204);
+  assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
+});
+
+/**
+ * Mann-Whitney U, two-sided, normal approximation with tie-corrected ranks: the probability of
+ * samples at least this far apart in rank if both came from one distribution.
+ */
+function rankTestP(a: readonly number[], b: readonly number[]): number {
+  const all = [...a.map((value) => ({ value, inA: true })), ...b.map((value) => ({ value, inA: false }))].sort((x, y) => x.value - y.value);
+  const ranks = new Array<number>(all.length);
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]?.value === all[i]?.value) j += 1;
+    for (let k = i; k <= j; k += 1) ranks[k] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  const rankSumA = all.reduce((sum, entry, i) => sum + (entry.inA ? (ranks[i] ?? 0) : 0), 0);
+  const u = rankSumA - (a.length * (a.length + 1)) / 2;
+  const mean = (a.length * b.length) / 2;
+  const sd = Math.sqrt((a.length * b.length * (a.length + b.length + 1)) / 12);
+  const z = Math.abs(u - mean) / sd;
+  // Abramowitz and Stegun 7.1.26 for erf: 2 * (1 - Phi(z)) = 1 - erf(z / sqrt 2).
+  const x = z / Math.SQRT2;
+  const s = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * s - 1.453152027) * s + 1.421413741) * s - 0.284496736) * s + 0.254829592) * s * Math.exp(-x * x);
+  return 1 - erf;
+}
+
+test('sign-up takes as long for a taken address as for a new one: interleaved samples, a rank test that finds a real difference', async (t) => {
+  const { createPasswordHasher } = await import('../src/auth/passwords.ts');
+  const server = await startApp(t, {}, { passwords: createPasswordHasher(2) });
+  await signUp(server, 'taken@example.com');
+  const timed = async (body: unknown) => {
+    const started = performance.now();
+    const res = await postJson(`${server.url}/api/v1/users`, body);
+    await res.arrayBuffer();
+    return { status: res.status, ms: performance.now() - started };
+  };
+  const taken: number[] = [];
+  const fresh: number[] = [];
+  const refused: number[] = [];
+  // Interleaved, so a slow moment of a busy machine lands on both kinds alike.
+  for (let round = 0; round < 20; round += 1) {
+    const a = await timed({ email: 'taken@example.com', password: PASSWORD });
+    const b = await timed({ email: `new${String(round)}@example.com`, password: PASSWORD });
+    // A request that never hashes (the password is too short): what a shortcut for taken addresses would look like.
+    const c = await timed({ email: `short${String(round)}@example.com`, password: 'short' });
+    assert.deepEqual([a.status, b.status, c.status], [202, 202, 400]);
+    taken.push(a.ms);
+    fresh.push(b.ms);
+    refused.push(c.ms);
+  }
+  const median = (values: number[]) => values.toSorted((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+  const figures = `taken ${median(taken).toFixed(1)} ms, new ${median(fresh).toFixed(1)} ms, no hash ${median(refused).toFixed(1)} ms`;
+  assert.ok(rankTestP(fresh, refused) < 0.001, `the test can tell a hash from none: ${figures}`);
+  assert.ok(rankTestP(taken, fresh) > 0.001, `taken and new addresses must not be told apart: ${figures}, p = ${rankTestP(taken, fresh).toFixed(4)}`);
+});
+
+test('reset: request -> mail -> confirm; every old session ends, the old password is a 401, the new one signs in', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'ada@example.com');
+  const first = await signIn(server.url, 'ada@example.com');
+  const second = await signIn(server.url, 'ada@example.com');
+
+  const asked = await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'ada@example.com' });
+  assert.equal(asked.status, 202);
+  const received = await mail.next('ada@example.com');
+  assert.equal(received.subject, 'Reset your password');
+  const token = tokenIn(received, 'reset-password');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD })).status, 204);
+
+  for (const session of [first, second]) assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: session.headers })).status, 401);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: PASSWORD })).status, 401);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'ada@example.com', password: NEW_PASSWORD })).status, 200);
+});
+
+test('password reset: 202 with the same body for a known and an unknown address; only the known one gets a mail', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'known@example.com');
+  const known = await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'known@example.com' });
+  const unknown = await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'unknown@example.com' });
+  assert.deepEqual([known.status, unknown.status], [202, 202]);
+  assert.deepEqual(await known.json(), await unknown.json());
+  await mail.next('known@example.com');
+  await settle();
+  assert.deepEqual(mail.received.map((received) => received.to), ['known@example.com']);
+});
+
+test('a reset verifies the address, clears the failed logins of the account from this address, and the new password passes the sign-up policy', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, { ...mail.env, TRUST_PROXY: '1', RATE_LIMIT_AUTH: '2/1m' });
+  const from = { 'x-forwarded-for': '198.51.100.7' };
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'ben@example.com', password: PASSWORD }, from)).status, 202);
+  await mail.next('ben@example.com');
+  const login = (password: string) => postJson(`${server.url}/api/v1/auth/login`, { email: 'ben@example.com', password }, from);
+  assert.deepEqual([(await login('wrong one')).status, (await login('wrong two')).status, (await login(PASSWORD)).status], [401, 401, 429]);
+
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'ben@example.com' }, from)).status, 202);
+  const token = tokenIn(await mail.next('ben@example.com'), 'reset-password');
+  const weak = await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: 'short' }, from);
+  assert.equal(weak.status, 400);
+  assert.equal(((await weak.json()) as { errors: { path: string }[] }).errors[0]?.path, 'body.newPassword');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD }, from)).status, 204, 'a refused password does not spend the token');
+  assert.equal((await login(NEW_PASSWORD)).status, 200, 'verified by the reset, and no longer limited');
+});
+
+test('tokens: used twice, expired, of the other kind, replaced by a newer one, malformed: each refused with a 400 that says why', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  const verify = (token: string) => postJson(`${server.url}/api/v1/auth/verify-email`, { token });
+  const confirm = (token: string) => postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD });
+  const detail = async (res: Response) => {
+    assert.equal(res.status, 400);
+    return ((await res.json()) as { detail: string }).detail;
+  };
+
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'cy@example.com', password: PASSWORD })).status, 202);
+  const verifyToken = tokenIn(await mail.next('cy@example.com'), 'verify-email');
+  assert.match(await detail(await confirm(verifyToken)), /not valid/, 'a verification token is no reset token');
+  assert.equal((await verify(verifyToken)).status, 204);
+  assert.match(await detail(await verify(verifyToken)), /already used/);
+
+  await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'cy@example.com' });
+  const older = tokenIn(await mail.next('cy@example.com'), 'reset-password');
+  await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'cy@example.com' });
+  const newer = tokenIn(await mail.next('cy@example.com'), 'reset-password');
+  assert.match(await detail(await verify(newer)), /not valid/, 'a reset token is no verification token');
+  assert.match(await detail(await confirm(older)), /not valid/, 'the newer link replaced the older one');
+  assert.equal((await confirm(newer)).status, 204);
+  assert.match(await detail(await confirm(newer)), /already used/);
+
+  const user = await createUserStore(server.database.db).findByEmail('cy@example.com');
+  assert.ok(user);
+  const yesterday = createMailTokenStore(server.database.db, () => Date.now() - 25 * 60 * 60_000);
+  assert.match(await detail(await verify(await yesterday.issue(user.id, 'verify-email'))), /expired/);
+  const anHourAgo = createMailTokenStore(server.database.db, () => Date.now() - 60 * 60_000);
+  assert.match(await detail(await confirm(await anHourAgo.issue(user.id, 'reset-password'))), /expired/);
+
+  for (const malformed of ['', 'x', 'A'.repeat(42), 'A'.repeat(44), `${'A'.repeat(42)}=`, "' OR '1'='1"]) {
+    const res = await verify(malformed);
+    assert.equal(res.status, 400, malformed);
+    assert.equal(((await res.json()) as { errors: { path: string }[] }).errors[0]?.path, 'body.token');
+  }
+});
+
+test('the database holds no mail token in clear: only its SHA-256', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await postJson(`${server.url}/api/v1/users`, { email: 'di@example.com', password: PASSWORD });
+  const token = tokenIn(await mail.next('di@example.com'), 'verify-email');
+  const rows = await server.database.db.selectFrom('mail_tokens').selectAll().execute();
+  assert.equal(rows.length, 1);
+  const { createHash } = await import('node:crypto');
+  assert.equal(rows[0]?.id, createHash('sha256').update(token).digest('base64url'));
+  assert.ok(!JSON.stringify(rows).includes(token));
+});
+
+test('resend: 202 for any address; a mail only to an unverified account', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'verified@example.com');
+  await postJson(`${server.url}/api/v1/users`, { email: 'waiting@example.com', password: PASSWORD });
+  await mail.next('waiting@example.com');
+  for (const email of ['verified@example.com', 'waiting@example.com', 'nobody@example.com']) {
+    assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email })).status, 202, email);
+  }
+  const token = tokenIn(await mail.next('waiting@example.com'), 'verify-email');
+  await settle();
+  assert.deepEqual(mail.received.map((received) => received.to), ['waiting@example.com', 'waiting@example.com']);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token })).status, 204);
+});
+
+test('mailbox flooding is capped: 3 mails per account per 30 minutes from any number of addresses, and the last link still works', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, { ...mail.env, TRUST_PROXY: '1' });
+  await signUp(server, 'eve@example.com');
+  for (let i = 0; i < 10; i += 1) {
+    const from = { 'x-forwarded-for': `198.51.100.${String(10 + i)}` };
+    assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'eve@example.com' }, from)).status, 202);
+  }
+  // Sign-ups with the taken address and resends draw on the same budget.
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'eve@example.com', password: PASSWORD }, { 'x-forwarded-for': '198.51.100.99' })).status, 202);
+  for (let i = 0; i < 3; i += 1) await mail.next('eve@example.com');
+  await settle();
+  assert.equal(mail.received.length, 3);
+  // The requests past the budget replaced no token: the newest link still works (mails may arrive in any order).
+  const confirmed = [];
+  for (const received of mail.received) {
+    const token = tokenIn(received, 'reset-password');
+    confirmed.push((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD })).status);
+  }
+  assert.deepEqual(confirmed.toSorted(), [204, 400, 400]);
+});
+
+test('mail requests are limited per client address by the auth tier, whatever address they name', async (t) => {
+  const server = await startApp(t, { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '3/1m' });
+  const from = { 'x-forwarded-for': '198.51.100.50' };
+  const statuses = [];
+  for (const [i, path] of ['password-reset', 'verify-email/resend', 'password-reset', 'password-reset'].entries()) {
+    statuses.push((await postJson(`${server.url}/api/v1/auth/${path}`, { email: `p${String(i)}@example.com` }, from)).status);
+  }
+  assert.deepEqual(statuses, [202, 202, 202, 429]);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'p@example.com' }, { 'x-forwarded-for': '198.51.100.51' })).status, 202);
+});
+
+test('no token and no email address in the logs, mail failures included: the account appears as its keyed hash', async (t) => {
+  const mail = await startMailServer(t);
+  const { logger, lines } = captureLogs('trace');
+  const server = await startApp(t, mail.env, { logger });
+  await signUpByMail(server.url, mail, 'fay@example.com');
+  await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'fay@example.com' });
+  const token = tokenIn(await mail.next('fay@example.com'), 'reset-password');
+  await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD });
+
+  // A mail server that refuses connections: the failure is logged, without the address.
+  const { logger: failingLogger, lines: failingLines } = captureLogs('trace');
+  const unreachable = await startApp(t, { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com' }, { logger: failingLogger });
+  await signUp(unreachable, 'gus@example.com');
+  await postJson(`${unreachable.url}/api/v1/auth/password-reset`, { email: 'gus@example.com' });
+  let failure: Record<string, unknown> | undefined;
+  for (let wait = 0; wait < 50 && !failure; wait += 1) {
+    await settle();
+    failure = failingLines().find((line) => line.event === 'mail_failed');
+  }
+  assert.ok(failure, 'the failed delivery is logged');
+  assert.equal(failure.account, accountHasher(unreachable.database.accountKey)('gus@example.com'));
+
+  const tokens = mail.received.map((received) => /token=([A-Za-z0-9_-]+)/.exec(received.text)?.[1] ?? 'none');
+  const logged = JSON.stringify([...lines(), ...failingLines()]);
+  for (const secret of [...tokens, 'fay@example.com', 'gus@example.com', 'fay%40example.com']) {
+    assert.ok(!logged.includes(secret), `${secret.slice(0, 8)}... is in the log`);
+  }
+  assert.ok(lines().some((line) => line.event === 'mail_sent' && typeof line.account === 'string'), 'deliveries are logged by account');
+});
+
+test('accounts made before email verification existed count as verified once migrated; new ones do not', async (t) => {
+  const connection = await connect(loadDatabaseConfig({ NODE_ENV: 'test', ...(await databaseEnv(t)) }), createLogger({ logLevel: 'silent' }));
+  t.after(() => connection.close());
+  // The database of a project generated before: its first two migrations, and a user in it.
+  const before = { '20261129090000_create_users': createUsers, '20261129090100_create_sessions': createSessions };
+  const { error } = await new Migrator({ db: connection.db, provider: { getMigrations: () => Promise.resolve(before) } }).migrateToLatest();
+  assert.equal(error, undefined);
+  await sql`insert into users (id, email, name, password_hash, role, created_at) values ('00000000-0000-4000-8000-000000000001', 'old@example.com', null, 'x', 'user', 1000)`.execute(connection.db);
+
+  assert.ok((await migrateToLatest(connection.db)).includes('20261203120000_add_mail_tokens'));
+  const users = createUserStore(connection.db);
+  assert.equal((await users.findByEmail('old@example.com'))?.emailVerifiedAt, 1000);
+  await users.create({ email: 'new@example.com', passwordHash: 'x' });
+  assert.equal((await users.findByEmail('new@example.com'))?.emailVerifiedAt, null);
+});
