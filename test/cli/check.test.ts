@@ -16,7 +16,7 @@ import { startForwardingProxy } from '../support/forwarding-proxy.ts';
 import { sarifErrors } from '../support/sarif-schema.ts';
 
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
-const WORST = FLAWS.filter((flaw) => !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all'].includes(flaw));
+const WORST = FLAWS.filter((flaw) => !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404'].includes(flaw));
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
 /** Skipped on every plain run: the look-alikes (no --origin), --openapi, --slow, cookies (none set) and HSTS (http). */
@@ -313,6 +313,25 @@ describe('check when the target is not an API that answers', () => {
     assert.equal(sarif.runs[0].invocations[0].executionSuccessful, false);
     assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, reason);
     assert.deepEqual(sarif.runs[0].results, []);
+  });
+
+  it('judges an API from a URL that wants credentials (401): it is there, just not public', async (t) => {
+    const app = await startBrokenApp([]);
+    t.after(() => app.close());
+    const run = await runCheckCli([`${app.base}/api/private`, '--json']);
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stdout);
+    assert.deepEqual(report.preconditions, ['GET /api/private → 401']);
+    assert.deepEqual(idsWith(report, 'fail'), [], run.stdout);
+  });
+
+  it("probes a limit path that answers 404 for an unknown account: a route, since the answer is not the API's unknown-path one", async (t) => {
+    const app = await startBrokenApp(['login-404']);
+    t.after(() => app.close());
+    const run = await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json']);
+    const report = parseReport(run);
+    assert.equal(report.checks.find((check) => check.id === 'rate-limit/reached')?.verdict, 'pass', run.stdout);
+    assert.equal(report.checks.find((check) => check.id === 'rate-limit/forged-headers')?.verdict, 'pass', run.stdout);
   });
 
   it('says what the limit path answered when it is not a route, and does not judge the limit', async (t) => {

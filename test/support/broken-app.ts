@@ -39,6 +39,7 @@ export const FLAWS = [
   'no-rate-limit', // nothing limits the login route
   'x-real-ip-key', // the limiter keyed on a header the client writes
   'node-default-timeouts', // http.createServer with Node's timeouts (60 s for headers)
+  'login-404', // not a flaw of check's: the login answers 404 for an unknown account, as some APIs do
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -176,7 +177,10 @@ export async function startBrokenApp(
     if (!flaws.has('unguarded-route') && req.get('authorization') !== 'Bearer fixture-token') problem(res, 401);
     else res.json({ secret: 'fixture' });
   });
-  app.post(LOGIN_PATH, (_req, res) => problem(res, 401));
+  app.post(LOGIN_PATH, (_req, res) => {
+    if (flaws.has('login-404')) res.status(404).json({ errors: { email: ['no account with this email'] } });
+    else problem(res, 401);
+  });
 
   if (flaws.has('default-error-handler')) {
     // 'test' only stops Express logging each error here: its handler shows the stack in any

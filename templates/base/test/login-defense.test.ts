@@ -26,7 +26,7 @@ const strangers = [
 for (const { name, addresses } of strangers) {
   test(`a stranger from ${name} fills the account's ceiling: the owner's known device still signs in, a new client waits`, async (t) => {
     const server = await startApp(t, AUTH);
-    await signUp(server.url, 'owner@example.com');
+    await signUp(server, 'owner@example.com');
     const known = await deviceProofOf(await loginFrom(server.url, '198.51.100.1', 'owner@example.com', PASSWORD));
 
     for (const address of addresses) assert.equal((await loginFrom(server.url, address, 'owner@example.com', 'a wrong guess')).status, 401, address);
@@ -43,7 +43,7 @@ for (const { name, addresses } of strangers) {
 
 test("a device proof counts only for the account it was given for, and only as it was given", async (t) => {
   const server = await startApp(t, AUTH);
-  await signUp(server.url, 'owner@example.com');
+  await signUp(server, 'owner@example.com');
   // From an address of their own: one sign-up per address here.
   assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'stranger@example.com', password: PASSWORD }, { 'x-forwarded-for': '203.0.113.1' })).ok, true);
   // The stranger's own proof, from a login to their own account, and a copy of it with one character of the mac changed.
@@ -63,7 +63,7 @@ test("a device proof counts only for the account it was given for, and only as i
 
 test('a device proof that fails too often is locked out itself, and no other device with it', async (t) => {
   const server = await startApp(t, { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '2/1m' });
-  await signUp(server.url, 'owner@example.com');
+  await signUp(server, 'owner@example.com');
   const laptop = await deviceProofOf(await loginFrom(server.url, '198.51.100.1', 'owner@example.com', PASSWORD));
   const phone = await deviceProofOf(await loginFrom(server.url, '198.51.100.2', 'owner@example.com', PASSWORD));
 
@@ -81,7 +81,7 @@ test('a device proof that fails too often is locked out itself, and no other dev
 test('every login gives a fresh device proof, kept out of the log', async (t) => {
   const { logger, lines } = captureLogs();
   const server = await startApp(t, AUTH, { logger });
-  await signUp(server.url, 'owner@example.com');
+  await signUp(server, 'owner@example.com');
   const first = await loginFrom(server.url, '198.51.100.1', 'owner@example.com', PASSWORD);
   const proof = await deviceProofOf(first);
   const second = await deviceProofOf(await loginFrom(server.url, '198.51.100.1', 'owner@example.com', PASSWORD, proof));
@@ -137,7 +137,7 @@ test('wrong current passwords are counted per session: a stolen session is cappe
 
 test('logins per address meet a ceiling twenty times the auth limit, the successful ones included: each costs a hash', async (t) => {
   const server = await startApp(t, AUTH);
-  await signUp(server.url, 'busy@example.com');
+  await signUp(server, 'busy@example.com');
   const known = await deviceProofOf(await loginFrom(server.url, '198.51.100.1', 'busy@example.com', PASSWORD));
   for (let i = 2; i <= 20; i += 1) assert.equal((await loginFrom(server.url, '198.51.100.1', 'busy@example.com', PASSWORD, known)).status, 200, `login ${String(i)}`);
   const limited = await loginFrom(server.url, '198.51.100.1', 'busy@example.com', PASSWORD, known);

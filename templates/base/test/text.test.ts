@@ -44,6 +44,6 @@ test('names in any script, with accents, ordinary spaces and paired surrogates (
   const { url } = await startApp(t);
   for (const [index, name] of ['Zoë Ångström-李', 'Ελένη Παπαδοπούλου', 'محمد علي', '김민준', 'Ana 🌻'].entries()) {
     const res = await postJson(`${url}/api/v1/users`, { email: `person${String(index)}@example.com`, password: PASSWORD, name });
-    assert.equal(res.status, 201, name);
+    assert.equal(res.status, 202, name);
   }
 });

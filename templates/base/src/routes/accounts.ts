@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { publicRoute } from '../auth/access.ts';
 import { MAIL_TOKEN_SHAPE, type TokenRefusal } from '../auth/mail-tokens.ts';
+import { assertPasswordWithoutEmailName, newPassword } from '../auth/password-policy.ts';
 import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
@@ -10,7 +11,7 @@ import { mailRequestRateLimit } from '../security/mail-limits.ts';
 import { forgetFailedLogins } from '../security/rate-limit.ts';
 import type { User } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
-import { email, newPassword } from './users.ts';
+import { email } from './users.ts';
 
 const token = z.string().regex(MAIL_TOKEN_SHAPE, 'Not a token from one of our mails (43 characters: A-Z, a-z, 0-9, - and _)');
 
@@ -82,6 +83,10 @@ export function accountsRouter(services: ApiServices): Router {
       // Checked before the new password is hashed, so a made-up token costs no hashing.
       const checked = await mailTokens.check(req.body.token, 'reset-password');
       if ('refused' in checked) throw refused(checked.refused);
+      // The policy's last rule needs the account: a new password must not contain the address's name.
+      const owner = await users.findById(checked.userId);
+      if (!owner) throw refused('unknown');
+      assertPasswordWithoutEmailName(req.body.newPassword, owner.email, 'body.newPassword');
       const passwordHash = await passwords.hash(req.body.newPassword);
       const redemption = await mailTokens.redeem(req.body.token, 'reset-password');
       if ('refused' in redemption) throw refused(redemption.refused);
