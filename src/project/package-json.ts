@@ -15,11 +15,15 @@ const redisDependencies = ['@redis/client', 'rate-limit-redis'] as const;
 
 const devDependencies = [
   '@eslint/js',
+  '@seriousme/openapi-schema-validator',
   '@types/cors',
   '@types/express',
   'eslint',
+  'ajv',
+  'ajv-formats',
   'eslint-plugin-security',
   'plop',
+  'swagger-ui-dist',
   'typescript',
   'typescript-eslint',
 ] as const;
@@ -63,6 +67,7 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       'new:migration': 'plop migration',
       'db:migrate': 'node --env-file-if-exists=.env src/commands/migrate.ts',
       'user:role': 'node --env-file-if-exists=.env src/commands/user-role.ts',
+      openapi: 'node --env-file-if-exists=.env src/commands/openapi.ts',
       // Probes a running instance (`npm run check -- <url>`) with the generator that made the project.
       check: `npx --yes ${PACKAGE.name}@${PACKAGE.version} check`,
     },
@@ -74,5 +79,7 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
     devDependencies: ranges([...devDependencies, ...(answers.db === 'postgres' ? postgresDevDependencies : [])], {
       '@types/node': projectVersions['@types/node'][answers.node],
     }),
+    // swagger-ui-dist depends on Scarf, whose install script reports each install to its maker: off.
+    scarfSettings: { enabled: false },
   };
 }

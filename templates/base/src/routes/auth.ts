@@ -2,9 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
+import { signInFields } from '../auth/session-scheme.ts';
 import { transport } from '../auth/transport.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
+import { documented, noBody } from '../openapi/documented.ts';
+import { publicUser } from '../users/public-user.ts';
 import { toPublicUser } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 import { email } from './users.ts';
@@ -15,6 +18,8 @@ const loginBody = z.strictObject({
   password: z.string().min(1).max(128),
 });
 
+const loginResponse = z.strictObject({ ...signInFields, expiresAt: z.iso.datetime(), user: publicUser });
+
 /** The same answer for an unknown email and a wrong password, so the API cannot be asked who has an account. */
 const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
 
@@ -24,7 +29,7 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, lo
 
   router
     .route('/login')
-    .post(publicRoute, validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), ...loginLimits, async (req, res) => {
+    .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), ...loginLimits, async (req, res) => {
       const user = await users.findByEmail(req.body.email);
       // Always one password check, against a dummy hash when there is no such user: an unknown email
       // takes as long as a wrong password.
@@ -55,7 +60,7 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, lo
 
   router
     .route('/logout')
-    .post(requireAuth, async (req, res) => {
+    .post(requireAuth, documented({ summary: 'Sign out: the session ends at once', responses: { 204: noBody } }), async (req, res) => {
       if (req.auth) await sessions.revoke(req.auth.session.id);
       transport.signOut(res);
       res.status(204).end();

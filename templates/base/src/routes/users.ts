@@ -6,7 +6,9 @@ import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { plainText } from '../http/text.ts';
 import { validate } from '../http/validate.ts';
+import { documented, noBody } from '../openapi/documented.ts';
 import { signUpRateLimit } from '../security/rate-limit.ts';
+import { publicUser } from '../users/public-user.ts';
 import { toPublicUser, type UserCursor } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 
@@ -54,6 +56,8 @@ const listUsersQuery = z.strictObject({
 
 const userParams = z.strictObject({ id: z.uuid() });
 
+const userList = z.strictObject({ items: z.array(publicUser), nextCursor: z.string().nullable() });
+
 /**
  * Sign-up, the caller's own account, and users by id or as a list. Each route's first handler states
  * who may call it.
@@ -63,7 +67,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
 
   router
     .route('/')
-    .post(publicRoute, validate({ body: createUserBody }), signUpRateLimit(config.rateLimit.auth, limits), async (req, res) => {
+    .post(publicRoute, documented({ summary: 'Sign up', responses: { 201: publicUser }, refusals: [409] }), validate({ body: createUserBody }), signUpRateLimit(config.rateLimit.auth, limits), async (req, res) => {
       // Hashed before the email is looked at, so a taken email answers after the same work as a new one
       // and timing does not tell which emails have accounts.
       const passwordHash = await passwords.hash(req.body.password);
@@ -71,7 +75,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
       if (!user) throw new HttpError(409, 'An account with this email already exists.');
       res.status(201).location(`${req.baseUrl}/${user.id}`).json(toPublicUser(user));
     })
-    .get(requireRole('admin'), validate({ query: listUsersQuery }), async (req, res) => {
+    .get(requireRole('admin'), documented({ summary: 'Users, a page at a time (admins)', responses: { 200: userList } }), validate({ query: listUsersQuery }), async (req, res) => {
       const page = await users.list({ limit: req.query.limit, after: req.query.cursor });
       res.json({ items: page.users.map(toPublicUser), nextCursor: page.next ? encodeCursor(page.next) : null });
     })
@@ -79,7 +83,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
 
   router
     .route('/me')
-    .get(requireAuth, (req, res) => {
+    .get(requireAuth, documented({ summary: 'The signed-in user', responses: { 200: publicUser } }), (req, res) => {
       res.json(req.auth?.user);
     })
     .all(methodNotAllowed('GET'));
@@ -89,7 +93,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
   const caller = tryingAccount(accountHash, (req) => req.auth?.user.email ?? '');
   router
     .route('/me/password')
-    .patch(requireAuth, validate({ body: changePasswordBody }), caller, ...loginLimits, async (req, res) => {
+    .patch(requireAuth, documented({ summary: 'Change the password; other sessions end', responses: { 204: noBody }, refusals: [403] }), validate({ body: changePasswordBody }), caller, ...loginLimits, async (req, res) => {
       const auth = req.auth;
       const user = auth && (await users.findById(auth.user.id));
       if (!auth || !user) throw new HttpError(404, 'There is nothing at this path.');
@@ -106,7 +110,7 @@ export function usersRouter({ config, logger, users, sessions, passwords, accoun
 
   router
     .route('/:id')
-    .get(requireOwner(({ id }) => id), validate({ params: userParams }), async (req, res) => {
+    .get(requireOwner(({ id }) => id), documented({ summary: 'A user (themself, or any for admins)', responses: { 200: publicUser } }), validate({ params: userParams }), async (req, res) => {
       const user = await users.findById(req.params.id);
       if (!user) throw new HttpError(404, 'There is nothing at this path.');
       res.json(toPublicUser(user));
