@@ -60,8 +60,9 @@ function operation(route: RouteEntry): Record<string, unknown> {
   const params = [...parameters('path', schemas?.params, pathNames), ...parameters('query', schemas?.query)];
   return {
     ...(docs ? { summary: docs.summary } : {}),
-    // The first path segment after the version groups operations on the documentation page.
-    tags: [route.path.replace(/^\/api\/v\d+/, '').split('/')[1] ?? 'api'],
+    // Grouped on the documentation page by the path segment after the version; health checks and
+    // this document as the service's own.
+    tags: [/^\/api\/v\d+\/([^/]+)/.exec(route.path)?.[1] ?? 'service'],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(schemas?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body, 'input') } } } } : {}),
     responses: Object.fromEntries([
