@@ -6,7 +6,7 @@ import { createApp } from '../src/app.ts';
 import { routeTable } from '../src/http/route-table.ts';
 import { sessionScheme } from '../src/auth/session-scheme.ts';
 import { documentedResponse } from './documented-response.ts';
-import { startApp, testConfig, testDatabase } from './helpers.ts';
+import { postJson, startApp, testConfig, testDatabase } from './helpers.ts';
 
 type Json = Record<string, unknown>;
 type Operation = { summary?: string; security: unknown[]; responses: Json; parameters?: Json[]; requestBody?: Json; 'x-access-rule'?: string };
@@ -75,7 +75,7 @@ test('requests are described from the zod schemas: strict bodies, path and query
 
 test('problem responses match the documented problem schema, 400 with its errors', async (t) => {
   const { url } = await startApp(t);
-  const invalid = await documentedResponse('POST', await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":1}' }));
+  const invalid = await documentedResponse('POST', await postJson(`${url}/api/v1/users`, { email: 1 }));
   assert.equal(invalid.status, 400);
   assert.ok(((await invalid.json()) as { errors?: unknown[] }).errors?.length);
   assert.equal((await documentedResponse('GET', await fetch(`${url}/api/v1/users/me`))).status, 401);

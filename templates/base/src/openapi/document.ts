@@ -93,7 +93,13 @@ export function openApiDocument(routes: readonly RouteEntry[], info: DocumentInf
   }
   return {
     openapi: '3.1.1',
-    info: { title: info.title, version: info.version },
+    info: {
+      title: info.title,
+      version: info.version,
+      // Said once rather than on every operation: it only ever concerns browsers on other sites.
+      description:
+        'Errors are RFC 9457 problem documents (`application/problem+json`). Requests that pages of other sites make a browser send (and, with cookie sessions, unsafe requests from origins this API does not allow) are refused with 403 before any route runs.',
+    },
     paths,
     components: {
       schemas: { Problem: jsonSchema(problemSchema, 'output') },
