@@ -14,20 +14,20 @@ import { ServiceHealth } from '../service-health.ts';
  * same environment (.env), and never starts it: nothing sends it a request, so the database is never
  * connected (both engines connect on the first query) and the command needs no running service.
  */
-function writeDocument(file: string): string {
+async function writeDocument(file: string): Promise<string> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'production' });
   const logger = createLogger({ logLevel: 'silent' });
   const health = new ServiceHealth('database', logger);
   const db = new Kysely<Schema>({ dialect: engine.createDialect(config.database, health) });
   const app = createApp(config, { database: { db, health, accountKey: 'unused: no request is served', close: () => db.destroy() }, logger });
-  const document = appDocument(app);
+  const document = await appDocument(app);
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path the developer gave on the command line
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   return `Wrote ${file}: ${String(Object.keys(document.paths as object).length)} paths.`;
 }
 
 try {
-  process.stdout.write(`${writeDocument(process.argv[2] ?? 'openapi.json')}\n`);
+  process.stdout.write(`${await writeDocument(process.argv[2] ?? 'openapi.json')}\n`);
 } catch (error) {
   process.stderr.write(`${error instanceof ConfigError ? error.message : `openapi: ${error instanceof Error ? error.message : String(error)}`}\n`);
   process.exitCode = 1;

@@ -7,7 +7,6 @@ import type { Config } from '../config.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { routeTable } from '../http/route-table.ts';
 import { docsPage } from './docs-page.ts';
-import { openApiDocument } from './document.ts';
 import { documented } from './documented.ts';
 
 /** The title and version of the document: the project's own, from its package.json (beside src/ and dist/). */
@@ -17,8 +16,12 @@ function projectInfo(): { title: string; version: string } {
   return { title: name, version };
 }
 
-/** The app's document, built from its router: call it once every route is registered. */
-export function appDocument(app: Express): Record<string, unknown> {
+/**
+ * The app's document, built from its router: call it once every route is registered. The builder is
+ * loaded on first use, so the server's start-up does not pay for it.
+ */
+export async function appDocument(app: Express): Promise<Record<string, unknown>> {
+  const { openApiDocument } = await import('./document.ts');
   return openApiDocument(routeTable(app), projectInfo());
 }
 
@@ -34,19 +37,17 @@ const documentOutline = z.looseObject({ openapi: z.string(), info: z.looseObject
  * changed (a 304 without the body), instead of every other response's `no-store`. It holds no user's data.
  */
 export function addOpenApiRoutes(app: Express, config: Pick<Config, 'env'>): void {
-  let served: { body: string; etag: string } | undefined;
-  const document = () => {
-    if (!served) {
-      const body = JSON.stringify(appDocument(app));
-      served = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    }
-    return served;
-  };
+  let served: Promise<{ body: string; etag: string }> | undefined;
+  const document = () =>
+    (served ??= appDocument(app).then((built) => {
+      const body = JSON.stringify(built);
+      return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }));
 
   app
     .route('/openapi.json')
-    .get(publicRoute, documented({ summary: 'This document: the OpenAPI 3.1 description of the API', responses: { 200: documentOutline } }), (req, res) => {
-      const { body, etag } = document();
+    .get(publicRoute, documented({ summary: 'This document: the OpenAPI 3.1 description of the API', responses: { 200: documentOutline } }), async (req, res) => {
+      const { body, etag } = await document();
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('ETag', etag);
       if (req.fresh) {
