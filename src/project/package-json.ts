@@ -14,12 +14,16 @@ const redisDependencies = ['@redis/client', 'rate-limit-redis'] as const;
 
 const devDependencies = [
   '@eslint/js',
+  '@seriousme/openapi-schema-validator',
   '@types/cors',
   '@types/express',
   'eslint',
+  'ajv',
+  'ajv-formats',
   'eslint-plugin-security',
   'plop',
   'smtp-server',
+  'swagger-ui-dist',
   'typescript',
   'typescript-eslint',
 ] as const;
@@ -71,6 +75,7 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       'new:migration': `${checkNode} && plop migration`,
       'db:migrate': `${onProjectNode} src/commands/migrate.ts`,
       'user:role': `${onProjectNode} src/commands/user-role.ts`,
+      openapi: `${onProjectNode} src/commands/openapi.ts`,
       // Probes a running instance (`npm run check -- <url>`) with the generator that made the project,
       // pinned below: it runs from the lockfile, offline, never whatever the registry serves that day.
       check: `${PACKAGE.name} check`,
@@ -85,5 +90,7 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       // Exact: the checker `npm run check` runs is the one that generated the project.
       [PACKAGE.name]: PACKAGE.version,
     }),
+    // swagger-ui-dist depends on Scarf, whose install script reports each install to its maker: off.
+    scarfSettings: { enabled: false },
   };
 }

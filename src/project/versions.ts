@@ -39,6 +39,11 @@ export const projectVersions = {
 
   // Development
   '@eslint/js': '^10.0.1',
+  // The generated tests validate openapi.json against the OpenAPI 3.1 schema with it.
+  '@seriousme/openapi-schema-validator': '^2.11.0',
+  // The generated tests check responses against the document's JSON Schemas (draft 2020-12) with them.
+  ajv: '^8.20.0',
+  'ajv-formats': '^3.0.1',
   // Follows the Node major the project targets, so the types only offer what that runtime has.
   '@types/node': { 22: '^22.20.5', 24: '^24.19.4' },
   '@types/cors': '^2.8.19',
@@ -51,6 +56,9 @@ export const projectVersions = {
   // A real SMTP server in-process for the mail tests (test/mail-server.ts), by nodemailer's authors;
   // ships its types.
   'smtp-server': '^3.21.6',
+  // The development documentation page (/docs, never in production): Swagger UI's built files, served
+  // from node_modules, no CDN.
+  'swagger-ui-dist': '^5.35.0',
   // typescript-eslint 8 supports TypeScript >=4.8.4 <6.1.0, so the project stays on TypeScript 6.0.x
   // (a tilde range) until typescript-eslint supports a newer one.
   typescript: '~6.0.3',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,30 @@ const ANSWER_SETS: readonly { name: string; args: readonly string[]; node: 22 | 
   { name: 'PostgreSQL, cookie sessions, relaxed tier without Docker', args: ['--db', 'postgres', '--session', 'cookie', '--rate-limit', 'relaxed', '--no-docker', '--port', '4000'], node: 24 },
   { name: 'PostgreSQL and Redis, bearer sessions, on Node 22', args: ['--db', 'postgres', '--rate-limit-store', 'redis', '--node', '22'], node: 22 },
 ];
+
+/** Routes `new:route` adds besides `widgets` (owner): one for each other access rule. */
+const NEW_ROUTES_BY_RULE = [
+  ['gadgets', 'GET', 'admin'],
+  ['notes', 'POST', 'public'],
+  ['memos', 'GET', 'signed-in'],
+] as const;
+
+/** A call through a client typed by openapi-typescript's `paths`, and one the types refuse. */
+const TYPED_CLIENT = `import createClient from 'openapi-fetch';
+import type { paths } from './api.d.ts';
+
+const client = createClient<paths>({ baseUrl: process.argv[2] ?? '' });
+const credentials = { email: 'typed@example.com', password: 'correct horse battery staple' };
+// @ts-expect-error: the generated type requires a password, as the schema does
+await client.POST('/api/v1/users', { body: { email: credentials.email } });
+const signUp = await client.POST('/api/v1/users', { body: credentials });
+const login = await client.POST('/api/v1/auth/login', { body: credentials });
+if (!login.data) throw new Error(\`login answered \${String(login.response.status)}\`);
+const token: string = login.data.token;
+const me = await client.GET('/api/v1/users/me', { headers: { authorization: \`Bearer \${token}\` } });
+const anonymous = await client.GET('/api/v1/users/me');
+process.stdout.write(\`\${JSON.stringify({ signUp: signUp.response.status, email: me.data?.email, role: me.data?.role, anonymous: anonymous.error?.status })}\\n\`);
+`;
 
 interface Answers {
   origins: string[];
@@ -207,6 +231,8 @@ for (const [index, set] of ANSWER_SETS.entries()) {
     if (set.newRoute) {
       it('npm run new:route adds a validated route on a table of its own whose new tests pass untouched', () => {
         mustPass(npm(dir, ['run', 'new:route', '--', 'widgets', 'GET,POST,DELETE', 'owner'], env), 'new:route');
+        // One route for each other access rule, to find each in the OpenAPI document below.
+        for (const [name, methods, access] of NEW_ROUTES_BY_RULE) mustPass(npm(dir, ['run', 'new:route', '--', name, methods, access], env), `new:route ${name}`);
         for (const taken of ['widgets', 'users', 'sessions', 'settings', 'mail-tokens', 'kysely-migration']) {
           const refused = npm(dir, ['run', 'new:route', '--', taken, 'GET', 'admin'], env);
           assert.match(refused.output, /exists already: choose another name/, taken);
@@ -221,6 +247,38 @@ for (const [index, set] of ANSWER_SETS.entries()) {
         mustPass(step, 'npm test after new:route');
         assert.match(step.output, /widgets/);
         assert.match(step.output, /(ℹ|#) fail 0/);
+
+        // The new routes are in the document with no extra step, each secured as its access rule says.
+        mustPass(npm(dir, ['run', 'openapi'], env), 'npm run openapi');
+        const { paths } = readJson(join(dir, 'openapi.json')) as { paths: Record<string, Record<string, { security: unknown[]; 'x-access-rule': string }>> };
+        const expected: Record<string, string> = {
+          'post /api/v1/widgets': 'signed-in',
+          'get /api/v1/widgets/{id}': 'owner',
+          'delete /api/v1/widgets/{id}': 'owner',
+          ...Object.fromEntries(NEW_ROUTES_BY_RULE.map(([name, methods, access]) => [`${methods.toLowerCase()} /api/v1/${name}`, access])),
+        };
+        for (const [operation, access] of Object.entries(expected)) {
+          const [method = '', path = ''] = operation.split(' ');
+          const documented = paths[path]?.[method];
+          assert.equal(documented?.['x-access-rule'], access, operation);
+          assert.deepEqual(documented.security, access === 'public' ? [] : [{ session: [] }], operation);
+        }
+      });
+
+      it('a client generated from openapi.json by openapi-typescript typechecks and calls the running API', async () => {
+        // Installed for this check only: the project itself needs neither.
+        mustPass(npm(dir, ['install', '--no-save', '--legacy-peer-deps', '--prefer-offline', '--no-audit', '--no-fund', 'openapi-typescript@^7.13.0', 'openapi-fetch@^0.17.0'], env), 'install the client generator');
+        mustPass(npm(dir, ['exec', '--', 'openapi-typescript', 'openapi.json', '-o', 'scripts/api.d.ts'], env), 'openapi-typescript');
+        writeFileSync(join(dir, 'scripts', 'typed-client.ts'), TYPED_CLIENT);
+        mustPass(npm(dir, ['run', 'typecheck'], env), 'typecheck with the generated client');
+        const server = await startServer(dir, ['src/server.ts'], { ...env, NODE_ENV: 'development', DATABASE_PATH: join(cwd, 'typed-client.db') });
+        try {
+          const run = spawnSync('node', ['scripts/typed-client.ts', server.base], { cwd: dir, env, encoding: 'utf8' });
+          assert.equal(run.status, 0, run.stderr);
+          assert.deepEqual(JSON.parse(run.stdout), { signUp: 201, email: 'typed@example.com', role: 'user', anonymous: 401 });
+        } finally {
+          await server.stop('SIGTERM');
+        }
       });
     }
   });

@@ -29,6 +29,7 @@ import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { plainText } from '../http/text.ts';
 {{/if}}
 import { validate } from '../http/validate.ts';
+import { documented{{#if (has methods 'DELETE')}}, noBody{{/if}} } from '../openapi/documented.ts';
 import type { ApiServices } from './services.ts';
 
 {{#if (bodyMethods methods)}}
@@ -55,8 +56,12 @@ const listQuery = z.strictObject({
 
 {{/if}}
 {{#if (showsItems methods)}}
-/** What the API shows of an item. */
+/** What the API shows of an item; `item` is how the OpenAPI document (GET /openapi.json) describes it. */
 const toItem = (row: Selectable<{{pascalCase name}}Table>) => ({ id: row.id, name: row.name });
+const item = z.strictObject({ id: z.uuid(), name: z.string() });
+{{#if (has methods 'GET')}}
+const itemList = z.strictObject({ items: z.array(item) });
+{{/if}}
 
 {{/if}}
 /**
@@ -99,21 +104,21 @@ export function {{camelCase name}}Router({ db }: ApiServices): Router {
     .route('/')
 {{#if (has methods 'GET')}}
 {{#if (is access 'owner')}}
-    .get(requireAuth, validate({ query: listQuery }), async (req, res) => {
+    .get(requireAuth, documented({ summary: 'Your {{kebabCase name}} (all of them for admins)', responses: { 200: itemList } }), validate({ query: listQuery }), async (req, res) => {
       let query = db.selectFrom('{{snakeCase name}}').selectAll().orderBy('created_at').orderBy('id').limit(req.query.limit);
       // Each user lists their own items; admins list everyone's.
       if (req.auth?.user.role !== 'admin') query = query.where('owner_id', '=', req.auth?.user.id ?? '');
       res.json({ items: (await query.execute()).map(toItem) });
     })
 {{else}}
-    .get(guard, validate({ query: listQuery }), async (req, res) => {
+    .get(guard, documented({ summary: 'List {{kebabCase name}}', responses: { 200: itemList } }), validate({ query: listQuery }), async (req, res) => {
       const rows = await db.selectFrom('{{snakeCase name}}').selectAll().orderBy('created_at').orderBy('id').limit(req.query.limit).execute();
       res.json({ items: rows.map(toItem) });
     })
 {{/if}}
 {{/if}}
 {{#if (has methods 'POST')}}
-    .post({{#if (is access 'owner')}}requireAuth{{else}}guard{{/if}}, validate({ body: itemBody }), async (req, res) => {
+    .post({{#if (is access 'owner')}}requireAuth{{else}}guard{{/if}}, documented({ summary: 'Create one of {{kebabCase name}}', responses: { 201: item } }), validate({ body: itemBody }), async (req, res) => {
 {{#if (is access 'owner')}}
       const row = { id: randomUUID(), name: req.body.name, owner_id: req.auth?.user.id ?? '', created_at: Date.now() };
 {{else}}
@@ -130,26 +135,26 @@ export function {{camelCase name}}Router({ db }: ApiServices): Router {
   router
     .route('/:id')
 {{#if (has methods 'GET')}}
-    .get({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams }), async (req, res) => {
+    .get({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, documented({ summary: 'One of {{kebabCase name}}', responses: { 200: item }, refusals: [404] }), validate({ params: itemParams }), async (req, res) => {
       res.json(toItem(await find(req.params.id)));
     })
 {{/if}}
 {{#if (has methods 'PUT')}}
-    .put({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams, body: itemBody }), async (req, res) => {
+    .put({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, documented({ summary: 'Replace one of {{kebabCase name}}', responses: { 200: item }, refusals: [404] }), validate({ params: itemParams, body: itemBody }), async (req, res) => {
       const { id } = await find(req.params.id);
       await db.updateTable('{{snakeCase name}}').set({ name: req.body.name }).where('id', '=', id).execute();
       res.json(toItem(await find(id)));
     })
 {{/if}}
 {{#if (has methods 'PATCH')}}
-    .patch({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams, body: itemBody.partial() }), async (req, res) => {
+    .patch({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, documented({ summary: 'Change one of {{kebabCase name}}', responses: { 200: item }, refusals: [404] }), validate({ params: itemParams, body: itemBody.partial() }), async (req, res) => {
       const current = await find(req.params.id);
       await db.updateTable('{{snakeCase name}}').set({ name: req.body.name ?? current.name }).where('id', '=', current.id).execute();
       res.json(toItem(await find(current.id)));
     })
 {{/if}}
 {{#if (has methods 'DELETE')}}
-    .delete({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, validate({ params: itemParams }), async (req, res) => {
+    .delete({{#if (is access 'owner')}}ownItem{{else}}guard{{/if}}, documented({ summary: 'Delete one of {{kebabCase name}}', responses: { 204: noBody }, refusals: [404] }), validate({ params: itemParams }), async (req, res) => {
       await db.deleteFrom('{{snakeCase name}}').where('id', '=', (await find(req.params.id)).id).execute();
       res.status(204).end();
     })

@@ -9,6 +9,7 @@ import { testConfig, testDatabase } from './helpers.ts';
 const EXPECTED: Readonly<Record<string, AccessRule>> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
   'POST /api/v1/users': 'public',
   'GET /api/v1/users': 'admin',
   'GET /api/v1/users/me': 'signed-in',

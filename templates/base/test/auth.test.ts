@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createPasswordHasher, type PasswordHasher } from '../src/auth/passwords.ts';
 import { createUserStore } from '../src/users/user-store.ts';
+import { documentedResponse } from './documented-response.ts';
 import { cheapPasswords, newUser, PASSWORD, postJson, signIn, signUp, startApp } from './helpers.ts';
 
 test('login: 200 with a session for the right password; the same 401 for a wrong password and an unknown email', async (t) => {
   const server = await startApp(t);
   const { url } = server;
   await signUp(server, 'dana@example.com');
-  const login = (email: string, password: string) => postJson(`${url}/api/v1/auth/login`, { email, password });
+  const login = async (email: string, password: string) => documentedResponse('POST', await postJson(`${url}/api/v1/auth/login`, { email, password }));
 
   const ok = await login('Dana@Example.com', PASSWORD);
   assert.equal(ok.status, 200);
@@ -55,7 +56,7 @@ test('logout: 204, and the session stops working at once', async (t) => {
   const server = await startApp(t);
   const ada = await newUser(server, 'ada@example.com');
   assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers })).status, 200);
-  const logout = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: ada.headers });
+  const logout = await documentedResponse('POST', await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: ada.headers }));
   assert.equal(logout.status, 204);
   assert.equal((await fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers })).status, 401);
   assert.equal((await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: ada.headers })).status, 401);
@@ -65,8 +66,8 @@ test('a password change needs the current password, and signs out every other se
   const server = await startApp(t);
   const laptop = await newUser(server, 'ada@example.com');
   const phone = await signIn(server.url, 'ada@example.com');
-  const change = (currentPassword: string, newPassword: string) =>
-    postJson(`${server.url}/api/v1/users/me/password`, { currentPassword, newPassword }, laptop.headers, 'PATCH');
+  const change = async (currentPassword: string, newPassword: string) =>
+    documentedResponse('PATCH', await postJson(`${server.url}/api/v1/users/me/password`, { currentPassword, newPassword }, laptop.headers, 'PATCH'));
 
   assert.equal((await change('not my password', 'a brand new passphrase')).status, 403);
   assert.equal((await change(PASSWORD, 'short')).status, 400);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createUserStore } from '../src/users/user-store.ts';
+import { documentedResponse } from './documented-response.ts';
 import { newUser, PASSWORD, postJson, signUp, startApp, type PublicUser } from './helpers.ts';
 
 interface Page {
@@ -10,7 +11,7 @@ interface Page {
 
 test('POST /api/v1/users signs up: 202, the account stored normalized as a user, never the password in the answer', async (t) => {
   const server = await startApp(t);
-  const res = await postJson(`${server.url}/api/v1/users`, { email: ' Ada@Example.com ', password: PASSWORD, name: 'Ada' });
+  const res = await documentedResponse('POST', await postJson(`${server.url}/api/v1/users`, { email: ' Ada@Example.com ', password: PASSWORD, name: 'Ada' }));
   assert.equal(res.status, 202);
   const text = await res.text();
   assert.ok(!text.includes(PASSWORD) && !text.includes('$argon2') && !text.includes('$scrypt'), 'no password or hash in the response');
@@ -25,11 +26,11 @@ test('POST /api/v1/users signs up: 202, the account stored normalized as a user,
 test('GET /api/v1/users/me is the caller; 401 with a challenge without a session', async (t) => {
   const server = await startApp(t);
   const ada = await newUser(server, 'ada@example.com');
-  const me = await fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers });
+  const me = await documentedResponse('GET', await fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers }));
   assert.equal(me.status, 200);
   assert.deepEqual(await me.json(), ada.user);
 
-  const anonymous = await fetch(`${server.url}/api/v1/users/me`);
+  const anonymous = await documentedResponse('GET', await fetch(`${server.url}/api/v1/users/me`));
   assert.equal(anonymous.status, 401);
   assert.ok(anonymous.headers.get('www-authenticate'), 'RFC 9110: a 401 names a challenge');
 });
@@ -41,10 +42,10 @@ test('GET /api/v1/users/:id: the user themself and admins see it; anyone else ge
   const admin = await newUser(server, 'root@example.com', 'admin');
   const adaUrl = `${server.url}/api/v1/users/${ada.user.id}`;
 
-  assert.equal((await fetch(adaUrl, { headers: ada.headers })).status, 200);
+  assert.equal((await documentedResponse('GET', await fetch(adaUrl, { headers: ada.headers }))).status, 200);
   assert.equal((await fetch(adaUrl, { headers: admin.headers })).status, 200);
 
-  const fromBob = await fetch(adaUrl, { headers: bob.headers });
+  const fromBob = await documentedResponse('GET', await fetch(adaUrl, { headers: bob.headers }));
   const missing = await fetch(`${server.url}/api/v1/users/00000000-0000-4000-8000-000000000000`, { headers: bob.headers });
   assert.equal(fromBob.status, 404, 'user A reading user B');
   assert.equal(missing.status, 404);
@@ -58,7 +59,7 @@ test('GET /api/v1/users lists users for admins only: 403 for users, 401 anonymou
   const server = await startApp(t);
   const ada = await newUser(server, 'ada@example.com');
   assert.equal((await fetch(`${server.url}/api/v1/users`)).status, 401);
-  const asUser = await fetch(`${server.url}/api/v1/users`, { headers: ada.headers });
+  const asUser = await documentedResponse('GET', await fetch(`${server.url}/api/v1/users`, { headers: ada.headers }));
   assert.equal(asUser.status, 403);
   assert.doesNotMatch(await asUser.text(), /ada@example\.com/);
 });
@@ -69,7 +70,7 @@ test('GET /api/v1/users pages by keyset with an opaque cursor', async (t) => {
   const emails = ['c1@example.com', 'c2@example.com', 'c3@example.com'];
   for (const email of emails) await signUp(server, email);
   const page = async (query: string) => {
-    const res = await fetch(`${server.url}/api/v1/users?${query}`, { headers: admin.headers });
+    const res = await documentedResponse('GET', await fetch(`${server.url}/api/v1/users?${query}`, { headers: admin.headers }));
     assert.equal(res.status, 200, query);
     return (await res.json()) as Page;
   };

@@ -65,3 +65,14 @@ export function requireOwner(ownerOf: OwnerOf): Guard {
     return owner === auth.user.id ? undefined : new HttpError(404, 'There is nothing at this path.');
   });
 }
+
+/**
+ * The refusals each rule can answer with, as the guards above decide them: what the OpenAPI document
+ * lists for each route (src/openapi/document.ts).
+ */
+export const REFUSALS: Readonly<Record<AccessRule, readonly number[]>> = {
+  public: [],
+  'signed-in': [401],
+  owner: [401, 404],
+  admin: [401, 403],
+};

@@ -69,7 +69,7 @@ export function validate<
 >(
   schemas: Schemas<P, Q, B>,
 ): RequestHandler<Parsed<P, Record<string, string>>, unknown, Parsed<B, undefined>, Parsed<Q, Record<string, never>>> {
-  return (req, _res, next) => {
+  return declaring(schemas, (req, _res, next) => {
     const errors: FieldError[] = [];
     const check = (location: Location, schema: z.ZodType, input: unknown): unknown => {
       const result = schema.safeParse(input);
@@ -100,5 +100,20 @@ export function validate<
     Object.defineProperty(req, 'query', { value: query, enumerable: true, configurable: true });
     req.body = body as typeof req.body;
     next();
-  };
+  });
+}
+
+/** What validate() checks: for the OpenAPI document (src/openapi/document.ts), never for the request. */
+export type DeclaredSchemas = Schemas<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+
+const declared = new WeakMap<object, DeclaredSchemas>();
+
+function declaring<H extends object>(schemas: DeclaredSchemas, handler: H): H {
+  declared.set(handler, { ...schemas, query: schemas.query ?? noQuery });
+  return handler;
+}
+
+/** The schemas a route's handler validates, if it is a validate() handler; a query schema is always there. */
+export function requestSchemasOf(handler: unknown): DeclaredSchemas | undefined {
+  return typeof handler === 'function' ? declared.get(handler) : undefined;
 }

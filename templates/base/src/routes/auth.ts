@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
 import { knownDevice } from '../auth/device-proof.ts';
+import { signInFields } from '../auth/session-scheme.ts';
 import { transport } from '../auth/transport.ts';
 import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
+import { documented, noBody } from '../openapi/documented.ts';
 import { addressKey } from '../security/rate-limit.ts';
+import { publicUser } from '../users/public-user.ts';
 import { toPublicUser } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 import { email } from './users.ts';
@@ -19,6 +22,8 @@ const loginBody = z.strictObject({
   ...transport.loginFields,
 });
 
+const loginResponse = z.strictObject({ ...signInFields, expiresAt: z.iso.datetime(), user: publicUser });
+
 /** The same answer for an unknown email and a wrong password, so the API cannot be asked who has an account. */
 const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
 
@@ -28,7 +33,7 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
 
   router
     .route('/login')
-    .post(publicRoute, validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices), ...loginLimits, async (req, res) => {
+    .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401, 403] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices), ...loginLimits, async (req, res) => {
       // Logins wait in the hashing queue's first lane, ahead of sign-ups; one address holds a small share of it.
       const ticket = { client: addressKey(req) };
       const user = await users.findByEmail(req.body.email);
@@ -66,7 +71,7 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
 
   router
     .route('/logout')
-    .post(requireAuth, async (req, res) => {
+    .post(requireAuth, documented({ summary: 'Sign out: the session ends at once', responses: { 204: noBody } }), async (req, res) => {
       if (req.auth) await sessions.revoke(req.auth.session.id);
       transport.signOut(res);
       res.status(204).end();

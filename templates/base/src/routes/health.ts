@@ -1,8 +1,12 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import { publicRoute } from '../auth/access.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { sendProblem } from '../http/problem.ts';
+import { documented } from '../openapi/documented.ts';
 import type { Readiness } from '../readiness.ts';
+
+const readyBody = z.strictObject({ status: z.literal('ready'), dependencies: z.record(z.string(), z.enum(['up', 'down'])) });
 
 /**
  * Liveness and readiness for load balancers and orchestrators. They are mounted before the rate
@@ -15,7 +19,7 @@ export function addHealthRoutes(app: Pick<Router, 'route'>, readiness: Readiness
   // Liveness: the process is up and its event loop answers. Restart it if this fails.
   app
     .route('/healthz')
-    .get(publicRoute, (_req, res) => {
+    .get(publicRoute, documented({ summary: 'Liveness', responses: { 200: z.strictObject({ status: z.literal('ok') }) }, rateLimited: false }), (_req, res) => {
       res.json({ status: 'ok' });
     })
     .all(methodNotAllowed('GET'));
@@ -24,7 +28,7 @@ export function addHealthRoutes(app: Pick<Router, 'route'>, readiness: Readiness
   // change the status (see src/service-health.ts), only its entry in `dependencies`.
   app
     .route('/readyz')
-    .get(publicRoute, (req, res) => {
+    .get(publicRoute, documented({ summary: 'Readiness, with the state of each dependency', responses: { 200: readyBody }, refusals: [503], rateLimited: false }), (req, res) => {
       const { phase, dependencies } = readiness.status();
       if (phase === 'ready') {
         res.json({ status: 'ready', dependencies });

@@ -7,7 +7,9 @@ import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { plainText } from '../http/text.ts';
 import { validate } from '../http/validate.ts';
+import { documented, noBody } from '../openapi/documented.ts';
 import { addressKey, signUpRateLimit } from '../security/rate-limit.ts';
+import { publicUser } from '../users/public-user.ts';
 import { toPublicUser, type UserCursor } from '../users/user-store.ts';
 import type { ApiServices } from './services.ts';
 
@@ -59,6 +61,9 @@ const sessionParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$
 
 /** The answer to every sign-up, new address or taken: the mail says which it was. */
 export const SIGN_UP_ACCEPTED = { message: 'Check your inbox: a mail to this address says what to do next.' } as const;
+const signUpAccepted = z.strictObject({ message: z.literal(SIGN_UP_ACCEPTED.message) });
+
+const userList = z.strictObject({ items: z.array(publicUser), nextCursor: z.string().nullable() });
 
 /**
  * Sign-up, the caller's own account, and users by id or as a list. Each route's first handler states
@@ -70,7 +75,7 @@ export function usersRouter(services: ApiServices): Router {
 
   router
     .route('/')
-    .post(publicRoute, validate({ body: createUserBody }), signUpRateLimit(config.rateLimit.auth, limits), async (req, res) => {
+    .post(publicRoute, documented({ summary: 'Sign up (the mail says what happened)', responses: { 202: signUpAccepted } }), validate({ body: createUserBody }), signUpRateLimit(config.rateLimit.auth, limits), async (req, res) => {
       // Hashed before the email is looked at, and one insert tried either way, so a taken email answers
       // after the same work, with the same body, as a new one: nothing tells which emails have accounts.
       // The mail says what happened: a link to verify a new address; to its owner, a taken address's
@@ -87,7 +92,7 @@ export function usersRouter(services: ApiServices): Router {
         return mail(user, created ? 'verify-email' : 'sign-up-attempt');
       });
     })
-    .get(requireRole('admin'), validate({ query: listUsersQuery }), async (req, res) => {
+    .get(requireRole('admin'), documented({ summary: 'Users, a page at a time (admins)', responses: { 200: userList } }), validate({ query: listUsersQuery }), async (req, res) => {
       const page = await users.list({ limit: req.query.limit, after: req.query.cursor });
       res.json({ items: page.users.map(toPublicUser), nextCursor: page.next ? encodeCursor(page.next) : null });
     })
@@ -95,7 +100,7 @@ export function usersRouter(services: ApiServices): Router {
 
   router
     .route('/me')
-    .get(requireAuth, (req, res) => {
+    .get(requireAuth, documented({ summary: 'The signed-in user', responses: { 200: publicUser } }), (req, res) => {
       res.json(req.auth?.user);
     })
     .all(methodNotAllowed('GET'));
@@ -105,7 +110,7 @@ export function usersRouter(services: ApiServices): Router {
   const caller = tryingAccount(accountHash, (req) => req.auth?.user.email ?? '');
   router
     .route('/me/password')
-    .patch(requireAuth, validate({ body: changePasswordBody }), caller, passwordCheckLimit, async (req, res) => {
+    .patch(requireAuth, documented({ summary: 'Change the password; other sessions end', responses: { 204: noBody }, refusals: [403] }), validate({ body: changePasswordBody }), caller, passwordCheckLimit, async (req, res) => {
       const auth = req.auth;
       const user = auth && (await users.findById(auth.user.id));
       if (!auth || !user) throw new HttpError(404, 'There is nothing at this path.');
@@ -142,7 +147,7 @@ export function usersRouter(services: ApiServices): Router {
 
   router
     .route('/:id')
-    .get(requireOwner(({ id }) => id), validate({ params: userParams }), async (req, res) => {
+    .get(requireOwner(({ id }) => id), documented({ summary: 'A user (themself, or any for admins)', responses: { 200: publicUser } }), validate({ params: userParams }), async (req, res) => {
       const user = await users.findById(req.params.id);
       if (!user) throw new HttpError(404, 'There is nothing at this path.');
       res.json(toPublicUser(user));

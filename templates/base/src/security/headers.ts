@@ -10,6 +10,15 @@ import helmet from 'helmet';
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
 /**
+ * The development documentation page's policy (src/openapi/docs-page.ts), set by that page alone and
+ * never in production, where it does not exist: Swagger UI's scripts and styles from this origin (it
+ * styles elements inline, and its stylesheet draws icons from data: URLs), and fetches of the document
+ * and of "Try it out" requests to this origin. Still no inline script, no framing, no other origin.
+ */
+export const DOCS_PAGE_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
  * Every browser feature switched off, from the OWASP Secure Headers Project's recommended policy
  * (with sync-xhr denied too). An API response has no use for any of them.
  */
