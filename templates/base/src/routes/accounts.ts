@@ -7,6 +7,7 @@ import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
 import type { MessageName } from '../mail/messages.ts';
+import { documented, noBody } from '../openapi/documented.ts';
 import { mailRequestRateLimit } from '../security/mail-limits.ts';
 import { forgetFailedLogins } from '../security/rate-limit.ts';
 import type { User } from '../users/user-store.ts';
@@ -21,6 +22,7 @@ const resetBody = z.strictObject({ token, newPassword });
 
 /** The answer to every request for a mail, whether or not the address has an account. */
 export const MAIL_REQUESTED = { message: 'If this address has an account, a mail is on its way to it.' } as const;
+const mailRequested = z.strictObject({ message: z.literal(MAIL_REQUESTED.message) });
 
 /**
  * One status for every refused token, 400, with a detail that says what to do: the holder of a
@@ -58,7 +60,7 @@ export function accountsRouter(services: ApiServices): Router {
 
   router
     .route('/verify-email')
-    .post(publicRoute, validate({ body: verifyBody }), async (req, res) => {
+    .post(publicRoute, documented({ summary: "Prove the address with the token from the verification mail", responses: { 204: noBody } }), validate({ body: verifyBody }), async (req, res) => {
       const redemption = await mailTokens.redeem(req.body.token, 'verify-email');
       if ('refused' in redemption) throw refused(redemption.refused);
       await users.markVerified(redemption.userId);
@@ -68,18 +70,18 @@ export function accountsRouter(services: ApiServices): Router {
 
   router
     .route('/verify-email/resend')
-    .post(publicRoute, validate({ body: addressBody }), mailRequests, requestMail('verify-email', (user) => user.emailVerifiedAt === null))
+    .post(publicRoute, documented({ summary: 'Send the verification mail again', responses: { 202: mailRequested } }), validate({ body: addressBody }), mailRequests, requestMail('verify-email', (user) => user.emailVerifiedAt === null))
     .all(methodNotAllowed('POST'));
 
   router
     .route('/password-reset')
     // Unverified accounts too: a reset proves the address as well as a verification does.
-    .post(publicRoute, validate({ body: addressBody }), mailRequests, requestMail('reset-password', () => true))
+    .post(publicRoute, documented({ summary: 'Mail a password reset link', responses: { 202: mailRequested } }), validate({ body: addressBody }), mailRequests, requestMail('reset-password', () => true))
     .all(methodNotAllowed('POST'));
 
   router
     .route('/password-reset/confirm')
-    .post(publicRoute, validate({ body: resetBody }), async (req, res) => {
+    .post(publicRoute, documented({ summary: 'Set a new password with the token from the reset mail; every session ends', responses: { 204: noBody } }), validate({ body: resetBody }), async (req, res) => {
       // Checked before the new password is hashed, so a made-up token costs no hashing.
       const checked = await mailTokens.check(req.body.token, 'reset-password');
       if ('refused' in checked) throw refused(checked.refused);

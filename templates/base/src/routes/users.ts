@@ -63,6 +63,9 @@ const sessionParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$
 export const SIGN_UP_ACCEPTED = { message: 'Check your inbox: a mail to this address says what to do next.' } as const;
 const signUpAccepted = z.strictObject({ message: z.literal(SIGN_UP_ACCEPTED.message) });
 
+const sessionList = z.strictObject({
+  items: z.array(z.strictObject({ id: z.string(), createdAt: z.iso.datetime(), lastUsedAt: z.iso.datetime(), current: z.boolean() })),
+});
 const userList = z.strictObject({ items: z.array(publicUser), nextCursor: z.string().nullable() });
 
 /**
@@ -128,7 +131,7 @@ export function usersRouter(services: ApiServices): Router {
 
   router
     .route('/me/sessions')
-    .get(requireAuth, async (req, res) => {
+    .get(requireAuth, documented({ summary: "The caller's sessions", responses: { 200: sessionList } }), async (req, res) => {
       const auth = req.auth;
       if (!auth) throw new HttpError(404, 'There is nothing at this path.');
       res.json({ items: await sessions.list(auth.user.id, auth.session.id) });
@@ -138,7 +141,7 @@ export function usersRouter(services: ApiServices): Router {
   router
     .route('/me/sessions/:id')
     // Signed in, and only the caller's own sessions are found: another user's is the 404 of an unknown id.
-    .delete(requireAuth, validate({ params: sessionParams }), async (req, res) => {
+    .delete(requireAuth, documented({ summary: 'End one of your sessions', responses: { 204: noBody } }), validate({ params: sessionParams }), async (req, res) => {
       const auth = req.auth;
       if (!auth || !(await sessions.revokeListed(auth.user.id, req.params.id))) throw new HttpError(404, 'There is nothing at this path.');
       res.status(204).end();
