@@ -72,7 +72,8 @@ test('requests are described from the zod schemas: strict bodies, path and query
   const body = (signUp?.requestBody?.content as Record<string, { schema: Json }>)['application/json']?.schema;
   assert.equal(body?.additionalProperties, false, 'strict: unknown fields are refused');
   assert.deepEqual(body.required, ['email', 'password']);
-  for (const status of ['400', '413', '415', '409', '429']) assert.ok(signUp?.responses[status], `sign-up documents ${status}`);
+  for (const status of ['202', '400', '413', '415', '429']) assert.ok(signUp?.responses[status], `sign-up documents ${status}`);
+  assert.equal(signUp?.responses['409'], undefined, 'a taken address answers as a new one does');
   assert.deepEqual(document.paths['/api/v1/users/{id}']?.get?.parameters?.map(({ name, in: where }) => `${String(where)}:${String(name)}`), ['path:id']);
   assert.deepEqual(document.paths['/api/v1/users']?.get?.parameters?.map(({ name, in: where }) => `${String(where)}:${String(name)}`), ['query:limit', 'query:cursor']);
   assert.equal(document.paths['/healthz']?.get?.responses['429'], undefined, 'health checks are exempt from the rate limits');
