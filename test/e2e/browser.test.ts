@@ -33,8 +33,13 @@ describe('in Chromium, a generated project with cookie sessions', { concurrency:
     return started;
   };
   /** The server's log lines of requests to `url` answered with `status`. */
-  const answered = (method: string, url: string, status: number) =>
+  const logged = (method: string, url: string, status: number) =>
     server.output().split('\n').filter((line) => line.includes(`"method":"${method}","url":"${url}"`) && line.includes(`"res":{"statusCode":${String(status)}}`)).length;
+  /** The same, once the log has caught up: the server writes its log at most a second late (buffered). */
+  const answered = async (method: string, url: string, status: number, expected: number) => {
+    for (let waited = 0; logged(method, url, status) < expected && waited < 3_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    return logged(method, url, status);
+  };
 
   let reader: { port: number };
   let stranger: { port: number };
@@ -123,7 +128,7 @@ describe('in Chromium, a generated project with cookie sessions', { concurrency:
     };
     const left = await remaining();
     assert.equal(await pageResult(`${onAnotherSite(embedder)}/`), 'loaded');
-    assert.equal(answered('GET', '/api/v1/users/me', 403), 114, 'every frame reached the API and was refused');
+    assert.equal(await answered('GET', '/api/v1/users/me', 403, 114), 114, 'every frame reached the API and was refused');
     assert.equal(await remaining(), left - 1, 'only the visitor’s own request counted');
   });
 
@@ -141,7 +146,7 @@ describe('in Chromium, a generated project with cookie sessions', { concurrency:
       // The browser shows the API's answer to the form: the refusal.
       assert.match(await pageDom(`${page}/`, profile), /"status":403,"detail":"Requests made by pages of other origins are refused\."/, page);
     }
-    assert.equal(answered('POST', '/api/v1/auth/logout', 403), 3, 'the no-cors POST and both forms reached the API and were refused');
+    assert.equal(await answered('POST', '/api/v1/auth/logout', 403, 3), 3, 'the no-cors POST and both forms reached the API and were refused');
     assert.equal(await pageResult(`${onThisSite(readMe)}/`, profile), 'me 200 browser@example.com', 'still signed in');
   });
 });
