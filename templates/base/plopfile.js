@@ -67,7 +67,7 @@ export default function plopfile(plop) {
           if (['users', 'auth'].includes(value) || existsSync(`src/routes/${kebab(value)}.ts`)) return `/api/v1/${value} exists already: choose another name.`;
           // Its table must not be one the app or its migrator already has.
           const table = value.replaceAll('-', '_');
-          if (['users', 'sessions', 'settings'].includes(table) || table.startsWith('kysely')) return `the table ${table} exists already: choose another name.`;
+          if (['users', 'sessions', 'settings', 'migration_checksum'].includes(table) || table.startsWith('kysely')) return `the table ${table} exists already: choose another name.`;
           return true;
         },
       },
