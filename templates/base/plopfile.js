@@ -69,7 +69,7 @@ function writesAllowed(methods) {
 function accessWarning(access, methods) {
   const allowed = writesAllowed(methods);
   if (allowed === '' || !['public', 'signed-in'].includes(access)) return '';
-  return `${access === 'public' ? 'anyone, even signed out,' : 'any signed-in user'} may ${allowed}`;
+  return access === 'public' ? `${ACCESS.public}, may ${allowed}` : `${ACCESS['signed-in']} may ${allowed}`;
 }
 
 /** @param {import('plop').NodePlopAPI} plop */
@@ -160,7 +160,7 @@ export default function plopfile(plop) {
         choices: ({ methods }) =>
           Object.entries(ACCESS).map(([value, description]) => {
             const warning = accessWarning(value, methods);
-            return { name: `${value.padEnd(10)}${warning === '' ? description : `${description}: ${warning}`}`, value, short: value };
+            return { name: `${value.padEnd(10)}${warning === '' ? description : warning}`, value, short: value };
           }),
         default: ({ methods }) => (writesAllowed(methods) === '' ? 'signed-in' : 'owner'),
         bypass: (value) => value.trim().toLowerCase(),

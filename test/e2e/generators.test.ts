@@ -75,13 +75,14 @@ describe('generated project: new:route and new:migration', { concurrency: false 
     await terminal.waitForQuestion(/Methods/);
     await terminal.press('Down', 'Down', 'Space', 'Enter');
     const rules = await terminal.waitForQuestion(/Who may call it/);
-    assert.match(rules, /^ {2}public +anyone, signed in or not: anyone, even signed out, may create and change any item, other users' too$/m);
-    assert.match(rules, /^ {2}signed-in +any signed-in user: any signed-in user may create and change any item, other users' too$/m);
+    // (Inquirer ends each choice with a space.)
+    assert.match(rules, /^ {2}public +anyone, signed in or not, may create and change any item, other users' too ?$/m);
+    assert.match(rules, /^ {2}signed-in +any signed-in user may create and change any item, other users' too ?$/m);
     assert.match(rules, /^❯ owner +signed-in users, each to their own items/m);
     await terminal.choose(/^public/);
     const screen = await terminal.waitFor(/__EXIT=\d+/, 60_000);
-    assert.match(screen, /^ℹ Next: .*mind that anyone, even signed out, may create and change any item, other users' too;/m);
-    assert.match(readFileSync(join(dir, 'src/routes/notes.ts'), 'utf8'), /^ \* Mind what that allows: anyone, even signed out, may create and change any item, other users' too\.$/m);
+    assert.match(screen, /^ℹ Next: .*mind that anyone, signed in or not, may create and change any item, other users' too;/m);
+    assert.match(readFileSync(join(dir, 'src/routes/notes.ts'), 'utf8'), /^ \* Mind what that allows: anyone, signed in or not, may create and change any item, other users' too\.$/m);
   });
 
   it('without a terminal: one line naming the arguments; a bad value lists the valid ones; nothing is written', () => {

@@ -266,7 +266,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
     if (set.newRoute) {
       it('npm run new:route adds a validated route on a table of its own whose new tests pass untouched', () => {
         mustPass(npm(dir, ['run', 'new:route', '--', 'widgets', 'GET,POST,DELETE', 'owner'], env), 'new:route');
-        for (const taken of ['widgets', 'users', 'sessions', 'settings', 'kysely-migration']) {
+        for (const taken of ['widgets', 'users', 'sessions', 'settings', 'kysely-migration', 'migration-checksum']) {
           const refused = npm(dir, ['run', 'new:route', '--', taken, 'GET', 'admin'], env);
           assert.match(refused.output, /exists already: choose another name/, taken);
         }

@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-unused-vars -- empty until its change is written: remove this line then */
 import type { Kysely } from 'kysely';
 
-// Not applied while this line is here: delete it, and the file's first line, once up() and down() are
-// written. Without it a server already running (`npm run dev`) would apply the file still empty.
+// While this file exports `unfinished` it is never applied, so a server already running (`npm run dev`)
+// cannot apply it empty. Once up() and down() are written, delete the next line and the file's first.
 export const unfinished = true;
 
 /**
