@@ -33,7 +33,7 @@ function projectCopy(t: TestContext): string {
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  for (const entry of ['package.json', 'plopfile.js', 'plop-templates', 'scripts', 'src']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'plopfile.js', 'plop-templates', 'scripts', 'src']) {
     cpSync(join(PROJECT, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(PROJECT, 'node_modules'), join(dir, 'node_modules'), 'junction');
@@ -188,4 +188,26 @@ test('an applied migration whose file changed: production refuses to start or mi
   const warning = JSON.parse(await development.line((text) => text.includes('"level":40'))) as { msg: string };
   assert.ok(warning.msg.startsWith(changed), warning.msg);
   await development.line(says('listening'));
+});
+
+test('built code checks the same fingerprints: from the source its source maps keep', OPTIONS, async (t) => {
+  const dir = projectCopy(t);
+  const env = { NODE_ENV: 'production', ...(await databaseEnv(t)) };
+  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_notes.ts`;
+  writeFileSync(join(dir, file), CREATE_NOTES);
+  const build = () => {
+    const result = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 0, result.stdout);
+  };
+  // Applied from src/ (a deploy step), then checked by the build: the same source, so all is well.
+  assert.equal(run(dir, 'src/commands/migrate.ts', env).status, 0);
+  build();
+  const built = run(dir, 'dist/commands/migrate.js', env);
+  assert.equal(built.stdout, 'The database is up to date.\n', built.stderr);
+
+  appendFileSync(join(dir, file), '// A change made after it ran.\n');
+  build();
+  const changed = run(dir, 'dist/commands/migrate.js', env);
+  assert.equal(changed.status, 1);
+  assert.ok(changed.stderr.startsWith(`db:migrate: Nothing was applied: ${file} changed after it was applied`), changed.stderr);
 });
