@@ -85,6 +85,20 @@ describe('generated project: new:route and new:migration', { concurrency: false 
     assert.match(readFileSync(join(dir, 'src/routes/notes.ts'), 'utf8'), /^ \* Mind what that allows: anyone, signed in or not, may create and change any item, other users' too\.$/m);
   });
 
+  it('on a terminal: Ctrl-C at a question ends with 130, writes nothing and gives the terminal back', async (t) => {
+    const terminal = Terminal.start(['sh', '-c', 'npm run new:route; code=$?; stty -a | grep -o -- "-icanon" || echo cooked; exit $code'], dir, {
+      PATH: env.PATH ?? '',
+      npm_config_update_notifier: 'false',
+    });
+    t.after(() => terminal.close());
+    await terminal.answer(/Resource name/, 'halfway');
+    await terminal.waitForQuestion(/Methods/);
+    await terminal.press('C-c');
+    const screen = await terminal.waitFor(/__EXIT=\d+/, 60_000);
+    assert.match(screen, /^cooked\n__EXIT=130$/m);
+    assert.equal(existsSync(join(dir, 'src/routes/halfway.ts')), false);
+  });
+
   it('without a terminal: one line naming the arguments; a bad value lists the valid ones; nothing is written', () => {
     const cases: [string[], RegExp][] = [
       [['new:route'], /^No terminal to ask on: give the answers, npm run new:route -- <name> <methods> <access>, e\.g\. .*\(methods: GET,POST,PUT,PATCH,DELETE; access: public, signed-in, owner, admin\)$/m],
