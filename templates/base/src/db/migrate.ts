@@ -29,9 +29,10 @@ function changedMessage(file: MigrationFile): string {
 }
 
 /**
- * Applies the migrations not applied yet, each in its own transaction where the database allows it,
- * under Kysely's migration lock, so instances starting together never run one twice. Returns the
- * names applied now: none when the database is up to date.
+ * Applies the migrations not applied yet, in a transaction where the database allows it. On PostgreSQL
+ * Kysely's migration lock makes instances starting together wait for each other, so none runs one
+ * twice (test/concurrent-migrations.test.ts); SQLite has no lock between processes, which is one more
+ * reason to run one server per SQLite file. Returns the names applied now: none when up to date.
  *
  * Two mistakes are caught before anything runs: a file still the empty template of `npm run
  * new:migration` is refused (a running `npm run dev` would otherwise apply it empty, and the body
