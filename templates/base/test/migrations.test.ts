@@ -16,11 +16,14 @@ import { databaseEnv } from './helpers.ts';
 const PROJECT = fileURLToPath(new URL('../', import.meta.url));
 const OPTIONS = { timeout: 60_000 };
 
-/** What a filled-in migration looks like: the `notes` table, which the test then finds. */
-const CREATE_NOTES = `import type { Kysely } from 'kysely';
+/**
+ * What a filled-in migration looks like: a table the test then finds, named so that no table or
+ * migration of the project's own (new:route's `notes`, say) is in its way.
+ */
+const CREATE_TABLE = `import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('notes').addColumn('id', 'text', (column) => column.primaryKey()).execute();
+  await db.schema.createTable('migrations_test_table').addColumn('id', 'text', (column) => column.primaryKey()).execute();
 }
 `;
 
@@ -108,7 +111,7 @@ const says = (message: string) => (text: string) => text.includes(`"msg":"${mess
 test('a migration still the empty template of new:migration is applied neither by db:migrate nor at start; filled in, it is', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = { NODE_ENV: 'test', ...(await databaseEnv(t)) };
-  const file = newMigration(dir, 'create_notes');
+  const file = newMigration(dir, 'create_migrations_test_table');
   const refusal = `fill in ${file} first, then delete its \`export const unfinished\` line; until then no migration is applied`;
 
   const migrate = run(dir, 'src/commands/migrate.ts', env);
@@ -122,7 +125,7 @@ test('a migration still the empty template of new:migration is applied neither b
   assert.doesNotMatch(server.stdout, /listening/);
 
   // Nothing ran, not even the migrations before it: all of them apply now, from the first to this one.
-  writeFileSync(join(dir, file), CREATE_NOTES);
+  writeFileSync(join(dir, file), CREATE_TABLE);
   const filled = run(dir, 'src/commands/migrate.ts', env);
   assert.equal(filled.status, 0, filled.stderr);
   const applied = filled.stdout.trimEnd().split('\n');
@@ -136,13 +139,13 @@ test('npm run dev running while a migration is made applies it only once filled 
   const dev = start(t, dir, 'scripts/dev.ts', env);
   await dev.line(says('listening'));
 
-  const file = newMigration(dir, 'create_notes');
+  const file = newMigration(dir, 'create_migrations_test_table');
   // Any saved source file restarts the dev server, which then finds the new, empty migration.
   const routes = join(dir, 'src/routes/index.ts');
   writeFileSync(routes, readFileSync(routes));
   await dev.line((text) => text.startsWith(`Could not open the database: fill in ${file} first`));
 
-  writeFileSync(join(dir, file), CREATE_NOTES);
+  writeFileSync(join(dir, file), CREATE_TABLE);
   await dev.line(says('applied 1 migration(s)'));
   await dev.line(says('listening'));
   dev.stop();
@@ -153,15 +156,15 @@ test('npm run dev running while a migration is made applies it only once filled 
   assert.equal(migrate.stdout, 'The database is up to date.\n', migrate.stderr);
   const connection = await connect(loadDatabaseConfig({ NODE_ENV: 'test', ...env }), createLogger({ logLevel: 'silent' }));
   t.after(() => connection.close());
-  const { rows } = await sql<{ count: number | string }>`select count(*) as count from notes`.execute(connection.db);
+  const { rows } = await sql<{ count: number | string }>`select count(*) as count from migrations_test_table`.execute(connection.db);
   assert.equal(Number(rows[0]?.count), 0);
 });
 
 test('an applied migration whose file changed: production refuses to start or migrate, development warns naming it', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = await databaseEnv(t);
-  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_notes.ts`;
-  writeFileSync(join(dir, file), CREATE_NOTES);
+  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_migrations_test_table.ts`;
+  writeFileSync(join(dir, file), CREATE_TABLE);
   assert.equal(run(dir, 'src/commands/migrate.ts', { NODE_ENV: 'test', ...env }).status, 0);
   appendFileSync(join(dir, file), "// A change made after it ran, as if it would run again.\n");
   const changed = `${file} changed after it was applied to this database, so the change will never run here: put it back as it was applied`;
@@ -193,8 +196,8 @@ test('an applied migration whose file changed: production refuses to start or mi
 test('built code checks the same fingerprints: from the source its source maps keep', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = { NODE_ENV: 'production', ...(await databaseEnv(t)) };
-  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_notes.ts`;
-  writeFileSync(join(dir, file), CREATE_NOTES);
+  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_migrations_test_table.ts`;
+  writeFileSync(join(dir, file), CREATE_TABLE);
   const build = () => {
     const result = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     assert.equal(result.status, 0, result.stdout);
