@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -233,7 +233,7 @@ for (const [index, set] of ANSWER_SETS.entries()) {
         mustPass(npm(dir, ['run', 'new:route', '--', 'widgets', 'GET,POST,DELETE', 'owner'], env), 'new:route');
         // One route for each other access rule, to find each in the OpenAPI document below.
         for (const [name, methods, access] of NEW_ROUTES_BY_RULE) mustPass(npm(dir, ['run', 'new:route', '--', name, methods, access], env), `new:route ${name}`);
-        for (const taken of ['widgets', 'users', 'sessions', 'settings', 'mail-tokens', 'kysely-migration']) {
+        for (const taken of ['widgets', 'users', 'sessions', 'settings', 'mail-tokens', 'kysely-migration', 'migration-checksum']) {
           const refused = npm(dir, ['run', 'new:route', '--', taken, 'GET', 'admin'], env);
           assert.match(refused.output, /exists already: choose another name/, taken);
         }
@@ -241,6 +241,17 @@ for (const [index, set] of ANSWER_SETS.entries()) {
         assert.match(readFileSync(join(dir, 'src', 'routes', 'widgets.ts'), 'utf8'), /requireOwner/);
         readFileSync(join(dir, 'test', 'widgets.test.ts'), 'utf8');
         mustPass(npm(dir, ['run', 'new:migration', '--', 'add_widget_colour'], env), 'new:migration');
+        // Until it is filled in nothing is applied (test/migrations.test.ts in the project): fill it in.
+        const migrations = join(dir, 'src', 'db', 'migrations');
+        const migration = readdirSync(migrations).find((name) => name.endsWith('_add_widget_colour.ts')) ?? 'missing';
+        writeFileSync(join(migrations, migration), [
+          "import type { Kysely } from 'kysely';",
+          '',
+          'export async function up(db: Kysely<unknown>): Promise<void> {',
+          "  await db.schema.alterTable('widgets').addColumn('colour', 'text').execute();",
+          '}',
+          '',
+        ].join('\n'));
         mustPass(npm(dir, ['run', 'typecheck'], env), 'typecheck after new:route');
         mustPass(npm(dir, ['run', 'lint'], env), 'lint after new:route');
         const step = npm(dir, ['test'], env);

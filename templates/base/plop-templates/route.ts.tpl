@@ -66,6 +66,11 @@ const itemList = z.strictObject({ items: z.array(item) });
 {{/if}}
 /**
  * /api/v1/{{kebabCase name}}, in the `{{snakeCase name}}` table. Who may call it: {{access}}.
+{{#if (accessWarning access methods)}}
+ * Mind what that allows: {{{accessWarning access methods}}}.
+ * If items belong to the users who made them, the `owner` rule (requireOwner in src/auth/access.ts)
+ * keeps each to their own.
+{{/if}}
  * Every query goes through Kysely's builder, so request values reach SQL only as bound parameters.
  */
 export function {{camelCase name}}Router({ db }: ApiServices): Router {

@@ -72,7 +72,11 @@ export async function connect(config: DatabaseConfig, logger: Logger, { startupW
 export async function openDatabase(config: DatabaseConfig, logger: Logger, options: ConnectOptions = {}): Promise<Database> {
   const connection = await connect(config, logger, options);
   try {
-    const applied = await migrateToLatest(connection.db);
+    const applied = await migrateToLatest(connection.db, {
+      warn: (message) => {
+        logger.warn(message);
+      },
+    });
     if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
     const setting = async (name: string) =>
       (await connection.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;

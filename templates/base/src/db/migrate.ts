@@ -1,9 +1,8 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator } from 'kysely/migration';
 import { engine } from './engine.ts';
+import { readChecksums, recordChecksums } from './migration-checksums.ts';
+import { readMigrationFiles, type MigrationFile } from './migration-files.ts';
 import type { Schema } from './schema.ts';
 
 /** A migration failed, or the migrations could not run: the message is one line for the operator. */
@@ -11,33 +10,58 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('migrations/', import.meta.url));
+export interface MigrateOptions {
+  /**
+   * What to do when a migration's file changed after it was applied here. Production refuses: the
+   * database no longer matches the code that describes it. Elsewhere it is reported through `warn`.
+   * As src/config.ts reads NODE_ENV: unset means production.
+   */
+  readonly changedFiles?: 'refuse' | 'warn';
+  readonly warn?: (message: string) => void;
+}
+
+const WHAT_TO_DO =
+  'put it back as it was applied (git diff shows the edit) and make the change in a new migration (npm run new:migration); ' +
+  'on a development database you can lose, delete the database instead';
+
+function changedMessage(file: MigrationFile): string {
+  return `${file.source} changed after it was applied to this database, so the change will never run here: ${WHAT_TO_DO}.`;
+}
 
 /**
- * Every file in src/db/migrations (dist/db/migrations once built), in name order: names start with a
- * timestamp (`npm run new:migration`), so the order is the order they were written in. Imported by
- * file URL, which works on every platform, where a bare Windows path would not.
+ * Applies the migrations not applied yet, in a transaction where the database allows it. On PostgreSQL
+ * Kysely's migration lock makes instances starting together wait for each other, so none runs one
+ * twice (test/concurrent-migrations.test.ts); SQLite has no lock between processes, which is one more
+ * reason to run one server per SQLite file. Returns the names applied now: none when up to date.
+ *
+ * Two mistakes are caught before anything runs: a file still the empty template of `npm run
+ * new:migration` is refused (a running `npm run dev` would otherwise apply it empty, and the body
+ * written afterwards would never run), and an applied file that changed since is reported or refused.
  */
-const migrationFiles: MigrationProvider = {
-  async getMigrations() {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the project's own folder, not input
-    const names = (await readdir(MIGRATIONS_FOLDER)).filter((name) => /^[^.].*(?<!\.d)\.(ts|js)$/.test(name)).sort();
-    const migrations: Record<string, Migration> = {};
-    for (const name of names) {
-      migrations[name.replace(/\.(ts|js)$/, '')] = (await import(pathToFileURL(join(MIGRATIONS_FOLDER, name)).href)) as Migration;
-    }
-    return migrations;
-  },
-};
-
-/**
- * Applies the migrations not applied yet, each in its own transaction where the database allows it,
- * under Kysely's migration lock, so instances starting together never run one twice. Returns the
- * names applied now: none when the database is up to date.
- */
-export async function migrateToLatest(db: Kysely<Schema>): Promise<string[]> {
+export async function migrateToLatest(
+  db: Kysely<Schema>,
+  { changedFiles = (process.env.NODE_ENV ?? 'production') === 'production' ? 'refuse' : 'warn', warn = () => undefined }: MigrateOptions = {},
+): Promise<string[]> {
   const schema = await engine.migrationTableSchema(db);
-  const migrator = new Migrator({ db, provider: migrationFiles, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
+  const files = await readMigrationFiles();
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(Object.fromEntries(files.map((file) => [file.name, file.migration]))) },
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+
+  const applied = new Set((await migrator.getMigrations()).filter((info) => info.executedAt !== undefined).map((info) => info.name));
+  const unfinished = files.find((file) => file.unfinished && !applied.has(file.name));
+  if (unfinished) {
+    throw new MigrationError(`fill in ${unfinished.source} first, then delete its \`export const unfinished\` line; until then no migration is applied`);
+  }
+  const checksums = await readChecksums(db, schema);
+  const changed = files.filter((file) => applied.has(file.name) && (checksums.get(file.name) ?? file.sha256) !== file.sha256);
+  if (changed.length > 0 && changedFiles === 'refuse') {
+    throw new MigrationError(`Nothing was applied: ${changed.map(changedMessage).join(' ')}`);
+  }
+  for (const file of changed) warn(changedMessage(file));
+
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');
@@ -47,5 +71,9 @@ export async function migrateToLatest(db: Kysely<Schema>): Promise<string[]> {
       { cause: error },
     );
   }
-  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  const appliedNow = results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  // Recorded for what is applied now, and for what ran before checksums were kept (the file as it is).
+  const done = new Set([...applied, ...appliedNow]);
+  await recordChecksums(db, schema, files.filter((file) => done.has(file.name) && !checksums.has(file.name)));
+  return appliedNow;
 }
