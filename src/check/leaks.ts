@@ -14,6 +14,15 @@ const LEAKS: readonly Sign[] = [
   { what: 'node_modules', pattern: /node_modules/ },
   { what: 'an internal error name', pattern: /\b(?:SyntaxError|TypeError|ReferenceError|RangeError|PayloadTooLargeError|UnsupportedMediaTypeError)\b/ },
   { what: "JSON.parse's own message", pattern: /\bUnexpected (?:token|end of JSON)|in JSON at position \d/ },
+  // A handler's crash, passed on as the message: it tells which field the code reads, and how.
+  { what: "a runtime error's message", pattern: /Cannot read propert(?:y|ies) of (?:undefined|null)|Cannot set propert(?:y|ies) of (?:undefined|null)|\b[\w$.]+ is not a function\b/ },
+  // The database's own words: table and column names, the query's shape, the driver in use.
+  {
+    what: "the database's error",
+    pattern: /\bSQLITE_[A-Z]+\b|\bER_[A-Z_]{4,}\b|syntax error at or near|(?:column|relation) \\?"[^"\\]+\\?" (?:of relation \\?"[^"\\]+\\?" )?does not exist|violates (?:foreign key|unique|not-null|check) constraint|\bSequelize\w*Error\b|\bPrismaClient\w*Error\b|\bMongo(?:Server)?Error\b|\bE11000\b/,
+  },
+  // Where the services are, and sometimes with what password.
+  { what: "a service's address", pattern: /\bECONNREFUSED\b|\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?):\/\/[^\s"'<]+/ },
 ];
 
 const FINGERPRINTS: readonly Sign[] = [

@@ -192,7 +192,7 @@ const INTERNALS_CHECK: Check = {
   id: 'errors/internals',
   group: 'Error pages',
   title: 'errors show no internals',
-  description: 'No error response shows a stack trace, a file path on the server, node_modules or an internal error name or message.',
+  description: "No error response shows a stack trace, a file path on the server, node_modules, an internal error's name or message, the database's own error or a service's address.",
   severity: 'high',
   fix: {
     text: "Answer errors from a handler of your own that sends a fixed message per status and logs the rest; Express's default handler prints the stack whenever NODE_ENV is not production",
