@@ -15,6 +15,8 @@ import { databaseEnv } from './helpers.ts';
 
 const PROJECT = fileURLToPath(new URL('../', import.meta.url));
 const OPTIONS = { timeout: 60_000 };
+/** What production needs besides the database to get as far as its migrations: mail settings (no mail is sent). */
+const PRODUCTION_MAIL = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' };
 
 /**
  * What a filled-in migration looks like: a table the test then finds, named so that no table or
@@ -177,7 +179,7 @@ test('an applied migration whose file changed: production refuses to start or mi
     assert.ok(migrate.stderr.includes('a new migration (npm run new:migration)'), migrate.stderr);
     assert.equal(migrate.stderr.split('\n').length, 2, migrate.stderr);
   }
-  const server = run(dir, 'src/server.ts', { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...env });
+  const server = run(dir, 'src/server.ts', { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_MAIL, ...env });
   assert.equal(server.status, 1);
   assert.ok(server.stderr.startsWith(`Could not open the database: Nothing was applied: ${changed}`), server.stderr);
   assert.doesNotMatch(server.stdout, /listening/);
