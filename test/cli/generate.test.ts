@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_BIN, CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
 
@@ -63,15 +63,28 @@ describe('generating', () => {
     assert.doesNotMatch(readFileSync(join(cwd, 'pg', '.gitignore'), 'utf8'), /SQLite|data\//);
   });
 
-  it('every pointer to a README section names one the README has; the cookie flow keeps its session outside the project', (t) => {
+  it('every pointer to a section of the README or docs/ names a heading it has, every relative link a file there; the cookie flow keeps its session outside the project', (t) => {
     const cwd = tempDir(t);
-    assert.equal(runCli(['pg', ...QUICK, '--db', 'postgres', '--session', 'cookie'], { cwd }).code, 0);
+    assert.equal(runCli(['pg', ...QUICK, '--db', 'postgres', '--session', 'cookie', '--rate-limit-store', 'redis'], { cwd }).code, 0);
     const dir = join(cwd, 'pg');
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-    const headings = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((match) => match[1]));
-    const pointers = [...snapshot(dir)].flatMap(([path, bytes]) => [...bytes.toString('utf8').matchAll(/see "([^"]+)" in README\.md/g)].map((match) => [path, match[1]]));
-    assert.ok(pointers.length > 0, 'test/run.ts points at the README');
-    for (const [path, section] of pointers) assert.ok(headings.has(section), `${path} points at "${section}", which README.md has no heading for`);
+    const files = snapshot(dir);
+    const text = (path: string) => files.get(path)?.toString('utf8');
+    const headings = (path: string) => new Set([...(text(path) ?? '').matchAll(/^#+ (.+)$/gm)].map((match) => match[1]));
+    const pointers = [...files].flatMap(([path, bytes]) => [...bytes.toString('utf8').matchAll(/see\s+"([^"]+)"\s+in\s+(README\.md|docs\/[\w.-]+\.md)/g)].map((match) => [path, match[1], match[2]] as const));
+    assert.ok(pointers.some(([path]) => path === 'test/run.ts'), 'test/run.ts points at a section');
+    for (const [path, section, target] of pointers) assert.ok(headings(target).has(section), `${path} points at "${section}", which ${target} has no heading for`);
+    const documents = [...files.keys()].filter((path) => path === 'README.md' || /^docs\/.+\.md$/.test(path));
+    assert.ok(documents.includes('docs/SECURITY.md') && documents.includes('docs/OPERATIONS.md'), documents.join(', '));
+    for (const document of documents) {
+      for (const [, target = '', anchor] of (text(document) ?? '').matchAll(/\]\((?!https?:)([^)#]*)(?:#([^)]+))?\)/g)) {
+        const resolved = target === '' ? document : posix.join(posix.dirname(document), target);
+        assert.ok(files.has(resolved), `${document} links to ${target}, which the project does not have`);
+        if (anchor === undefined) continue;
+        const slugs = new Set([...headings(resolved)].map((heading) => heading.toLowerCase().replace(/[^\w\s-]/g, '').replace(/\s/g, '-')));
+        assert.ok(slugs.has(anchor), `${document} links to #${anchor} in ${resolved}, which has no such heading`);
+      }
+    }
     assert.doesNotMatch(readme, /cookies\.txt/);
     assert.match(readme, /jar=\$\(mktemp\)/);
   });

@@ -268,8 +268,8 @@ describe('update to a newer generator release', () => {
   it('a failure half-way through the swap puts every file back', (t) => {
     const { cwd, dir } = makeProject(t);
     // A file where the new release needs a folder: found only when its file is moved in, after others.
-    writeFileSync(join(dir, dirname(changed.added)), 'our docs\n');
-    commitAll(dir, 'a docs file');
+    writeFileSync(join(dir, dirname(changed.added)), 'ours\n');
+    commitAll(dir, 'a file where the new release needs a folder');
     const before = snapshot(dir);
     const tmp = tempDir(t, 'cse-tmp-');
     const result = update(dir, [], { TMPDIR: tmp });

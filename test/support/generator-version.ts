@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 /**
@@ -48,9 +48,10 @@ export function buildChangedGenerator(dir: string): ChangedGenerator {
   edit(join(source, 'templates/base', header.file), (text) => text.replace(header.before, header.after), `the header value ${header.before}`);
 
   // A file added, in a folder of its own; a small file removed.
-  const added = 'docs/security-contact.md';
+  // (Its folder must be one no project has yet: the update test puts a file of the user's in its place.)
+  const added = 'security/contact.md';
   if (existsSync(join(source, 'templates/base', added))) throw new Error(`cannot build the changed generator: templates/base/${added} exists already`);
-  mkdirSync(join(source, 'templates/base/docs'), { recursive: true });
+  mkdirSync(join(source, 'templates/base', dirname(added)), { recursive: true });
   writeFileSync(join(source, 'templates/base', added), '# Reporting a vulnerability\n\nWrite to security@example.com; we answer within two working days.\n');
   const removed = '.nvmrc';
   rmSync(join(source, 'templates/base/_nvmrc.hbs'));

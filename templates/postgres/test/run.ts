@@ -6,7 +6,7 @@ import pg from 'pg';
  * here once, so that without one the run stops with one line saying how to get one, instead of every
  * test file failing with a stack trace. Then `node --test` runs as usual, with any arguments given.
  */
-const HOW = 'start one (see "Database" in README.md), then run: DATABASE_URL=postgres://user:password@127.0.0.1:5432/db npm test';
+const HOW = 'start one (see "Database" in docs/OPERATIONS.md), then run: DATABASE_URL=postgres://user:password@127.0.0.1:5432/db npm test';
 
 async function check(url: string | undefined): Promise<string | undefined> {
   if (!url) return `DATABASE_URL is not set: the tests need a PostgreSQL server to run against; ${HOW}`;
