@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import { z } from 'zod';
@@ -32,29 +31,17 @@ const documentOutline = z.looseObject({ openapi: z.string(), info: z.looseObject
  * GET /openapi.json, public and behind the global rate limit; and outside production, the
  * documentation page at /docs. The document is built on the first request, when every route is
  * registered, and kept as bytes: no request after that pays for it, and start-up does not either.
- *
- * Cached, but never stale: `no-cache` with an ETag lets browsers and proxies keep it and ask whether it
- * changed (a 304 without the body), instead of every other response's `no-store`. It holds no user's data.
+ * It is `no-store` like every response (security/headers.ts): one rule for the whole API, which the
+ * generator's `check` holds every response to.
  */
 export function addOpenApiRoutes(app: Express, config: Pick<Config, 'env'>): void {
-  let served: Promise<{ body: string; etag: string }> | undefined;
-  const document = () =>
-    (served ??= appDocument(app).then((built) => {
-      const body = JSON.stringify(built);
-      return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    }));
+  let served: Promise<string> | undefined;
+  const document = () => (served ??= appDocument(app).then((built) => JSON.stringify(built)));
 
   app
     .route('/openapi.json')
-    .get(publicRoute, documented({ summary: 'This document: the OpenAPI 3.1 description of the API', responses: { 200: documentOutline } }), async (req, res) => {
-      const { body, etag } = await document();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.setHeader('ETag', etag);
-      if (req.fresh) {
-        res.status(304).end();
-        return;
-      }
-      res.type('json').send(body);
+    .get(publicRoute, documented({ summary: 'This document: the OpenAPI 3.1 description of the API', responses: { 200: documentOutline } }), async (_req, res) => {
+      res.type('json').send(await document());
     })
     .all(methodNotAllowed('GET'));
 
