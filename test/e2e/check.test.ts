@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,25 +32,6 @@ const FRONT_END = 'https://app.example.com';
 const MAIL = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: FRONT_END };
 const LOGIN = JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password' });
 
-/** The generated API's routes, as an OpenAPI document would name them: what `--openapi` probes. */
-const DOCUMENT = {
-  openapi: '3.1.0',
-  info: { title: 'api', version: '0.1.0' },
-  servers: [{ url: '/api/v1' }],
-  components: { securitySchemes: { session: { type: 'http', scheme: 'bearer' } } },
-  security: [{ session: [] }],
-  paths: {
-    '/users': {
-      post: { security: [], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 202: { description: 'signed up, or a mail to a taken address' } } },
-      get: { responses: { 200: { description: 'the users (admins)' } } },
-    },
-    '/users/me': { get: { responses: { 200: { description: 'the caller' } } } },
-    '/users/me/password': { patch: { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 204: { description: 'changed' } } } },
-    '/users/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'a user' } } } },
-    '/auth/login': { post: { security: [], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 200: { description: 'signed in' } } } },
-    '/auth/logout': { post: { responses: { 204: { description: 'signed out' } } } },
-  },
-};
 
 /**
  * How the project is deployed: TRUST_PROXY=0 reached directly and 1 behind its proxy are right; 1
@@ -76,7 +57,6 @@ for (const session of ['bearer', 'cookie'] as const) {
     const env = projectEnv(24);
     const cwd = mkdtempSync(join(tmpdir(), `cse-e2e-check-${session}-`));
     const dir = join(cwd, 'api');
-    const documentPath = join(cwd, 'openapi.json');
     let server: RunningServer | undefined;
     after(async () => {
       await server?.stop('SIGKILL');
@@ -86,7 +66,6 @@ for (const session of ['bearer', 'cookie'] as const) {
     before(() => {
       const result = runCli(['api', ...QUICK, '--session', session], { cwd });
       assert.equal(result.code, 0, result.stderr);
-      writeFileSync(documentPath, JSON.stringify(DOCUMENT));
     });
 
     it('pins this generator as an exact devDependency, and its check script calls the bin', () => {
@@ -110,7 +89,8 @@ for (const session of ['bearer', 'cookie'] as const) {
         const proxy = viaProxy ? await startForwardingProxy(Number(new URL(server.base).port)) : undefined;
         t.after(() => proxy?.close());
         const base = proxy?.base ?? server.base;
-        const args = [`${base}/healthz`, '--openapi', documentPath, '--origin', FRONT_END, '--limit-path', '/api/v1/auth/login', '--limit-method', 'POST', '--limit-body', LOGIN, '--slow'];
+        // The project's own document, as it serves it: every route it names is probed.
+        const args = [`${base}/healthz`, '--openapi', `${base}/openapi.json`, '--origin', FRONT_END, '--limit-path', '/api/v1/auth/login', '--limit-method', 'POST', '--limit-body', LOGIN, '--slow'];
         // No registry to reach: the checker must come from the project's own node_modules.
         const offline = { ...env, npm_config_offline: 'true', npm_config_registry: 'http://127.0.0.1:9/' };
         const step = await npmRun(dir, ['run', '--silent', 'check', '--', ...args, '--json', '--sarif', 'check.sarif'], offline);
@@ -123,7 +103,7 @@ for (const session of ['bearer', 'cookie'] as const) {
         assert.deepEqual(notPassed.map(({ id, verdict }) => [id, verdict]), warns.map((id) => [id, 'warn']), step.output.slice(0, 6000));
         assert.equal(step.code, 0, step.output.slice(-3000));
         assert.match(step.output, new RegExp(`^check sends at most 300 requests to ${base.replaceAll('.', '\\.')} and nowhere else`, 'm'));
-        assert.match(report.checks.find((check) => check.id === 'auth/anonymous')?.evidence ?? '', /^5 secured operations → 401$/);
+        assert.match(report.checks.find((check) => check.id === 'auth/anonymous')?.evidence ?? '', /^\d+ secured operations → 401$/);
         // For the report: how many requests a full run costs a generated project.
         t.diagnostic(`${session}, TRUST_PROXY=${trustProxy} ${via}: ${report.checks.length} checks, ${report.requests.sent} requests`);
         const sarif = JSON.parse(readFileSync(join(dir, 'check.sarif'), 'utf8'));
