@@ -11,3 +11,10 @@ export const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import
   readonly name: string;
   readonly version: string;
 };
+
+/**
+ * How a generated project pins this generator (the devDependency its `npm run check` runs): this exact
+ * version, or CSE_GENERATOR_SPEC for a build that is not on the registry (a tarball, in this package's
+ * own tests and for anyone trying an unpublished build: `file:/path/to/create-secure-express-x.y.z.tgz`).
+ */
+export const GENERATOR_SPEC = process.env.CSE_GENERATOR_SPEC || PACKAGE.version;

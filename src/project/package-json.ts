@@ -1,5 +1,5 @@
 import type { Answers } from '../options/answers.ts';
-import { PACKAGE } from '../package-info.ts';
+import { GENERATOR_SPEC, PACKAGE } from '../package-info.ts';
 import { nodeEngines } from './node-engines.ts';
 import { projectVersions } from './versions.ts';
 
@@ -88,7 +88,7 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
     devDependencies: ranges([...devDependencies, ...(answers.db === 'postgres' ? postgresDevDependencies : [])], {
       '@types/node': projectVersions['@types/node'][answers.node],
       // Exact: the checker `npm run check` runs is the one that generated the project.
-      [PACKAGE.name]: PACKAGE.version,
+      [PACKAGE.name]: GENERATOR_SPEC,
     }),
     // swagger-ui-dist depends on Scarf, whose install script reports each install to its maker: off.
     scarfSettings: { enabled: false },

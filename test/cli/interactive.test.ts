@@ -287,7 +287,8 @@ describe('start now, on a Node that runs the project', () => {
     Terminal.start(
       [join(node24, 'node'), CLI_BIN, 'now-api', ...QUIET, '--origins', '', '--db', 'sqlite', '--trust-proxy', '0', '--port', String(port)],
       cwd,
-      { PATH: `${node24}${delimiter}${process.env.PATH ?? ''}`, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
+      // The generator is not on the registry: the project pins the packed one, which its install can reach.
+      { PATH: `${node24}${delimiter}${process.env.PATH ?? ''}`, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', CSE_GENERATOR_SPEC: `file:${process.env.CSE_TARBALL ?? ''}` },
     );
 
   it('declined, the run ends there: exit 0, nothing installed', { skip }, async (t) => {
