@@ -1,18 +1,27 @@
 #!/usr/bin/env node
-// Node 22.1+ can keep the compiled bundle on disk between runs (in the OS temp folder); older Node
-// versions simply compile it each time. (getBuiltinModule rather than `import`, as in the bundle: an
-// ES import of a built-in builds a facade of all its exports, see scripts/build.mjs.)
-process.getBuiltinModule('node:module').enableCompileCache?.();
+// Node 22.1+ can keep the compiled bundle on disk between runs; older Node versions simply compile it
+// each time. (getBuiltinModule rather than `import`, as in the bundle: an ES import of a built-in builds
+// a facade of all its exports, see scripts/build.mjs.) Node's folder, node-compile-cache in the OS temp
+// folder, belongs to the first user who made it, and cannot be written by any other user of the machine:
+// for them the cache goes beside the bundle, a folder as private as the code it caches (npx, a local
+// install). Where neither can be written (a global install by another user), runs go without.
+const nodeModule = process.getBuiltinModule('node:module');
+if (nodeModule.enableCompileCache && nodeModule.enableCompileCache().status === nodeModule.constants.compileCacheStatus.FAILED) {
+  nodeModule.enableCompileCache(process.getBuiltinModule('node:url').fileURLToPath(new URL('../.compile-cache', import.meta.url)));
+}
 
 const { main } = await import('../dist/main.js');
 process.exitCode = await main({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
-  // Read on demand: making process.stdin takes a millisecond or more, and only prompts need it.
+  // Read on demand: making process.stdin takes a millisecond or more, and only prompts need it; the same
+  // for process.stderr, which a run that succeeds may never write to.
   get stdin() {
     return process.stdin;
   },
   stdout: process.stdout,
-  stderr: process.stderr,
+  get stderr() {
+    return process.stderr;
+  },
 });

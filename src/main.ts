@@ -188,7 +188,7 @@ async function run(io: Io, out: Output): Promise<Outcome> {
 
 /** Entry point: runs once, maps every error to one line and an exit code, and cleans up on the way out. */
 export async function main(io: Io): Promise<number> {
-  const out = createOutput(io.stdout, io.stderr, io.env);
+  const out = createOutput(io.stdout, () => io.stderr, io.env);
   const debug = io.argv.includes('--debug');
   const onSignal = (signal: NodeJS.Signals) => {
     const unfinished = stoppedNote();

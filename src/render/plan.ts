@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { GenerationError } from '../errors.ts';
 import type { Layer } from './layers.ts';
 
@@ -23,10 +23,18 @@ function outputPath(templatePath: string): string {
 
 function listFiles(dir: string): string[] {
   try {
-    const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+    // Folder by folder rather than with `recursive: true`, which on Node 22 and later stats every file (to
+    // follow links to folders) and costs a path.relative per file to name it. Links are not followed, as
+    // `recursive: true` did not on Node 20: a template's files are its own.
+    const files: string[] = [];
+    const walk = (folder: string, prefix: string): void => {
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        if (entry.isFile()) files.push(prefix + entry.name);
+        else if (entry.isDirectory()) walk(join(folder, entry.name), `${prefix}${entry.name}/`);
+      }
+    };
+    walk(dir, '');
+    return files;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new GenerationError(`template layer is missing: ${dir}`);

@@ -40,13 +40,19 @@ function registerWithHandlebars(plop: Plop): void {
   for (const name of plop.getPartialList()) plop.handlebars.registerPartial(name, plop.getPartial(name));
 }
 
+/** A template's path under templates/, as the build keyed it; sliced when it is inside, as it usually is (`relative` resolves both paths). */
+function templateKey(templatesRoot: string, source: string): string {
+  const inside = source.startsWith(templatesRoot + sep) ? source.slice(templatesRoot.length + 1) : relative(templatesRoot, source);
+  return inside.split(sep).join('/');
+}
+
 /**
  * Renders one `.hbs` file with node-plop's Handlebars. A built-in template was precompiled by the build
  * (scripts/build.mjs); it is used when its source is unchanged since, else the source is compiled now.
  */
 function renderTemplate(plop: Plop, source: string, data: Readonly<Record<string, unknown>>, templatesRoot: string): string {
   const text = readFileSync(source, 'utf8');
-  const built = precompiled[relative(templatesRoot, source).split(sep).join('/')];
+  const built = precompiled[templateKey(templatesRoot, source)];
   if (built && built.source === text) return plop.handlebars.template(built.spec)(data);
   return plop.renderString(text, data);
 }

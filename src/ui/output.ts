@@ -31,9 +31,12 @@ function wantsColor(stream: Stream, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
-export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.ProcessEnv): Output {
+/**
+ * `stderr` is asked for on the first warning or error: making process.stderr costs a millisecond or two
+ * (a stream, and Node's stream modules for a pipe), and a run that succeeds quietly never writes to it.
+ */
+export function createOutput(stdout: Stream, stderr: () => Stream, env: NodeJS.ProcessEnv): Output {
   const color = wantsColor(stdout, env);
-  const errorColor = wantsColor(stderr, env);
   const paint = (on: boolean, open: number, close: number) => (text: string) =>
     on ? `\u001B[${open}m${text}\u001B[${close}m` : text;
   const [bold, dim, red, green, yellow, cyan] = [
@@ -52,14 +55,28 @@ export function createOutput(stdout: Stream, stderr: Stream, env: NodeJS.Process
     stream.write(text);
   };
 
-  const [errorRed, errorYellow] = [paint(errorColor, 31, 39), paint(errorColor, 33, 39)];
+  let errors: { readonly stream: Stream; readonly red: (text: string) => string; readonly yellow: (text: string) => string } | undefined;
+  const errorOutput = () => {
+    if (!errors) {
+      const stream = stderr();
+      const on = wantsColor(stream, env);
+      errors = { stream, red: paint(on, 31, 39), yellow: paint(on, 33, 39) };
+    }
+    return errors;
+  };
   return {
     color,
     info: (line) => write(stdout, `${line}\n`),
     step: (line) => write(stdout, `${cyan('›')} ${line}\n`),
     success: (line) => write(stdout, `${green('✔')} ${line}\n`),
-    warn: (line) => write(stderr, `${errorYellow('warning:')} ${line}\n`),
-    error: (line) => write(stderr, `${errorRed('error:')} ${line}\n`),
+    warn: (line) => {
+      const { stream, yellow } = errorOutput();
+      write(stream, `${yellow('warning:')} ${line}\n`);
+    },
+    error: (line) => {
+      const { stream, red } = errorOutput();
+      write(stream, `${red('error:')} ${line}\n`);
+    },
     spin(text) {
       if (stdout.isTTY !== true) {
         write(stdout, `${cyan('›')} ${text}\n`);
