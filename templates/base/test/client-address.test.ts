@@ -39,3 +39,17 @@ test('the log line shows the bare client address', async (t) => {
   const request = lines().find((line) => line.req !== undefined)?.req as Record<string, unknown> | undefined;
   assert.equal(request?.remoteAddress, '203.0.113.9');
 });
+
+test('an X-Forwarded-For entry that is not an IP address falls back to the socket address', async (t) => {
+  const { logger, lines } = captureLogs();
+  const { url } = await startApp(t, { TRUST_PROXY: '1', RATE_LIMIT_GLOBAL: '1/1m' }, { logger });
+  const from = (forwardedFor: string) => fetch(`${url}/api/v1/users/me`, { headers: { 'x-forwarded-for': forwardedFor } });
+  // Neither becomes a key of its own: both are the proxy's (here the test's) socket address, 127.0.0.1.
+  assert.equal((await from('a'.repeat(12 * 1024))).status, 401);
+  assert.equal((await from('unknown')).status, 429);
+  assert.equal((await fetch(`${url}/api/v1/users/me`)).status, 429, 'the socket address: the same bucket');
+  assert.equal((await from('203.0.113.9')).status, 401, 'a real address still counts on its own');
+  await new Promise((resolve) => setImmediate(resolve));
+  const logged = lines().flatMap((line) => (line.req === undefined ? [] : [(line.req as Record<string, unknown>).remoteAddress]));
+  assert.deepEqual(logged, ['127.0.0.1', '127.0.0.1', '127.0.0.1', '203.0.113.9']);
+});

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import type { RequestHandler } from 'express';
 
 const PORT = /^:\d{1,5}$/;
@@ -33,13 +33,23 @@ export function normalizeAddress(address: string): string {
 }
 
 /**
+ * The normalized client address if it is an IP address; otherwise the socket's. A trusted proxy may
+ * still pass on whatever a client wrote in X-Forwarded-For (`unknown`, 12 KB of text): that must never
+ * become a rate-limit key or a logged address.
+ */
+function addressOf(ip: string | undefined, socketAddress: string | undefined): string | undefined {
+  const address = ip === undefined ? undefined : normalizeAddress(ip);
+  if (address !== undefined && isIP(address) !== 0) return address;
+  return socketAddress === undefined ? undefined : normalizeAddress(socketAddress);
+}
+
+/**
  * Pins `req.ip` to the normalized client address, once, for everything after it: the rate limits key
  * on it and the request log line shows it. (Express computes `req.ip` from `trust proxy` on each read.)
  */
 export function clientAddress(): RequestHandler {
   return (req, _res, next) => {
-    const { ip } = req;
-    Object.defineProperty(req, 'ip', { value: ip === undefined ? ip : normalizeAddress(ip), enumerable: true, configurable: true });
+    Object.defineProperty(req, 'ip', { value: addressOf(req.ip, req.socket.remoteAddress), enumerable: true, configurable: true });
     next();
   };
 }
