@@ -20,7 +20,13 @@ export class Terminal {
     const session = `cse-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const exports = Object.entries(env).map(([key, value]) => `${key}=${quote(value)}`).join(' ');
     const command = `cd ${quote(cwd)} && env -u CI ${exports} ${argv.map(quote).join(' ')}; echo __EXIT=$?; sleep 120`;
-    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '60', command);
+    try {
+      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '60', command);
+    } catch {
+      // The tmux server exits with its last session: one started just then meets a server on its way
+      // out ("server exited unexpectedly"). Once more starts a new one.
+      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '60', command);
+    }
     return new Terminal(session);
   }
 
