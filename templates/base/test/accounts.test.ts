@@ -57,6 +57,43 @@ test('a taken address: the same 202 and body as a new one; its owner is mailed a
   assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
 });
 
+test('pre-account hijacking: the owner signing up an address someone else signed up kills the first verification link; the owner recovers by the reset link', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  const login = (password: string) => postJson(`${server.url}/api/v1/auth/login`, { email: 'victim@example.com', password });
+  const ATTACKER_PASSWORD = 'the attacker chose this one';
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: ATTACKER_PASSWORD })).status, 202);
+  const trap = await mail.next('victim@example.com');
+  assert.match(trap.text, /If you did not sign up, ignore this mail/);
+  const attackerToken = tokenIn(trap, 'verify-email');
+
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
+  const notice = await mail.next('victim@example.com');
+  assert.equal(notice.subject, 'Someone tried to sign up with your email address');
+  const verified = await postJson(`${server.url}/api/v1/auth/verify-email`, { token: attackerToken });
+  assert.equal(verified.status, 400, 'the first mail\'s link no longer verifies the account');
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 403, 'still unverified: the attacker cannot sign in');
+
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 401);
+  assert.equal((await login(NEW_PASSWORD)).status, 200, 'the reset verified the address and set the owner\'s password');
+});
+
+test('pre-account hijacking with the mail budget spent: the sign-up sends nothing, and still kills the verification link already mailed', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: 'the attacker chose this one' })).status, 202);
+  await mail.next('victim@example.com');
+  for (let resend = 0; resend < 2; resend += 1) assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email: 'victim@example.com' })).status, 202);
+  await mail.next('victim@example.com');
+  const latest = tokenIn(await mail.next('victim@example.com'), 'verify-email');
+
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
+  await settle();
+  assert.equal(mail.received.length, 3, 'the budget of 3 mails was spent: no fourth');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token: latest })).status, 400);
+});
+
 /**
  * Mann-Whitney U, two-sided, normal approximation with tie-corrected ranks: the probability of
  * samples at least this far apart in rank if both came from one distribution.
