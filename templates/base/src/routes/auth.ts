@@ -34,8 +34,9 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
   router
     .route('/login')
     .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401, 403] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices), ...loginLimits, async (req, res) => {
-      // Logins wait in the hashing queue's first lane, ahead of sign-ups; one address holds a small share of it.
-      const ticket = { client: addressKey(req) };
+      // A login from a known device waits in the hashing queue's first lane, where strangers' logins
+      // cannot crowd it out; others in the next, ahead of sign-ups. One address holds a small share of a lane.
+      const ticket = { lane: req.device === undefined ? 'sign-in' : 'known-device', client: addressKey(req) } as const;
       const user = await users.findByEmail(req.body.email);
       // Always one password check, against a dummy hash when there is no such user: an unknown email
       // takes as long as a wrong password.
