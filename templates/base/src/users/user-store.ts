@@ -153,8 +153,8 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
         .where('email_verified_at', 'is', null)
         .where('created_at', '<=', now - UNVERIFIED_ACCOUNT_KEPT_MS)
         // A link mailed lately (a reset after a second sign-up) still works until it expires.
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('mail_tokens').select('mail_tokens.id').whereRef('mail_tokens.user_id', '=', 'users.id').where('mail_tokens.used_at', 'is', null).where('mail_tokens.expires_at', '>', now))),
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('mail_tokens').select('mail_tokens.id').whereRef('mail_tokens.user_id', '=', 'users.id').where('mail_tokens.used_at', 'is', null).where('mail_tokens.expires_at', '>', now))),
         )
         .executeTakeFirst();
       return Number(result.numDeletedRows);
