@@ -4,13 +4,14 @@ import { accountHasher } from '../src/auth/account-hash.ts';
 import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { createMailTokenStore } from '../src/auth/mail-tokens.ts';
+import { createSessionStore } from '../src/auth/sessions.ts';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { connect } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import * as createUsers from '../src/db/migrations/20261129090000_create_users.ts';
 import * as createSessions from '../src/db/migrations/20261129090100_create_sessions.ts';
 import { createLogger } from '../src/log.ts';
-import { createUserStore } from '../src/users/user-store.ts';
+import { createUserStore, UNVERIFIED_ACCOUNT_KEPT_MS } from '../src/users/user-store.ts';
 import { captureLogs, databaseEnv, PASSWORD, postJson, signIn, signUp, signUpByMail, startApp } from './helpers.ts';
 import { startMailServer, tokenIn } from './mail-server.ts';
 
@@ -55,6 +56,73 @@ test('a taken address: the same 202 and body as a new one; its owner is mailed a
   assert.equal((await postJson(`${server.url}/api/v1/auth/login`, { email: 'owner@example.com', password: 'the intruder chose this' })).status, 401);
   assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD })).status, 204);
   assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
+});
+
+test('pre-account hijacking: the owner signing up an address someone else signed up kills the first verification link; the owner recovers by the reset link', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  const login = (password: string) => postJson(`${server.url}/api/v1/auth/login`, { email: 'victim@example.com', password });
+  const ATTACKER_PASSWORD = 'the attacker chose this one';
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: ATTACKER_PASSWORD })).status, 202);
+  const trap = await mail.next('victim@example.com');
+  assert.match(trap.text, /If you did not sign up, ignore this mail/);
+  const attackerToken = tokenIn(trap, 'verify-email');
+
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
+  const notice = await mail.next('victim@example.com');
+  assert.equal(notice.subject, 'Someone tried to sign up with your email address');
+  const verified = await postJson(`${server.url}/api/v1/auth/verify-email`, { token: attackerToken });
+  assert.equal(verified.status, 400, 'the first mail\'s link no longer verifies the account');
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 403, 'still unverified: the attacker cannot sign in');
+
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 401);
+  assert.equal((await login(NEW_PASSWORD)).status, 200, 'the reset verified the address and set the owner\'s password');
+});
+
+test('pre-account hijacking with the mail budget spent: the sign-up sends nothing, and still kills the verification link already mailed', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: 'the attacker chose this one' })).status, 202);
+  await mail.next('victim@example.com');
+  for (let resend = 0; resend < 2; resend += 1) assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email: 'victim@example.com' })).status, 202);
+  await mail.next('victim@example.com');
+  const latest = tokenIn(await mail.next('victim@example.com'), 'verify-email');
+
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
+  await settle();
+  assert.equal(mail.received.length, 3, 'the budget of 3 mails was spent: no fourth');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token: latest })).status, 400);
+});
+
+test('accounts never verified are deleted a week on, with their tokens and sessions, unless a link mailed lately still works', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  const { db } = server.database;
+  const users = createUserStore(db);
+  const DAY = 24 * 60 * 60_000;
+  assert.equal(UNVERIFIED_ACCOUNT_KEPT_MS, 7 * DAY);
+  await signUp(server, 'verified@example.com');
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'waiting@example.com', password: PASSWORD })).status, 202);
+  await mail.next('waiting@example.com');
+  const waiting = await users.findByEmail('waiting@example.com');
+  assert.ok(waiting);
+  await createSessionStore(db, { idleMs: 30 * DAY, maxAgeMs: 30 * DAY, maxPerUser: 10 }).create(waiting.id);
+  assert.equal(await users.pruneUnverified(Date.now() + 6 * DAY), 0, 'a week has not passed');
+
+  // A second sign-up a week on mails the owner a reset link: the account stays while it works.
+  await db.updateTable('users').set({ created_at: Date.now() - 8 * DAY }).where('id', '=', waiting.id).execute();
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'waiting@example.com', password: PASSWORD })).status, 202);
+  const reset = tokenIn(await mail.next('waiting@example.com'), 'reset-password');
+  assert.equal(await users.pruneUnverified(), 0, 'the reset link works for half an hour');
+
+  assert.equal(await users.pruneUnverified(Date.now() + 60 * 60_000), 1);
+  assert.deepEqual((await db.selectFrom('users').select('email').execute()).map((row) => row.email), ['verified@example.com']);
+  assert.equal((await db.selectFrom('mail_tokens').select('id').where('user_id', '=', waiting.id).execute()).length, 0);
+  assert.equal((await db.selectFrom('sessions').select('id').where('user_id', '=', waiting.id).execute()).length, 0);
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: reset, newPassword: NEW_PASSWORD })).status, 400);
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'waiting@example.com', password: PASSWORD })).status, 202);
+  assert.equal((await mail.next('waiting@example.com')).subject, 'Confirm your email address', 'the address is free again');
 });
 
 /**

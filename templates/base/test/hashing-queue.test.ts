@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Busy, concurrencyLimit } from '../src/auth/concurrency-limit.ts';
 import { createPasswordHasher } from '../src/auth/passwords.ts';
 import { createUserStore } from '../src/users/user-store.ts';
-import { PASSWORD, postJson, startApp, type TestServer } from './helpers.ts';
+import { deviceProofOf, PASSWORD, postJson, startApp, type TestServer } from './helpers.ts';
 
 /** Signed up over the API with the real hashing cost; the address proved as its mail would. */
 async function markVerified(server: TestServer, email: string): Promise<void> {
@@ -43,6 +43,18 @@ test('a free slot goes to a waiting sign-in before any sign-up, however long the
   first.finish();
   await Promise.all([running, waitingSignUp, waitingSignIn]);
   assert.deepEqual(started, ['running sign-up', 'sign-in', 'waiting sign-up']);
+});
+
+test("a free slot goes to a known device's login first, then a stranger's, then a sign-up, whatever order they came in", async () => {
+  const limit = concurrencyLimit(1, { 'known-device': { waiting: 4 }, 'sign-in': { waiting: 4 }, 'sign-up': { waiting: 4 } });
+  const started: string[] = [];
+  const first = heldTask(started, 'running');
+  const running = limit.run(first.work, { lane: 'sign-in' });
+  const waiting = (['sign-up', 'sign-in', 'known-device'] as const).map((lane) => limit.run(() => Promise.resolve(started.push(lane)), { lane }));
+  await settle();
+  first.finish();
+  await Promise.all([running, ...waiting]);
+  assert.deepEqual(started, ['running', 'known-device', 'sign-in', 'sign-up']);
 });
 
 test('a full sign-up lane refuses sign-ups at once and leaves the sign-in lane open', async () => {
@@ -120,4 +132,27 @@ test('one address firing logins holds a quarter of the login lane: a login from 
   const statuses = (await Promise.all(fromOne)).map((res) => res.status);
   assert.equal(owner.status, 200);
   assert.ok(statuses.filter((status) => status === 503).length >= 6, statuses.join(','));
+});
+
+test("strangers' logins from hundreds of addresses fill the login lane: the owner's known device still signs in", async (t) => {
+  // The real hashing cost, one at a time: eight places for strangers' logins, all soon taken.
+  const server = await startApp(t, { TRUST_PROXY: '1' }, { passwords: createPasswordHasher(1) });
+  const { url } = server;
+  assert.equal((await postJson(`${url}/api/v1/users`, { email: 'owner@example.com', password: PASSWORD })).status, 202);
+  await markVerified(server, 'owner@example.com');
+  const ownerLogin = (device = { headers: {}, body: {} }) =>
+    postJson(`${url}/api/v1/auth/login`, { email: 'owner@example.com', password: PASSWORD, ...device.body }, { 'x-forwarded-for': '198.51.100.7', ...device.headers });
+  const device = await deviceProofOf(await ownerLogin());
+
+  // Each from an address of its own (an IPv6 /56 each), for an account nobody has: a dummy-hash check each.
+  const flood = Array.from({ length: 200 }, (_, i) =>
+    postJson(`${url}/api/v1/auth/login`, { email: `nobody${String(i)}@example.com`, password: PASSWORD }, { 'x-forwarded-for': `2001:db8:0:${(i << 8).toString(16)}::1` }),
+  );
+  // Once the first stranger is told the lane is full, the owner's device logs in.
+  await Promise.any(flood.map(async (answer) => ((await answer).status === 503 ? undefined : Promise.reject(new Error('not busy')))));
+  const owner = await ownerLogin(device);
+  const busy = (await Promise.all(flood)).filter((res) => res.status === 503).length;
+  assert.equal(owner.status, 200, `the owner's known device waited ahead of the strangers (${String(busy)} of them were told to come back)`);
+  assert.ok(busy > flood.length / 2, `the login lane was full (${String(busy)} of ${String(flood.length)} strangers got a 503)`);
+  await deviceProofOf(owner);
 });

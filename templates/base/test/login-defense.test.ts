@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { captureLogs, deviceProofOf, type DeviceProof, newUser, PASSWORD, postJson, signIn, signUp, startApp } from './helpers.ts';
+import { type MailServer, startMailServer, tokenIn } from './mail-server.ts';
+
+const NEW_PASSWORD = 'a brand new passphrase';
 
 /**
  * A stranger against one account: guesses from many addresses fill the account-wide ceiling; the
@@ -38,6 +41,40 @@ for (const { name, addresses } of strangers) {
     // The owner's own device, from any address, even one the stranger used.
     assert.equal((await loginFrom(server.url, '198.51.100.1', 'owner@example.com', PASSWORD, known)).status, 200);
     assert.equal((await loginFrom(server.url, addresses[0] ?? '', 'owner@example.com', PASSWORD, known)).status, 200);
+  });
+}
+
+// The two ways a password changes: signed in, knowing the current one; or by the link of a reset mail.
+const passwordChanges = [
+  {
+    name: 'a password change',
+    change: async (url: string) => {
+      const { headers } = await signIn(url, 'owner@example.com');
+      assert.equal((await postJson(`${url}/api/v1/users/me/password`, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, headers, 'PATCH')).status, 204);
+    },
+  },
+  {
+    name: 'a password reset',
+    change: async (url: string, mail: MailServer) => {
+      assert.equal((await postJson(`${url}/api/v1/auth/password-reset`, { email: 'owner@example.com' })).status, 202);
+      const token = tokenIn(await mail.next('owner@example.com'), 'reset-password');
+      assert.equal((await postJson(`${url}/api/v1/auth/password-reset/confirm`, { token, newPassword: NEW_PASSWORD })).status, 204);
+    },
+  },
+];
+
+for (const { name, change } of passwordChanges) {
+  test(`after ${name}, device proofs given before it no longer count; the next login gives one that does`, async (t) => {
+    const mail = await startMailServer(t);
+    const server = await startApp(t, { ...AUTH, ...mail.env });
+    await signUp(server, 'owner@example.com');
+    const before = await deviceProofOf(await loginFrom(server.url, '198.51.100.1', 'owner@example.com', PASSWORD));
+    await change(server.url, mail);
+    const after = await deviceProofOf(await loginFrom(server.url, '198.51.100.2', 'owner@example.com', NEW_PASSWORD));
+
+    for (let i = 1; i <= 10; i += 1) assert.equal((await loginFrom(server.url, `203.0.113.${String(i)}`, 'owner@example.com', 'a wrong guess')).status, 401);
+    assert.equal((await loginFrom(server.url, '198.51.100.1', 'owner@example.com', NEW_PASSWORD, before)).status, 429, 'the old proof is counted like a stranger');
+    assert.equal((await loginFrom(server.url, '198.51.100.1', 'owner@example.com', NEW_PASSWORD, after)).status, 200, 'the new one is a known device');
   });
 }
 

@@ -26,6 +26,8 @@ export interface MailTokenStore {
   check(token: string, kind: MailTokenKind): Promise<Redemption>;
   /** Spends the token: only the first of any number of concurrent redemptions gets the user. */
   redeem(token: string, kind: MailTokenKind): Promise<Redemption>;
+  /** Every unused token of `kind` the user holds stops working: a link already mailed is dead. */
+  revoke(userId: string, kind: MailTokenKind): Promise<void>;
 }
 
 /** Stored by hash: a copy of the database holds no link anyone could use. */
@@ -80,6 +82,10 @@ export function createMailTokenStore(db: Kysely<Schema>, now: () => number = Dat
         .where('expires_at', '>', now())
         .executeTakeFirst();
       return result.numUpdatedRows === 1n ? verdict : { refused: 'used' };
+    },
+
+    async revoke(userId, kind) {
+      await db.deleteFrom('mail_tokens').where('user_id', '=', userId).where('kind', '=', kind).where('used_at', 'is', null).execute();
     },
   };
 }

@@ -15,8 +15,10 @@ export interface Outbox {
    * new token replaces the one in the last mail sent. Looking the account up, making its token and talking to the SMTP server all
    * happen off the request path, so how long a request takes says nothing about whether the address
    * has an account or a mail went out. `account` (the keyed hash) is what the log says about it.
+   * `first`, when given, runs before all that, whatever the budget: work that must be done before
+   * any mail goes out, even when none will.
    */
-  send(account: string, write: () => Promise<Outgoing | undefined>): void;
+  send(account: string, write: () => Promise<Outgoing | undefined>, first?: () => Promise<void>): void;
 }
 
 /** What an SMTP failure may say without the address it was for (its message may quote it). */
@@ -30,7 +32,8 @@ const failureOf = (error: unknown) => {
  * (src/auth/account-hash.ts), never by its address, and never with the mail's text, which holds a token.
  */
 export function createOutbox(mailer: Mailer, logger: Logger, budget: MailBudget): Outbox {
-  const deliver = async (account: string, write: () => Promise<Outgoing | undefined>) => {
+  const deliver = async (account: string, write: () => Promise<Outgoing | undefined>, first?: () => Promise<void>) => {
+    await first?.();
     if (!(await budget(account))) {
       logger.warn({ event: 'mail_budget_spent', account }, 'no mail: the account was sent its budget of mails for now');
       return;
@@ -45,9 +48,9 @@ export function createOutbox(mailer: Mailer, logger: Logger, budget: MailBudget)
     }
   };
   return {
-    send(account, write) {
+    send(account, write, first) {
       setImmediate(() => {
-        deliver(account, write).catch((error: unknown) => {
+        deliver(account, write, first).catch((error: unknown) => {
           logger.error({ event: 'mail_failed', account, err: error }, 'mail could not be written');
         });
       });

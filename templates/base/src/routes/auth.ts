@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
-import { knownDevice } from '../auth/device-proof.ts';
+import { knownDevice, type PasswordChangedAt } from '../auth/device-proof.ts';
 import { signInFields } from '../auth/session-scheme.ts';
 import { transport } from '../auth/transport.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -30,12 +30,15 @@ const invalidCredentials = () => unauthenticated('The email or password is incor
 /** Sign in and sign out. */
 export function authRouter({ logger, users, sessions, passwords, accountHash, devices, loginLimits }: ApiServices): Router {
   const router = Router();
+  // A device proof counts only if given since the password last changed (src/auth/device-proof.ts).
+  const passwordChangedAt: PasswordChangedAt = async (req) => (await users.findByEmail((req.body as { email: string }).email))?.passwordChangedAt;
 
   router
     .route('/login')
-    .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401, 403] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices), ...loginLimits, async (req, res) => {
-      // Logins wait in the hashing queue's first lane, ahead of sign-ups; one address holds a small share of it.
-      const ticket = { client: addressKey(req) };
+    .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401, 403] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices, passwordChangedAt), ...loginLimits, async (req, res) => {
+      // A login from a known device waits in the hashing queue's first lane, where strangers' logins
+      // cannot crowd it out; others in the next, ahead of sign-ups. One address holds a small share of a lane.
+      const ticket = { lane: req.device === undefined ? 'sign-in' : 'known-device', client: addressKey(req) } as const;
       const user = await users.findByEmail(req.body.email);
       // Always one password check, against a dummy hash when there is no such user: an unknown email
       // takes as long as a wrong password.
@@ -64,7 +67,7 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
       }
       const session = transport.signIn(res, issued);
       // A fresh device proof with every login: this client has now signed in to this account.
-      const device = transport.giveDeviceProof(res, devices.issue(accountHash(user.email)));
+      const device = transport.giveDeviceProof(res, devices.issue(accountHash(user.email), user.passwordChangedAt));
       res.json({ ...session, ...device, expiresAt: issued.expiresAt.toISOString(), user: toPublicUser(user) });
     })
     .all(methodNotAllowed('POST'));

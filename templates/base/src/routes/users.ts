@@ -73,7 +73,7 @@ const userList = z.strictObject({ items: z.array(publicUser), nextCursor: z.stri
  * who may call it.
  */
 export function usersRouter(services: ApiServices): Router {
-  const { config, logger, users, sessions, passwords, accountHash, limits, passwordCheckLimit, outbox, mail } = services;
+  const { config, logger, users, sessions, passwords, accountHash, limits, passwordCheckLimit, mailTokens, outbox, mail } = services;
   const router = Router();
 
   router
@@ -83,17 +83,25 @@ export function usersRouter(services: ApiServices): Router {
       // after the same work, with the same body, as a new one: nothing tells which emails have accounts.
       // The mail says what happened: a link to verify a new address; to its owner, a taken address's
       // reset link (never a verification link: someone else chose this account's password).
+      // A taken address not yet verified may be a trap: someone signed up the owner's address with a
+      // password of their own, and the owner still holds that first mail's verification link. Its
+      // tokens are revoked, whatever the mail budget, so the owner's way in is the reset link, which
+      // sets a password of their own.
       const { email: address, name } = req.body;
       // The hash waits in the queue's sign-up lane, behind every login: a flood of sign-ups cannot starve them.
       const passwordHash = await passwords.hash(req.body.password, { lane: 'sign-up', client: addressKey(req) });
       const created = await users.create({ email: address, name, passwordHash });
       res.status(202).json(SIGN_UP_ACCEPTED);
       const account = accountHash(address);
-      outbox.send(account, async () => {
-        const user = created ?? (await users.findByEmail(address));
-        if (!user) return undefined;
-        return mail(user, created ? 'verify-email' : 'sign-up-attempt');
-      });
+      let user = created;
+      outbox.send(
+        account,
+        async () => (user ? mail(user, created ? 'verify-email' : 'sign-up-attempt') : undefined),
+        async () => {
+          user ??= await users.findByEmail(address);
+          if (!created && user?.emailVerifiedAt === null) await mailTokens.revoke(user.id, 'verify-email');
+        },
+      );
     })
     .get(requireRole('admin'), documented({ summary: 'Users, a page at a time (admins)', responses: { 200: userList } }), validate({ query: listUsersQuery }), async (req, res) => {
       const page = await users.list({ limit: req.query.limit, after: req.query.cursor });

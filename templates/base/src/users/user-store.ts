@@ -52,7 +52,19 @@ export interface UserStore {
   markVerified(id: string): Promise<void>;
   /** False when no user has this email. */
   setRole(email: string, role: Role): Promise<boolean>;
+  /**
+   * Deletes the accounts never verified, made UNVERIFIED_ACCOUNT_KEPT_MS or longer before `now`, that
+   * hold no link still working; their sessions and tokens go with them (ON DELETE CASCADE). Returns how many.
+   */
+  pruneUnverified(now?: number): Promise<number>;
 }
+
+/**
+ * How long an account never verified is kept: well past its verification link's day, so anyone can
+ * sign up any address without the table filling with accounts nobody will open, and the address is
+ * free again for its owner.
+ */
+export const UNVERIFIED_ACCOUNT_KEPT_MS = 7 * 24 * 60 * 60_000;
 
 function toUser(row: Selectable<UsersTable>): User {
   return {
@@ -133,6 +145,19 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
     async setRole(email, role) {
       const result = await db.updateTable('users').set({ role }).where('email', '=', email).executeTakeFirst();
       return result.numUpdatedRows > 0n;
+    },
+
+    async pruneUnverified(now = Date.now()) {
+      const result = await db
+        .deleteFrom('users')
+        .where('email_verified_at', 'is', null)
+        .where('created_at', '<=', now - UNVERIFIED_ACCOUNT_KEPT_MS)
+        // A link mailed lately (a reset after a second sign-up) still works until it expires.
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('mail_tokens').select('mail_tokens.id').whereRef('mail_tokens.user_id', '=', 'users.id').where('mail_tokens.used_at', 'is', null).where('mail_tokens.expires_at', '>', now))),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
