@@ -4,10 +4,14 @@
 // limited), built in a git worktree of its own; "now" is this one. Both projects run as built
 // (`dist/server.js`, Node 24, NODE_ENV=production) on 127.0.0.1; each client role sends from a loopback
 // address of its own (127.0.0.2, ...), so the server sees distinct clients without any proxy setting.
+// Production mails a local sink (bench/mail-sink.mjs); "now" verifies each account through its mail
+// (issue 20), "before" has no verification (its sign-up answers 201).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { verifiedAccount } from './accounts.mjs';
 import { envWith, generatedProject, log, median, nodeBin, ROOT, row, runAlone, seconds, tempDir, timed, WARM_CACHE } from './lib.mjs';
+import { startMailSink } from './mail-sink.mjs';
 import { send, sendExpecting, startServer } from './servers.mjs';
 
 const BEFORE = '90c50b9';
@@ -48,19 +52,25 @@ export function projectAt(commit) {
 
 const login = (base, email, from) => send(base, 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD }, from });
 
-/** A fresh server of the project; `extra` overrides the environment (the generated defaults otherwise). */
-export function starter(project, logs, name) {
+/**
+ * A fresh server of the project, mailing `mailSink`; `extra` overrides the environment (the generated
+ * defaults otherwise).
+ */
+export function starter(project, logs, name, mailSink) {
   let count = 0;
   return (extra = {}) => {
     count += 1;
-    const env = { ...project.env, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '0', DATABASE_PATH: join(logs, `${name}-${count}`, 'app.db'), ...extra };
+    const env = { ...project.env, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '0', DATABASE_PATH: join(logs, `${name}-${count}`, 'app.db'), ...mailSink.env, ...extra };
     return startServer(join(project.node24, 'node'), project.dir, 'dist/server.js', env, join(logs, `${name}-${count}.log`));
   };
 }
 
-/** An account made through the API, from the setup address; then one untimed login (first-use costs). */
-async function account(base, email) {
-  await sendExpecting(201, base, 'POST', '/api/v1/users', { body: { email, password: PASSWORD, name: 'Owner' }, from: FROM.setup });
+/**
+ * An account made (and verified, where the project asks for it) through the API, from the setup
+ * address; then one untimed login (first-use costs).
+ */
+async function account(base, mailSink, email) {
+  await verifiedAccount(base, mailSink, { email, password: PASSWORD, name: 'Owner' }, FROM.setup);
   await sendExpecting(200, base, 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD }, from: FROM.setup });
 }
 
@@ -68,10 +78,10 @@ async function account(base, email) {
  * LOGINS logins one after the other, right password. The per-address auth limit is raised on this
  * server: before issue 11 it counted successful logins too, and would stop the run at the sixth.
  */
-async function loginP50(start) {
+async function loginP50(start, mailSink) {
   const server = await start({ RATE_LIMIT_AUTH: '999999/1h', RATE_LIMIT_GLOBAL: '999999/1h' });
   try {
-    await account(server.base, 'owner@example.com');
+    await account(server.base, mailSink, 'owner@example.com');
     const times = [];
     for (let i = 0; i < LOGINS; i++) {
       const response = await login(server.base, 'owner@example.com', FROM.victim);
@@ -108,11 +118,11 @@ async function signIn(base, email, from) {
  * alone, then BURST sign-ups sent at once from one address and, right after them, a login from
  * another address, timed until it is signed in.
  */
-async function burstRound(start, round) {
+async function burstRound(start, mailSink, round) {
   const server = await start();
   try {
     const email = `owner${round}@example.com`;
-    await account(server.base, email);
+    await account(server.base, mailSink, email);
     const alone = await login(server.base, email, FROM.alone);
     if (alone.status !== 200) throw new Error(`login alone: ${alone.status} ${alone.text}`);
     const started = process.hrtime.bigint();
@@ -131,13 +141,13 @@ async function burstRound(start, round) {
   }
 }
 
-async function measure(project, name, label, logs) {
-  const start = starter(project, logs, name);
+async function measure(project, name, label, logs, mailSink) {
+  const start = starter(project, logs, name, mailSink);
   log(`auth (${label}): ${LOGINS} sequential logins ...`);
-  const times = await loginP50(start);
+  const times = await loginP50(start, mailSink);
   const rounds = [];
   for (let round = 0; round < BURST_ROUNDS; round++) {
-    const result = await burstRound(start, round);
+    const result = await burstRound(start, mailSink, round);
     log(`auth (${label}): burst round ${round + 1}: login alone ${seconds(result.alone)}, during ${seconds(result.during.seconds)} (${result.during.answers.join(', ')}); sign-ups ${JSON.stringify(result.tally)} in ${seconds(result.burstSeconds)}`);
     rounds.push(result);
   }
@@ -176,10 +186,16 @@ export async function authBench() {
   const before = projectAt(BEFORE);
   const logs = tempDir('cse-bench-auth-');
   const version = timed(join(now.node24, 'node'), ['--version']).stdout.trim();
-  const result = {
-    before: await measure(before, 'before', `before (${BEFORE})`, logs),
-    now: await measure(now, 'now', 'now', logs),
-  };
+  const mailSink = await startMailSink();
+  let result;
+  try {
+    result = {
+      before: await measure(before, 'before', `before (${BEFORE})`, logs, mailSink),
+      now: await measure(now, 'now', 'now', logs, mailSink),
+    };
+  } finally {
+    await mailSink.stop();
+  }
   return [
     row(
       'auth',

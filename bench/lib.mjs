@@ -164,11 +164,13 @@ export function packedGenerator() {
 const projects = new Map();
 export function generatedProject(db = 'sqlite') {
   if (projects.has(db)) return projects.get(db);
-  const { bin } = packedGenerator();
+  const { bin, tarball } = packedGenerator();
   const node24 = nodeBin(24);
   const parent = tempDir(`cse-bench-project-${db}-`);
   const dbArgs = db === 'sqlite' ? [] : ['--db', db];
-  timed(process.execPath, [bin, 'my-api', '--yes', '--no-install', '--no-git', ...dbArgs], { cwd: parent, env: { ...process.env, CI: 'true' } });
+  // The project pins its generator (the devDependency `npm run check` runs): this packed build, not on the registry.
+  const generatorSpec = { CSE_GENERATOR_SPEC: `file:${tarball}` };
+  timed(process.execPath, [bin, 'my-api', '--yes', '--no-install', '--no-git', ...dbArgs], { cwd: parent, env: { ...process.env, CI: 'true', ...generatorSpec } });
   const dir = join(parent, 'my-api');
   const env = envWith(node24, WARM_CACHE);
   log(`generated project (${db}): npm install ...`);

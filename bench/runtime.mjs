@@ -2,11 +2,14 @@
 // and answering the same JSON, both on Node 24 on 127.0.0.1 and on the same SQLite file, loaded by wrk
 // one after the other, on two authenticated routes: the caller (`GET /api/v1/users/me`, a user's bearer
 // token) and a page of the user list (`GET /api/v1/users?limit=10`, an admin's). Then the cost of each
-// layer, from copies of the built app with one layer taken out (see bench/variants.mjs).
+// layer, from copies of the built app with one layer taken out (see bench/variants.mjs). The users are
+// made and verified through the API (sign-up, then the link of the verification mail the sink caught).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifiedAccount } from './accounts.mjs';
 import { envWith, generatedProject, log, median, ratio, row, runAlone, tempDir, timed, WARM_CACHE } from './lib.mjs';
+import { startMailSink } from './mail-sink.mjs';
 import { sendExpecting, startServer } from './servers.mjs';
 import { VARIANTS, makeVariant } from './variants.mjs';
 
@@ -78,15 +81,16 @@ async function load(server, target, token, seconds, warmup = WARMUP) {
 }
 
 /**
- * Users created through the API itself, so the database holds what real requests put there; the first
- * made an admin the one way there is (`npm run user:role`), then a session for each of two users.
+ * Users created and verified through the API itself, so the database holds what real requests put
+ * there; the first made an admin the one way there is (`npm run user:role`), then a session for each
+ * of two users.
  */
-async function seed(project, env, logFile) {
+async function seed(project, env, mailSink, logFile) {
   const server = await startServer(join(project.node24, 'node'), project.dir, 'dist/server.js', { ...env, RATE_LIMIT_AUTH: '999999/1h' }, logFile);
   try {
     for (let i = 0; i < SEED_USERS; i++) {
       const email = `user${String(i).padStart(2, '0')}@example.com`;
-      await sendExpecting(201, server.base, 'POST', '/api/v1/users', { body: { email, password: PASSWORD(i), name: `User ${i}` } });
+      await verifiedAccount(server.base, mailSink, { email, password: PASSWORD(i), name: `User ${i}` });
     }
     timed('npm', ['run', 'user:role', '--', ADMIN, 'admin'], { cwd: project.dir, env });
     const login = async (email, i) => (await sendExpecting(200, server.base, 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD(i) } })).json.token;
@@ -243,9 +247,18 @@ async function layers(dir, token, start) {
 export async function runtimeBench() {
   requireWrk();
   const project = generatedProject('sqlite');
+  const mailSink = await startMailSink();
+  try {
+    return await measure(project, mailSink);
+  } finally {
+    await mailSink.stop();
+  }
+}
+
+async function measure(project, mailSink) {
   const { dir, env: projectEnv, node24 } = project;
   const data = tempDir('cse-bench-data-');
-  const env = { ...projectEnv, NODE_ENV: 'production', RATE_LIMIT_GLOBAL, SHUTDOWN_GRACE_MS: '0', DATABASE_PATH: join(data, 'app.db') };
+  const env = { ...projectEnv, NODE_ENV: 'production', RATE_LIMIT_GLOBAL, SHUTDOWN_GRACE_MS: '0', DATABASE_PATH: join(data, 'app.db'), ...mailSink.env };
   const logs = tempDir('cse-bench-logs-');
   const version = timed(join(node24, 'node'), ['--version']).stdout.trim();
   const expressRange = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.express;
@@ -258,8 +271,8 @@ export async function runtimeBench() {
   ];
 
   // The generated app exactly as built (dist/server.js), seeded through its own API.
-  log('runtime: seeding the generated app through its API (20 sign-ups, an admin, two sessions) ...');
-  const tokens = await seed(project, env, join(logs, 'seed.log'));
+  log('runtime: seeding the generated app through its API (20 verified sign-ups, an admin, two sessions) ...');
+  const tokens = await seed(project, env, mailSink, join(logs, 'seed.log'));
   const start = (entry, logName, cwd = dir) => startServer(join(node24, 'node'), cwd, entry, env, join(logs, logName));
   const bare = await start('server.js', 'bare.log', bareApp(expressRange, envWith(node24, WARM_CACHE)));
   try {
