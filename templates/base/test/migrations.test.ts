@@ -14,7 +14,8 @@ import { createLogger } from '../src/log.ts';
 import { databaseEnv } from './helpers.ts';
 
 const PROJECT = fileURLToPath(new URL('../', import.meta.url));
-const OPTIONS = { timeout: 60_000 };
+// Real processes (a dev server restarting, migrations run by commands): generous, for a busy machine.
+const OPTIONS = { timeout: 120_000 };
 /** What production needs besides the database to get as far as its migrations: mail settings (no mail is sent). */
 const PRODUCTION_MAIL = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' };
 
