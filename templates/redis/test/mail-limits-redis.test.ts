@@ -20,8 +20,11 @@ test('redis: instances share each account\'s mail budget, and a reset clears the
     return redis;
   };
   const shared = connect();
+  const other = connect();
+  // Connected first: commands never queue while a client connects.
+  assert.deepEqual([await shared.ready(), await other.ready()], [true, true]);
   const one = await startApp(t, env, { redis: shared, database });
-  const two = await startApp(t, env, { redis: connect(), database });
+  const two = await startApp(t, env, { redis: other, database });
   const from = (i: number) => ({ url: (i % 2 ? two : one).url, headers: { 'x-forwarded-for': `198.51.100.${String(20 + i)}` } });
   await signUp(one, 'victim@example.com');
 

@@ -101,8 +101,12 @@ test('redis: two instances share one count, so the client gets its 429 on reques
   // Two instances of one deployment: the same Redis and the same database (whose key hashes accounts).
   const database = await testDatabase(t);
   const shared = connect(t, REDIS_URL, undefined, { keyPrefix });
+  const other = connect(t, REDIS_URL, undefined, { keyPrefix });
+  // Connected first: commands never queue while a client connects, and the global tier lets a request
+  // through uncounted when its store cannot answer (a slow connect on a busy machine would look like that).
+  assert.deepEqual([await shared.ready(), await other.ready()], [true, true]);
   const one = await startApp(t, env, { redis: shared, database });
-  const two = await startApp(t, env, { redis: connect(t, REDIS_URL, undefined, { keyPrefix }), database });
+  const two = await startApp(t, env, { redis: other, database });
   const from = (i: number) => (i % 2 ? two : one).url;
 
   const statuses = [];
