@@ -95,18 +95,23 @@ test('without Redis, two instances each count alone: a client spreading requests
   assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 401, 401, 429]);
 });
 
-test('redis: two instances share one count, so the client gets its 429 on request max + 1', needsRedis, async (t) => {
+/**
+ * Two instances of one deployment: the same Redis, under a key prefix of this test's, and the same
+ * database (whose keys hash accounts and sign device proofs). Connected before anything is counted:
+ * commands never queue while a client connects, and the global tier lets a request through uncounted
+ * when its store cannot answer (a slow connect on a busy machine would look like that).
+ */
+async function twoInstances(t: TestContext, env: Record<string, string>) {
   const keyPrefix = `rl:test-${randomUUID()}:`;
-  const env = { TRUST_PROXY: '1', RATE_LIMIT_GLOBAL: '4/1m', RATE_LIMIT_AUTH: '2/1m' };
-  // Two instances of one deployment: the same Redis and the same database (whose key hashes accounts).
   const database = await testDatabase(t);
   const shared = connect(t, REDIS_URL, undefined, { keyPrefix });
   const other = connect(t, REDIS_URL, undefined, { keyPrefix });
-  // Connected first: commands never queue while a client connects, and the global tier lets a request
-  // through uncounted when its store cannot answer (a slow connect on a busy machine would look like that).
   assert.deepEqual([await shared.ready(), await other.ready()], [true, true]);
-  const one = await startApp(t, env, { redis: shared, database });
-  const two = await startApp(t, env, { redis: other, database });
+  return { keyPrefix, shared, one: await startApp(t, env, { redis: shared, database }), two: await startApp(t, env, { redis: other, database }) };
+}
+
+test('redis: two instances share one count, so the client gets its 429 on request max + 1', needsRedis, async (t) => {
+  const { keyPrefix, shared, one, two } = await twoInstances(t, { TRUST_PROXY: '1', RATE_LIMIT_GLOBAL: '4/1m', RATE_LIMIT_AUTH: '2/1m' });
   const from = (i: number) => (i % 2 ? two : one).url;
 
   const statuses = [];
@@ -129,15 +134,7 @@ test('redis: two instances share one count, so the client gets its 429 on reques
 });
 
 test('redis: a device proof is one budget across instances, under a key that holds neither the email nor the proof', needsRedis, async (t) => {
-  const keyPrefix = `rl:test-${randomUUID()}:`;
-  const env = { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '2/1m' };
-  // Two instances of one deployment: the same Redis and the same database (whose key signs the proofs).
-  const database = await testDatabase(t);
-  const shared = connect(t, REDIS_URL, undefined, { keyPrefix });
-  const other = connect(t, REDIS_URL, undefined, { keyPrefix });
-  assert.deepEqual([await shared.ready(), await other.ready()], [true, true]);
-  const one = await startApp(t, env, { redis: shared, database });
-  const two = await startApp(t, env, { redis: other, database });
+  const { keyPrefix, shared, one, two } = await twoInstances(t, { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '2/1m' });
   await signUp(one, 'owner@example.com');
   const proof = await deviceProofOf(await postJson(`${one.url}/api/v1/auth/login`, { email: 'owner@example.com', password: PASSWORD }));
   const login = (url: string, password: string) =>
