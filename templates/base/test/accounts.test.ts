@@ -73,11 +73,33 @@ test('pre-account hijacking: the owner signing up an address someone else signed
   assert.equal(notice.subject, 'Someone tried to sign up with your email address');
   const verified = await postJson(`${server.url}/api/v1/auth/verify-email`, { token: attackerToken });
   assert.equal(verified.status, 400, 'the first mail\'s link no longer verifies the account');
-  assert.equal((await login(ATTACKER_PASSWORD)).status, 403, 'still unverified: the attacker cannot sign in');
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 401, 'the password the stranger chose no longer signs in');
 
   assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
   assert.equal((await login(ATTACKER_PASSWORD)).status, 401);
   assert.equal((await login(NEW_PASSWORD)).status, 200, 'the reset verified the address and set the owner\'s password');
+});
+
+test('pre-account hijacking through a resend: once the owner signed up, a verification link the stranger asks for opens the account to no one', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  const login = (password: string) => postJson(`${server.url}/api/v1/auth/login`, { email: 'victim@example.com', password });
+  const ATTACKER_PASSWORD = 'the attacker chose this one';
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: ATTACKER_PASSWORD })).status, 202);
+  await mail.next('victim@example.com');
+  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
+  const notice = await mail.next('victim@example.com');
+
+  // The stranger asks for the verification mail again; the owner, who just signed up, opens its link.
+  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email: 'victim@example.com' })).status, 202);
+  const again = tokenIn(await mail.next('victim@example.com'), 'verify-email');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token: again })).status, 204);
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 401, 'the stranger\'s password no longer signs in');
+  assert.equal((await login(PASSWORD)).status, 401, 'a taken address never takes a second sign-up\'s password');
+
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
+  assert.equal((await login(NEW_PASSWORD)).status, 200);
+  assert.equal((await login(ATTACKER_PASSWORD)).status, 401);
 });
 
 test('pre-account hijacking with the mail budget spent: the sign-up sends nothing, and still kills the verification link already mailed', async (t) => {

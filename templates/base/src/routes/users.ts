@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { publicRoute, requireAuth, requireOwner, requireRole } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
 import { assertPasswordWithoutEmailName, newPassword, refusePasswordContainingEmail } from '../auth/password-policy.ts';
+import { matchedByNoPassword } from '../auth/passwords.ts';
 import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { plainText } from '../http/text.ts';
@@ -85,8 +86,9 @@ export function usersRouter(services: ApiServices): Router {
       // reset link (never a verification link: someone else chose this account's password).
       // A taken address not yet verified may be a trap: someone signed up the owner's address with a
       // password of their own, and the owner still holds that first mail's verification link. Its
-      // tokens are revoked, whatever the mail budget, so the owner's way in is the reset link, which
-      // sets a password of their own.
+      // tokens are revoked, whatever the mail budget, and the password it was made with stops working,
+      // so no verification link, the first or one asked for later, opens it to whoever chose that
+      // password: the owner's way in is the reset link, which sets a password of their own.
       const { email: address, name } = req.body;
       // The hash waits in the queue's sign-up lane, behind every login: a flood of sign-ups cannot starve them.
       const passwordHash = await passwords.hash(req.body.password, { lane: 'sign-up', client: addressKey(req) });
@@ -99,7 +101,10 @@ export function usersRouter(services: ApiServices): Router {
         async () => (user ? mail(user, created ? 'verify-email' : 'sign-up-attempt') : undefined),
         async () => {
           user ??= await users.findByEmail(address);
-          if (!created && user?.emailVerifiedAt === null) await mailTokens.revoke(user.id, 'verify-email');
+          if (!created && user?.emailVerifiedAt === null) {
+            await mailTokens.revoke(user.id, 'verify-email');
+            await users.changePassword(user.id, matchedByNoPassword(user.passwordHash));
+          }
         },
       );
     })
