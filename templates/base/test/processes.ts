@@ -84,7 +84,7 @@ export function startScript(
         seen = index + 1;
         return lines[index] ?? '';
       }
-      let wake = () => undefined as void;
+      let wake: (() => void) | undefined;
       await Promise.race([
         new Promise<void>((resolve) => waiting.add((wake = resolve))),
         // Lines already read when it exits are looked through once more before giving up.
@@ -92,7 +92,7 @@ export function startScript(
           if (!lines.slice(seen).some(matches)) throw new Error(`${script} exited before the line awaited:\n${lines.join('\n')}`);
         }),
       ]);
-      waiting.delete(wake);
+      if (wake) waiting.delete(wake);
     }
   };
   return {
