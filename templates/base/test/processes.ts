@@ -35,6 +35,8 @@ export interface RunningProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The next line (stdout or stderr), after the last one this returned, that `matches`; rejects if it exits first. */
   line(matches: (text: string) => boolean): Promise<string>;
+  /** Resolves once all it wrote to stdout matches `pattern`, in whatever order its lines came; rejects if it exits first. */
+  printed(pattern: RegExp): Promise<void>;
   /** The next JSON log line with this message, parsed. */
   logged(message: string): Promise<Record<string, unknown>>;
   /** Sends `signal` to it, or with `group`, to every process of its group, as Ctrl-C on a terminal does. */
@@ -76,6 +78,18 @@ export function startScript(
     });
   }
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  /** Waits for the next line, or for the exit; `done()` is asked again before giving up at the exit. */
+  const more = async (done: () => boolean, awaited: string): Promise<void> => {
+    let wake: (() => void) | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => waiting.add((wake = resolve))),
+      // The output read by the time it exits is looked through once more.
+      exited.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => {
+        if (!done()) throw new Error(`${script} exited before ${awaited}:\n${lines.join('\n')}`);
+      }),
+    ]);
+    if (wake) waiting.delete(wake);
+  };
   let seen = 0;
   const line = async (matches: (text: string) => boolean): Promise<string> => {
     for (;;) {
@@ -84,22 +98,18 @@ export function startScript(
         seen = index + 1;
         return lines[index] ?? '';
       }
-      let wake: (() => void) | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => waiting.add((wake = resolve))),
-        // Lines already read when it exits are looked through once more before giving up.
-        exited.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => {
-          if (!lines.slice(seen).some(matches)) throw new Error(`${script} exited before the line awaited:\n${lines.join('\n')}`);
-        }),
-      ]);
-      if (wake) waiting.delete(wake);
+      await more(() => lines.slice(seen).some(matches), 'the line awaited');
     }
+  };
+  const printed = async (pattern: RegExp): Promise<void> => {
+    while (!pattern.test(output.stdout)) await more(() => pattern.test(output.stdout), `printing ${String(pattern)}`);
   };
   return {
     child,
     output,
     exited,
     line,
+    printed,
     logged: async (message) => JSON.parse(await line(says(message))) as Record<string, unknown>,
     signal: (signal) => process.kill(target, signal),
   };
