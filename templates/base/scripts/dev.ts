@@ -1,4 +1,4 @@
-// `npm run dev`: the server in development mode, restarted on every change to its code or to `.env`.
+// `npm run dev`: the server in development mode, restarted on every change to its code, its migrations or `.env`.
 //
 // Plain Node, so it runs the same in every shell (`NODE_ENV=development node ...` does not work in
 // Windows cmd or PowerShell), and `.env` is truly optional: Node's own `--env-file-if-exists` under
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL('../src/db/migrations/', import.meta.url));
 /** Where `node --env-file` would look: the current directory, the project's own under npm run. */
 const ENV_FILE = '.env';
 /** Editors save in bursts (write, rename, chmod): one restart per save. */
@@ -44,6 +45,7 @@ function startServer(): ChildProcess {
       return;
     }
     envWatcher.close();
+    migrationsWatcher.close();
     process.exitCode = code ?? (stopping ? 0 : 1);
   });
   return child;
@@ -51,19 +53,39 @@ function startServer(): ChildProcess {
 
 let server = startServer();
 
-// The folder, not the file: the file may not exist yet, and editors replace it rather than write to it.
+/** A migration saved since the last restart; the server's start applies or refuses it. */
+let migrationSaved: string | undefined;
+
+// Editors save in bursts (write, rename, chmod): the server restarts once the burst is over, if a
+// migration was saved or `.env` reads differently.
 let settle: NodeJS.Timeout | undefined;
-const envWatcher = watch('.', (_event, filename) => {
-  if (filename !== null && filename !== ENV_FILE) return;
+function restartOnceSettled(): void {
   clearTimeout(settle);
   settle = setTimeout(() => {
     const next = readEnvFile();
-    if (next === envFile || stopping) return;
+    const changed = [...(next === envFile ? [] : [ENV_FILE]), ...(migrationSaved === undefined ? [] : [migrationSaved])];
+    if (changed.length === 0 || stopping) return;
     envFile = next;
-    process.stdout.write(`${ENV_FILE} changed: restarting\n`);
+    migrationSaved = undefined;
+    process.stdout.write(`${changed.join(' and ')} changed: restarting\n`);
     restarting = true;
     server.kill('SIGTERM');
   }, SETTLE_MS);
+}
+
+// The folder, not the file: the file may not exist yet, and editors replace it rather than write to it.
+const envWatcher = watch('.', (_event, filename) => {
+  if (filename === null || filename === ENV_FILE) restartOnceSettled();
+});
+
+// Node's watch mode watches what the server imported, which leaves out a migration made since it
+// started, and may leave out one imported just before a failed start (an unfinished migration): so
+// the server starts again on every save in the migrations folder as well.
+// eslint-disable-next-line security/detect-non-literal-fs-filename -- the project's own folder, not input
+const migrationsWatcher = watch(MIGRATIONS, (_event, filename) => {
+  if (filename !== null && !/^[^.].*\.ts$/.test(filename)) return;
+  migrationSaved = `src/db/migrations/${filename ?? ''}`;
+  restartOnceSettled();
 });
 
 // Ctrl-C reaches every process on the terminal, and npm passes signals on as well: the server shuts

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { databaseEnv, signIn, signUpByMail, startServerProcess } from './helpers.ts';
-import { startMailServer } from './mail-server.ts';
+import { loadDatabaseConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { createLogger } from '../src/log.ts';
+import { databaseEnv, signIn, signUp, startApp } from './helpers.ts';
+import { runScript } from './processes.ts';
 
-const command = (name: string, args: readonly string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, [fileURLToPath(new URL(`../src/commands/${name}.ts`, import.meta.url)), ...args], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+const command = (name: string, args: readonly string[], env: Record<string, string>) => runScript(`src/commands/${name}.ts`, args, { NODE_ENV: 'test', ...env });
 
 test('npm run db:migrate applies the migrations once, then says the database is up to date', async (t) => {
   const env = await databaseEnv(t);
@@ -23,10 +19,12 @@ test('npm run db:migrate applies the migrations once, then says the database is 
 });
 
 test('npm run user:role makes the first admin, against the database the server uses', async (t) => {
-  const mail = await startMailServer(t);
-  const env = { ...(await databaseEnv(t)), ...mail.env };
-  const server = await startServerProcess(t, env);
-  await signUpByMail(server.url, mail, 'ada@example.com');
+  const env = await databaseEnv(t);
+  // The app on the database the server process would open with these variables.
+  const database = await openDatabase(loadDatabaseConfig({ NODE_ENV: 'test', ...env }), createLogger({ logLevel: 'silent' }));
+  t.after(() => database.close());
+  const server = await startApp(t, {}, { database });
+  await signUp(server, 'ada@example.com');
   const ada = await signIn(server.url, 'ada@example.com');
   assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: ada.headers })).status, 403);
 

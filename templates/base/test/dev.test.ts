@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { databaseEnv } from './helpers.ts';
+import { PROJECT, startScript } from './processes.ts';
 
-const DEV = fileURLToPath(new URL('../scripts/dev.ts', import.meta.url));
+const DEV = join(PROJECT, 'scripts/dev.ts');
 // Ctrl-C on a terminal signals the whole process group; Windows has no such thing to send. A restart
 // that never comes fails the test rather than hanging it.
 const OPTIONS = { skip: process.platform === 'win32' ? 'process groups are POSIX' : false, timeout: 30_000 };
@@ -29,55 +27,20 @@ async function freePort(): Promise<number> {
  */
 async function startDev(t: TestContext, { env = {}, envFile }: { env?: Record<string, string>; envFile?: string }) {
   const cwd = mkdtempSync(join(tmpdir(), 'dev-'));
-  const database = await databaseEnv(t);
-  if (envFile !== undefined) writeFileSync(join(cwd, '.env'), envFile);
-  const child = spawn(process.execPath, [DEV], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...database, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const { pid } = child;
-  if (pid === undefined) throw new Error('the dev runner did not start');
   t.after(() => {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
     rmSync(cwd, { recursive: true, force: true });
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const listened: Record<string, unknown>[] = [];
-  let onListening: (() => void) | undefined;
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    if (!line.startsWith('{')) return;
-    const entry = JSON.parse(line) as Record<string, unknown>;
-    if (entry.msg === 'listening') {
-      listened.push(entry);
-      onListening?.();
-    }
-  });
-  let taken = 0;
-  const listening = async (): Promise<Record<string, unknown>> => {
-    while (listened.length <= taken) {
-      await Promise.race([
-        new Promise<void>((resolve) => (onListening = resolve)),
-        exited.then(() => Promise.reject(new Error(`the dev server exited:\n${stderr}`))),
-      ]);
-    }
-    taken += 1;
-    return listened[taken - 1] ?? {};
+  if (envFile !== undefined) writeFileSync(join(cwd, '.env'), envFile);
+  const dev = startScript(t, DEV, { env: { HOST: '127.0.0.1', ...(await databaseEnv(t)), ...env }, cwd, group: true });
+  return {
+    cwd,
+    listening: () => dev.logged('listening'),
+    /** Ctrl-C: SIGINT to every process of the group. */
+    interrupt: async () => {
+      dev.signal('SIGINT');
+      return { ...(await dev.exited), stderr: dev.output.stderr };
+    },
   };
-  /** Ctrl-C: SIGINT to every process of the group. */
-  const interrupt = async () => {
-    process.kill(-pid, 'SIGINT');
-    const [code, signal] = await exited;
-    return { code, signal, stderr };
-  };
-  return { cwd, listening, interrupt };
 }
 
 test('npm run dev without a .env: development mode, and Ctrl-C ends it cleanly', OPTIONS, async (t) => {

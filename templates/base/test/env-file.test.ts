@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { databaseEnv } from './helpers.ts';
-
-const MIGRATE = fileURLToPath(new URL('../src/commands/migrate.ts', import.meta.url));
+import { PROJECT, runScript } from './processes.ts';
 
 /** `npm run db:migrate` in `cwd`, where it looks for `.env`, with nothing in the environment but `env`. */
-const migrate = (cwd: string, env: Record<string, string>) =>
-  spawnSync(process.execPath, [MIGRATE], { cwd, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, encoding: 'utf8', timeout: 30_000 });
+const migrate = (cwd: string, env: Record<string, string>) => runScript(join(PROJECT, 'src/commands/migrate.ts'), [], { NODE_ENV: 'test', ...env }, cwd);
 
 test('the commands read .env when there is one, and say nothing when there is none', async (t) => {
   const cwd = mkdtempSync(join(tmpdir(), 'env-file-'));

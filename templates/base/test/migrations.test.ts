@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import ts from 'typescript';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { connect } from '../src/db/database.ts';
 import { createLogger } from '../src/log.ts';
 import { databaseEnv } from './helpers.ts';
+import { PROJECT, runScript, says, startScript } from './processes.ts';
 
-const PROJECT = fileURLToPath(new URL('../', import.meta.url));
 // Real processes (a dev server restarting, migrations run by commands): generous, for a busy machine.
 const OPTIONS = { timeout: 120_000 };
 /** What production needs besides the database to get as far as its migrations: mail settings (no mail is sent). */
@@ -32,10 +30,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /**
  * A copy of the project's code with its node_modules linked in: the migrations a test adds there are
- * seen by its own processes only, never by the other tests running beside it.
+ * seen by its own processes only, never by the other tests running beside it. Each test's copy is at
+ * the same path at every run, so Node's compile cache (which goes by path) serves its processes too.
  */
 function projectCopy(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+  const id = createHash('sha256').update(`${PROJECT}\n${t.name}`).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `migrations-test-${id}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
@@ -48,68 +50,24 @@ function projectCopy(t: TestContext): string {
 
 /** `npm run new:migration -- <name>` in the copy; returns the new file's path inside the project. */
 function newMigration(dir: string, name: string): string {
-  const result = spawnSync(process.execPath, [join(dir, 'node_modules/plop/bin/plop.js'), 'migration', name], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const result = runScript(join(dir, 'node_modules/plop/bin/plop.js'), ['migration', name], {}, dir);
   assert.equal(result.status, 0, result.stderr);
   const file = readdirSync(join(dir, 'src/db/migrations')).find((entry) => entry.endsWith(`_${name}.ts`));
   assert.ok(file, result.stdout);
   return `src/db/migrations/${file}`;
 }
 
-function run(dir: string, script: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(dir, script)], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+/** A migration file as a test writes it, named as new:migration names them. */
+function writeMigration(dir: string): string {
+  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_migrations_test_table.ts`;
+  writeFileSync(join(dir, file), CREATE_TABLE);
+  return file;
 }
 
-/** The copy's server (or `npm run dev`) as a process; `line(pattern)` waits for a line of its output. */
-function start(t: TestContext, dir: string, script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(dir, script)], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const { pid } = child;
-  if (pid === undefined) throw new Error('the process did not start');
-  t.after(() => {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  });
-  const lines: string[] = [];
-  const waiting = new Set<() => void>();
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      for (const wake of waiting) wake();
-    });
-  }
-  const exited = once(child, 'exit');
-  let seen = 0;
-  /** The next line from here on that `matches`. */
-  const line = async (matches: (text: string) => boolean): Promise<string> => {
-    for (;;) {
-      const index = lines.findIndex((text, i) => i >= seen && matches(text));
-      if (index >= 0) {
-        seen = index + 1;
-        return lines[index] ?? '';
-      }
-      await Promise.race([
-        new Promise<void>((resolve) => waiting.add(resolve)),
-        exited.then(() => Promise.reject(new Error(`exited before the line awaited:\n${lines.join('\n')}`))),
-      ]);
-      waiting.clear();
-    }
-  };
-  return { line, lines, exited, stop: () => process.kill(-pid, 'SIGINT') };
-}
-
-const says = (message: string) => (text: string) => text.includes(`"msg":"${message}"`);
+/** `npm run db:migrate` in the copy. */
+const migrate = (dir: string, env: Record<string, string>) => runScript('src/commands/migrate.ts', [], env, dir);
+/** The copy's server, run to its end (it fails before listening). */
+const serverRun = (dir: string, env: Record<string, string>) => runScript('src/server.ts', [], { HOST: '127.0.0.1', PORT: '0', ...env }, dir);
 
 test('a migration still the empty template of new:migration is applied neither by db:migrate nor at start; filled in, it is', OPTIONS, async (t) => {
   const dir = projectCopy(t);
@@ -117,19 +75,19 @@ test('a migration still the empty template of new:migration is applied neither b
   const file = newMigration(dir, 'create_migrations_test_table');
   const refusal = `fill in ${file} first, then delete its \`export const unfinished\` line; until then no migration is applied`;
 
-  const migrate = run(dir, 'src/commands/migrate.ts', env);
-  assert.equal(migrate.status, 1);
-  assert.equal(migrate.stdout, '');
-  assert.equal(migrate.stderr, `db:migrate: ${refusal}\n`);
+  const refused = migrate(dir, env);
+  assert.equal(refused.status, 1);
+  assert.equal(refused.stdout, '');
+  assert.equal(refused.stderr, `db:migrate: ${refusal}\n`);
 
-  const server = run(dir, 'src/server.ts', env);
+  const server = serverRun(dir, env);
   assert.equal(server.status, 1);
   assert.equal(server.stderr, `Could not open the database: ${refusal}\n`);
   assert.doesNotMatch(server.stdout, /listening/);
 
   // Nothing ran, not even the migrations before it: all of them apply now, from the first to this one.
   writeFileSync(join(dir, file), CREATE_TABLE);
-  const filled = run(dir, 'src/commands/migrate.ts', env);
+  const filled = migrate(dir, env);
   assert.equal(filled.status, 0, filled.stderr);
   const applied = filled.stdout.trimEnd().split('\n');
   assert.match(applied[0] ?? '', /^applied \d{14}_create_users$/);
@@ -139,81 +97,87 @@ test('a migration still the empty template of new:migration is applied neither b
 test('npm run dev running while a migration is made applies it only once filled in, with its body', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = await databaseEnv(t);
-  const dev = start(t, dir, 'scripts/dev.ts', env);
+  const dev = startScript(t, 'scripts/dev.ts', { env: { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }, cwd: dir, group: true });
   await dev.line(says('listening'));
 
+  // A new migration restarts the dev server, which then finds it empty and applies nothing.
   const file = newMigration(dir, 'create_migrations_test_table');
-  // Any saved source file restarts the dev server, which then finds the new, empty migration.
-  const routes = join(dir, 'src/routes/index.ts');
-  writeFileSync(routes, readFileSync(routes));
   await dev.line((text) => text.startsWith(`Could not open the database: fill in ${file} first`));
 
   writeFileSync(join(dir, file), CREATE_TABLE);
   await dev.line(says('applied 1 migration(s)'));
   await dev.line(says('listening'));
-  dev.stop();
-  await dev.exited;
 
-  // Applied with its body: the table it creates is there, and nothing is left to apply.
-  const migrate = run(dir, 'src/commands/migrate.ts', { NODE_ENV: 'test', ...env });
-  assert.equal(migrate.stdout, 'The database is up to date.\n', migrate.stderr);
+  // Applied with its body: the table it creates is there, and the migration is recorded as applied.
   const connection = await connect(loadDatabaseConfig({ NODE_ENV: 'test', ...env }), createLogger({ logLevel: 'silent' }));
   t.after(() => connection.close());
   const { rows } = await sql<{ count: number | string }>`select count(*) as count from migrations_test_table`.execute(connection.db);
   assert.equal(Number(rows[0]?.count), 0);
+  const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(connection.db);
+  assert.ok(recorded.rows.some((row) => file === `src/db/migrations/${row.name}.ts`));
 });
 
 test('an applied migration whose file changed: production refuses to start or migrate, development warns naming it', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = await databaseEnv(t);
-  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_migrations_test_table.ts`;
-  writeFileSync(join(dir, file), CREATE_TABLE);
-  assert.equal(run(dir, 'src/commands/migrate.ts', { NODE_ENV: 'test', ...env }).status, 0);
-  appendFileSync(join(dir, file), "// A change made after it ran, as if it would run again.\n");
+  const file = writeMigration(dir);
+  assert.equal(migrate(dir, { NODE_ENV: 'test', ...env }).status, 0);
+  appendFileSync(join(dir, file), '// A change made after it ran, as if it would run again.\n');
   const changed = `${file} changed after it was applied to this database, so the change will never run here: put it back as it was applied`;
 
-  // Production, and NODE_ENV unset, which means production: nothing is applied and nothing listens.
-  for (const production of [{ NODE_ENV: 'production' }, {}]) {
-    const migrate = run(dir, 'src/commands/migrate.ts', { ...production, ...env });
-    assert.equal(migrate.status, 1);
-    assert.ok(migrate.stderr.startsWith(`db:migrate: Nothing was applied: ${changed}`), migrate.stderr);
-    assert.ok(migrate.stderr.includes('a new migration (npm run new:migration)'), migrate.stderr);
-    assert.equal(migrate.stderr.split('\n').length, 2, migrate.stderr);
-  }
-  const server = run(dir, 'src/server.ts', { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_MAIL, ...env });
+  // NODE_ENV unset, which means production, and production itself: nothing is applied and nothing listens.
+  const refused = migrate(dir, env);
+  assert.equal(refused.status, 1);
+  assert.ok(refused.stderr.startsWith(`db:migrate: Nothing was applied: ${changed}`), refused.stderr);
+  assert.ok(refused.stderr.includes('a new migration (npm run new:migration)'), refused.stderr);
+  assert.equal(refused.stderr.split('\n').length, 2, refused.stderr);
+  const server = serverRun(dir, { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_MAIL, ...env });
   assert.equal(server.status, 1);
   assert.ok(server.stderr.startsWith(`Could not open the database: Nothing was applied: ${changed}`), server.stderr);
   assert.doesNotMatch(server.stdout, /listening/);
 
   // Development: a warning naming the file at every start, and the server runs.
-  const migrate = run(dir, 'src/commands/migrate.ts', { NODE_ENV: 'development', ...env });
-  assert.equal(migrate.status, 0);
-  assert.ok(migrate.stderr.startsWith(`warning: ${changed}`), migrate.stderr);
-  assert.equal(migrate.stdout, 'The database is up to date.\n');
-  const development = start(t, dir, 'src/server.ts', { NODE_ENV: 'development', ...env });
+  const warned = migrate(dir, { NODE_ENV: 'development', ...env });
+  assert.equal(warned.status, 0);
+  assert.ok(warned.stderr.startsWith(`warning: ${changed}`), warned.stderr);
+  assert.equal(warned.stdout, 'The database is up to date.\n');
+  const development = startScript(t, 'src/server.ts', { env: { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }, cwd: dir });
   const warning = JSON.parse(await development.line((text) => text.includes('"level":40'))) as { msg: string };
   assert.ok(warning.msg.startsWith(changed), warning.msg);
-  await development.line(says('listening'));
+  await development.logged('listening');
 });
+
+/**
+ * What `npm run build` makes of a migration: its JavaScript beside a source map that keeps its source
+ * (tsconfig.build.json's settings), in place of the TypeScript file. The migration alone is compiled,
+ * not the whole project: that is the file the fingerprint is taken from.
+ */
+function buildMigration(dir: string, file: string): void {
+  const { config } = ts.readConfigFile(join(dir, 'tsconfig.build.json'), (path) => ts.sys.readFile(path)) as { config: unknown };
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, dir);
+  const source = join(dir, file);
+  // tsc reads `"type": "module"` in package.json to emit ES modules; a single file is told so.
+  const built = ts.transpileModule(readFileSync(source, 'utf8'), { compilerOptions: { ...options, module: ts.ModuleKind.ESNext }, fileName: source });
+  const javascript = source.replace(/\.ts$/, '.js');
+  writeFileSync(javascript, built.outputText);
+  writeFileSync(`${javascript}.map`, built.sourceMapText ?? '');
+  unlinkSync(source);
+}
 
 test('built code checks the same fingerprints: from the source its source maps keep', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = { NODE_ENV: 'production', ...(await databaseEnv(t)) };
-  const file = `src/db/migrations/${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_create_migrations_test_table.ts`;
-  writeFileSync(join(dir, file), CREATE_TABLE);
-  const build = () => {
-    const result = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(result.status, 0, result.stdout);
-  };
-  // Applied from src/ (a deploy step), then checked by the build: the same source, so all is well.
-  assert.equal(run(dir, 'src/commands/migrate.ts', env).status, 0);
-  build();
-  const built = run(dir, 'dist/commands/migrate.js', env);
+  const file = writeMigration(dir);
+  // Applied from src/ (a deploy step), then checked from what the build makes of it: the same source.
+  assert.equal(migrate(dir, env).status, 0);
+  const source = readFileSync(join(dir, file), 'utf8');
+  buildMigration(dir, file);
+  const built = migrate(dir, env);
   assert.equal(built.stdout, 'The database is up to date.\n', built.stderr);
 
-  appendFileSync(join(dir, file), '// A change made after it ran.\n');
-  build();
-  const changed = run(dir, 'dist/commands/migrate.js', env);
+  writeFileSync(join(dir, file), `${source}// A change made after it ran.\n`);
+  buildMigration(dir, file);
+  const changed = migrate(dir, env);
   assert.equal(changed.status, 1);
   assert.ok(changed.stderr.startsWith(`db:migrate: Nothing was applied: ${file} changed after it was applied`), changed.stderr);
 });

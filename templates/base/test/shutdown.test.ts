@@ -1,137 +1,106 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, request, type IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
+import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { databaseEnv, PASSWORD, sameOrigin } from './helpers.ts';
+import { says, startServer } from './processes.ts';
 
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+// The shutdown is followed through the log and through requests held open, never through sleeps: a
+// request whose body or headers are still to come keeps the server waiting for it, however long.
 
-interface RunningServer {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly port: number;
-  /** Resolves when the server has logged this message. */
-  logged(message: string): Promise<void>;
+/** The real server with a database of its own (it opens it before it listens). */
+async function server(t: TestContext, env: Record<string, string>) {
+  return startServer(t, { ...(await databaseEnv(t)), ...env });
 }
 
 /**
- * Starts the real server (src/server.ts) on a free port and resolves once it listens. The test follows
- * the shutdown through the log rather than through sleeps, so a loaded machine cannot outrun it.
+ * A sign-up on a keep-alive connection whose body is still to come: a request in flight until
+ * `finish()`. It resolves once the server has read its headers (it answers `100 Continue`), so the
+ * request is the server's before the test goes on.
  */
-async function startServer(t: TestContext, extra: Record<string, string>): Promise<RunningServer> {
-  // A database of its own: the server opens it before it listens.
-  const env = { ...(await databaseEnv(t)), ...extra };
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function uploadInFlight(url: string): Promise<{ response: Promise<IncomingMessage>; finish: () => void }> {
+  const body = JSON.stringify({ email: 'inflight@example.com', password: PASSWORD });
+  const req: ClientRequest = request(`${url}/api/v1/users`, {
+    method: 'POST',
+    agent: new Agent({ keepAlive: true }),
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue', ...sameOrigin },
   });
-  const seen = new Map<string, Record<string, unknown>>();
-  const waiting = new Map<string, () => void>();
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const entry = JSON.parse(line) as Record<string, unknown>;
-    const message = String(entry.msg);
-    seen.set(message, entry);
-    waiting.get(message)?.();
-  });
-  const exited = once(child, 'exit');
-  const logged = (message: string) =>
-    seen.has(message)
-      ? Promise.resolve()
-      : Promise.race([
-          new Promise<void>((resolve) => waiting.set(message, resolve)),
-          exited.then(() => {
-            throw new Error(`the server exited before logging "${message}"`);
-          }),
-        ]);
-  await logged('listening');
-  const port = Number(seen.get('listening')?.port);
-  return { child, port, url: `http://127.0.0.1:${port}`, logged };
-}
-
-/** A GET on a connection of its own that the client would keep alive, as load balancers do. */
-function get(url: string): Promise<IncomingMessage> {
-  const agent = new Agent({ keepAlive: true });
-  const req = request(url, { agent });
-  req.end();
-  return once(req, 'response').then(([res]) => {
+  const response = once(req, 'response').then(([res]) => {
     (res as IncomingMessage).resume();
     return res as IncomingMessage;
   });
+  req.flushHeaders();
+  await once(req, 'continue');
+  return { response, finish: () => req.end(body) };
 }
 
-test('SIGTERM: readiness fails first, the in-flight request completes, then exit 0', async (t) => {
-  const server = await startServer(t, { SHUTDOWN_GRACE_MS: '1000', SHUTDOWN_TIMEOUT_MS: '5000' });
-  t.after(() => server.child.kill('SIGKILL'));
-  const exited = once(server.child, 'exit');
+/** A connection that has sent `head` and reads everything that comes back until it closes. */
+async function rawConnection(port: number, head: string): Promise<{ socket: Socket; received: () => string; closed: Promise<unknown> }> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+  const closed = once(socket, 'close');
+  socket.write(head);
+  return { socket, received: () => received, closed };
+}
 
-  // An upload in progress on a keep-alive connection: headers sent, half the body still to come.
-  const body = JSON.stringify({ email: 'inflight@example.com', password: PASSWORD });
-  const inFlight = request(`${server.url}/api/v1/users`, {
-    method: 'POST',
-    agent: new Agent({ keepAlive: true }),
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...sameOrigin },
-  });
-  const response = once(inFlight, 'response');
-  inFlight.write(body.slice(0, 10));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+/** The answer to a GET on a connection of its own that the client would keep alive, as load balancers do. */
+async function get(url: string): Promise<IncomingMessage> {
+  const req = request(url, { agent: new Agent({ keepAlive: true }) });
+  req.end();
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
+  res.resume();
+  return res;
+}
 
-  server.child.kill('SIGTERM');
-  await server.logged('shutting down');
+test('SIGTERM: the in-flight request completes and closes its connection, then exit 0', async (t) => {
+  // No grace period: the server stops accepting at once, and still serves what it had accepted.
+  const running = await server(t, { SHUTDOWN_GRACE_MS: '0' });
+  const upload = await uploadInFlight(running.url);
 
-  // During the grace period the instance says it is not ready...
-  const ready = await fetch(`${server.url}/readyz`);
-  assert.equal(ready.status, 503);
+  running.signal('SIGTERM');
+  await running.logged('shutting down');
 
-  // ...while the request in flight still completes, and closes its connection instead of keeping it
-  // alive to race the deadline.
-  inFlight.end(body.slice(10));
-  const [res] = (await response) as [IncomingMessage];
+  // ...instead of keeping the connection alive to race the deadline.
+  upload.finish();
+  const res = await upload.response;
   assert.equal(res.statusCode, 202);
   assert.equal(res.headers.connection, 'close');
-  res.resume();
-
-  const [code] = (await exited) as [number | null];
-  assert.equal(code, 0);
+  assert.deepEqual(await running.exited, { code: 0, signal: null });
 });
 
-test('SIGTERM: idle keep-alive connections close at once; responses during the grace period close theirs', async (t) => {
-  const server = await startServer(t, { SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_TIMEOUT_MS: '8000' });
-  t.after(() => server.child.kill('SIGKILL'));
-  const exited = once(server.child, 'exit');
+test('SIGTERM: readiness fails first, while connections are still accepted; idle keep-alive connections close at once, responses during the grace period close theirs', async (t) => {
+  // The longest grace period: everything below happens inside it, however slow the machine.
+  const running = await server(t, { SHUTDOWN_GRACE_MS: '60000', SHUTDOWN_TIMEOUT_MS: '120000' });
 
   // A connection kept alive after its response, idle when the signal comes.
-  const idle = connect(server.port, '127.0.0.1');
-  idle.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
-  const [first] = (await once(idle, 'data')) as [Buffer];
-  assert.match(first.toString(), /^HTTP\/1\.1 200 .*\r\nConnection: keep-alive\r\n/s);
-  idle.resume();
-  const idleClosed = once(idle, 'close');
+  const idle = await rawConnection(running.port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  await once(idle.socket, 'data');
+  assert.match(idle.received(), /^HTTP\/1\.1 200 .*\r\nConnection: keep-alive\r\n/s);
 
-  server.child.kill('SIGTERM');
-  await server.logged('shutting down');
-  await idleClosed;
+  running.signal('SIGTERM');
+  await running.logged('shutting down');
+  await idle.closed;
 
-  // The grace period is not over (the server still accepts connections), and what it answers now
-  // says the connection will not be reused.
-  const res = await get(`${server.url}/readyz`);
+  // The server still accepts connections during the grace period, says it is not ready, and says the
+  // connection will not be reused.
+  const res = await get(`${running.url}/readyz`);
   assert.equal(res.statusCode, 503);
   assert.equal(res.headers.connection, 'close');
-
-  const [code] = (await exited) as [number | null];
-  assert.equal(code, 0);
 });
 
 test('SIGINT shuts down as well, and a repeated signal changes nothing: exit 0', async (t) => {
-  const server = await startServer(t, { SHUTDOWN_GRACE_MS: '200' });
-  t.after(() => server.child.kill('SIGKILL'));
-  const exited = once(server.child, 'exit');
-  server.child.kill('SIGINT');
-  await server.logged('shutting down');
-  server.child.kill('SIGINT');
-  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-  assert.deepEqual({ code, signal }, { code: 0, signal: null });
+  const running = await server(t, { SHUTDOWN_GRACE_MS: '0' });
+  // Held open, so the process is still there when the second signal comes.
+  const upload = await uploadInFlight(running.url);
+  running.signal('SIGINT');
+  await running.logged('shutting down');
+  running.signal('SIGINT');
+  // Whatever the second signal did, it did before the server reads the rest of the upload.
+  upload.finish();
+  assert.equal((await upload.response).statusCode, 202);
+  assert.deepEqual(await running.exited, { code: 0, signal: null });
+  assert.equal(running.output.stdout.split('\n').filter(says('shutting down')).length, 1);
 });

@@ -4,21 +4,19 @@ import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { connect } from '../src/db/database.ts';
 import { createLogger } from '../src/log.ts';
 import { databaseEnv } from './helpers.ts';
-
-const PROJECT = fileURLToPath(new URL('../', import.meta.url));
+import { childEnv, PROJECT } from './processes.ts';
 
 // Instances sharing one PostgreSQL start together: Kysely's migration lock (a row lock in
 // kysely_migration_lock) lets one apply while the others wait, and the checksums are written once.
 test('three db:migrate runs starting together on a fresh database apply each migration once and record one checksum each', { timeout: 60_000 }, async (t) => {
   const env = { NODE_ENV: 'test', ...(await databaseEnv(t)) };
   const runs = [0, 1, 2].map(() => {
-    const child = spawn(process.execPath, [join(PROJECT, 'src/commands/migrate.ts')], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [join(PROJECT, 'src/commands/migrate.ts')], { env: childEnv(env) });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.pipe(process.stderr);
