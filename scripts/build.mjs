@@ -110,8 +110,10 @@ const result = await build({
   legalComments: 'none',
   // Chunks sit beside main.js, one level below the package root, like src/: package-info.ts relies on it.
   chunkNames: '[name]-[hash]',
-  // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins.
-  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
+  // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins, through esbuild's
+  // __require in one chunk. Every chunk gets the banner, so it makes the real require on first call only:
+  // createRequire in each of the ten modules a scaffold loads cost about a millisecond.
+  banner: { js: "let require__; const require = (id) => (require__ ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(id);" },
   logLevel: 'warning',
   metafile: true,
   plugins: [shims, precompiledTemplates, builtinsWithoutFacade],
