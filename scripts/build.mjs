@@ -110,10 +110,13 @@ const result = await build({
   legalComments: 'none',
   // Chunks sit beside main.js, one level below the package root, like src/: package-info.ts relies on it.
   chunkNames: '[name]-[hash]',
-  // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins, through esbuild's
-  // __require in one chunk. Every chunk gets the banner, so it makes the real require on first call only:
-  // createRequire in each of the ten modules a scaffold loads cost about a millisecond.
-  banner: { js: "let require__; const require = (id) => (require__ ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(id);" },
+  // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins, and the Handlebars
+  // shim reads require.extensions, all through esbuild's __require in one chunk. Every chunk gets the banner,
+  // so it stands in for the real require and makes it on first use only: createRequire in each of the ten
+  // modules a scaffold loads cost about a millisecond.
+  banner: {
+    js: "let require__; const require = new Proxy(function () {}, { apply: (_, self, args) => (require__ ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(...args), get: (_, name) => (require__ ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))[name] });",
+  },
   logLevel: 'warning',
   metafile: true,
   plugins: [shims, precompiledTemplates, builtinsWithoutFacade],
