@@ -3,7 +3,7 @@
 // split into chunks that load on demand.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { basename, join, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import handlebars from 'handlebars';
@@ -76,11 +76,11 @@ const shims = {
 const builtinsWithoutFacade = {
   name: 'builtins-without-facade',
   setup(builder) {
-    const importers = new Map();
+    const root = fileURLToPath(new URL('..', import.meta.url));
     builder.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
       if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
-      if (!importers.has(args.importer)) importers.set(args.importer, importers.size);
-      return { path: `${args.path}?${importers.get(args.importer)}`, namespace: 'builtin' };
+      // Keyed by the importing file's path, not by the order esbuild resolves in, so builds are reproducible.
+      return { path: `${args.path}?${relative(root, args.importer).split(sep).join('/')}`, namespace: 'builtin' };
     });
     builder.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const id = args.path.split('?')[0];
@@ -186,6 +186,7 @@ await writeFile(new URL('../schema/template-manifest.schema.json', import.meta.u
 // The bundle carries other people's code: ship their licence texts with it.
 const packages = new Set(
   Object.keys(result.metafile.inputs)
+    .filter((input) => !input.startsWith('builtin:'))
     .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
     .filter(Boolean),
 );
