@@ -10,17 +10,18 @@ if (nodeModule.enableCompileCache && nodeModule.enableCompileCache().status === 
   nodeModule.enableCompileCache(process.getBuiltinModule('node:url').fileURLToPath(new URL('../.compile-cache', import.meta.url)));
 }
 
-const { main } = await import('../dist/main.js');
+const { main, standardOutput } = await import('../dist/main.js');
 process.exitCode = await main({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
   // Read on demand: making process.stdin takes a millisecond or more, and only prompts need it; the same
-  // for process.stderr, which a run that succeeds may never write to.
+  // for process.stderr, which a run that succeeds may never write to. Standard output is process.stdout
+  // only on a terminal (see src/ui/standard-output.ts).
   get stdin() {
     return process.stdin;
   },
-  stdout: process.stdout,
+  stdout: standardOutput(),
   get stderr() {
     return process.stderr;
   },

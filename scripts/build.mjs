@@ -3,7 +3,7 @@
 // split into chunks that load on demand.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { join, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import handlebars from 'handlebars';
@@ -76,11 +76,11 @@ const shims = {
 const builtinsWithoutFacade = {
   name: 'builtins-without-facade',
   setup(builder) {
-    const importers = new Map();
+    const root = fileURLToPath(new URL('..', import.meta.url));
     builder.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
       if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
-      if (!importers.has(args.importer)) importers.set(args.importer, importers.size);
-      return { path: `${args.path}?${importers.get(args.importer)}`, namespace: 'builtin' };
+      // Keyed by the importing file's path, not by the order esbuild resolves in, so builds are reproducible.
+      return { path: `${args.path}?${relative(root, args.importer).split(sep).join('/')}`, namespace: 'builtin' };
     });
     builder.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const id = args.path.split('?')[0];
@@ -97,25 +97,85 @@ const builtinsWithoutFacade = {
   },
 };
 
+/** One `import` statement of a chunk, as esbuild writes them: `import{a as b,c}from"./x.js"` or `import"./x.js"`. */
+const IMPORT_STATEMENT = /import(?:\{([^}]*)\}from)?"\.\/([^"]+)"/g;
+
+/**
+ * esbuild makes a chunk for each set of entry points (dynamic imports count) that share code, so main.js
+ * imported seven small chunks it shares with `update`, `check`, the team template and the prompts, and
+ * Node's ES module loader costs about 0.67 ms of CPU per module. Here main.js and every chunk it imports
+ * statically become one file again, which also exports each folded chunk's names (as chunk_name); the
+ * chunks loaded later import those from main.js, the module every run has already evaluated, so each
+ * module still exists once.
+ */
+async function foldStaticChunks(outputs, options) {
+  const folded = new Set();
+  const visit = (file) => {
+    for (const { path, kind } of outputs[file].imports) {
+      if (kind === 'import-statement' && !folded.has(path)) folded.add(path), visit(path);
+    }
+  };
+  visit('dist/main.js');
+  const name = (chunk) => basename(chunk, '.js').replace(/\W/g, '_');
+  const local = (chunk) => `./${basename(chunk)}`;
+  const facade = [
+    `export * from "./main.js";`,
+    ...[...folded].map((chunk) => `export { ${outputs[chunk].exports.map((ex) => `${ex} as ${name(chunk)}_${ex}`).join(', ')} } from ${JSON.stringify(local(chunk))};`),
+  ];
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  const { outputFiles } = await build({
+    ...options,
+    stdin: { contents: facade.join('\n'), resolveDir: dist, sourcefile: 'main-folded.js' },
+    write: false,
+    outfile: join(dist, 'main.js'),
+    // Only the chunks loaded later stay files of their own.
+    plugins: [{ name: 'later-chunks', setup: (b) => b.onResolve({ filter: /^\.\// }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }],
+  });
+  await writeFile(join(dist, 'main.js'), outputFiles[0].contents);
+  for (const file of Object.keys(outputs).filter((file) => file.endsWith('.js') && file !== 'dist/main.js' && !folded.has(file))) {
+    const path = join(dist, basename(file));
+    const code = (await readFile(path, 'utf8')).replace(IMPORT_STATEMENT, (statement, names, target) => {
+      const chunk = `dist/${target}`;
+      if (!folded.has(chunk)) return statement;
+      if (names === undefined) return 'import"./main.js"';
+      const renamed = names.split(',').map((spec) => {
+        const [imported, as = imported] = spec.split(' as ');
+        return `${name(chunk)}_${imported} as ${as}`;
+      });
+      return `import{${renamed.join(',')}}from"./main.js"`;
+    });
+    await writeFile(path, code);
+  }
+  for (const chunk of folded) await rm(join(dist, basename(chunk)));
+}
+
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
-const result = await build({
-  entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
+const bundleOptions = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
   minify: true,
   legalComments: 'none',
+  logLevel: 'warning',
+};
+const result = await build({
+  ...bundleOptions,
+  entryPoints: { main: 'src/main.ts' },
+  outdir: 'dist',
+  splitting: true,
   // Chunks sit beside main.js, one level below the package root, like src/: package-info.ts relies on it.
   chunkNames: '[name]-[hash]',
-  // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins.
-  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
-  logLevel: 'warning',
+  // Bundled CommonJS libraries (handlebars, fs-extra) call require() for Node's built-ins, and the Handlebars
+  // shim reads require.extensions, all through esbuild's __require in one chunk. Every chunk gets the banner,
+  // so it stands in for the real require and makes it on first use only (createRequire costs about 0.1 ms).
+  banner: {
+    js: "let require__; const require = new Proxy(function () {}, { apply: (_, self, args) => (require__ ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(...args), get: (_, name) => (require__ ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))[name] });",
+  },
   metafile: true,
   plugins: [shims, precompiledTemplates, builtinsWithoutFacade],
 });
+await foldStaticChunks(result.metafile.outputs, bundleOptions);
 
 // The team template manifest's JSON Schema is built from the option registry; publish it as a file.
 const schemaModule = await build({ entryPoints: ['src/team/manifest-schema.ts'], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning' });
@@ -126,6 +186,7 @@ await writeFile(new URL('../schema/template-manifest.schema.json', import.meta.u
 // The bundle carries other people's code: ship their licence texts with it.
 const packages = new Set(
   Object.keys(result.metafile.inputs)
+    .filter((input) => !input.startsWith('builtin:'))
     .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
     .filter(Boolean),
 );
@@ -138,5 +199,6 @@ for (const dir of [...packages].sort()) {
 }
 await writeFile(new URL('../dist/THIRD_PARTY_LICENSES.txt', import.meta.url), `${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);
 
-const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-console.log(`built dist/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB)`);
+const built = (await readdir(new URL('../dist', import.meta.url))).filter((file) => file.endsWith('.js'));
+const bytes = (await Promise.all(built.map(async (file) => (await readFile(new URL(`../dist/${file}`, import.meta.url))).length))).reduce((sum, size) => sum + size, 0);
+console.log(`built dist/ (${built.length} modules, ${(bytes / 1024).toFixed(0)} KiB)`);

@@ -1,3 +1,5 @@
+import type { TextStream } from './ui/standard-output.ts';
+
 /**
  * What a command reads and writes: the process's arguments, environment, folder and streams, passed in
  * so that the entry point (main.ts) and each command (update, check) can be run by tests and by the bin alike.
@@ -7,6 +9,6 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly stdin: NodeJS.ReadStream;
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
+  readonly stdout: TextStream;
+  readonly stderr: TextStream;
 }

@@ -25,6 +25,8 @@ import { createOutput, type Output } from './ui/output.ts';
 import type { Prompter } from './ui/prompter.ts';
 import { summary } from './ui/summary.ts';
 
+export { standardOutput } from './ui/standard-output.ts';
+
 /** Why nothing can be asked in this run, or undefined when the user can be asked. */
 function whyNotAsking(io: Io, args: ParsedArgv): string | undefined {
   if (args.yes) return '--yes was given';

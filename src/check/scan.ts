@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { Output } from '../ui/output.ts';
+import type { TextStream } from '../ui/standard-output.ts';
 import type { CheckOptions } from './args.ts';
 import { createClient, RequestCapReached, RequestFailed, type Client } from './client.ts';
 import { createProbeContext, describeExchange, type Exchange, type ProbeContext } from './context.ts';
@@ -14,8 +15,8 @@ import type { Execution, RunFacts } from './report/summary.ts';
 import { renderTable } from './report/table.ts';
 
 export interface ScanIo {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
+  readonly stdout: TextStream;
+  readonly stderr: TextStream;
 }
 
 /** The run could not do what it was asked: nothing is judged, and the reports say why. */

@@ -14,9 +14,12 @@ export interface ProjectLocation {
 
 const SCOPED = /^(.*?)(@[^/\\]+)[/\\]([^/\\]+)[/\\]?$/;
 
+/** Unicode's control characters (general category Cc), spelled out: `\p{Cc}` costs V8 a quarter of a millisecond to build. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
 export function projectLocation(directory: string, cwd: string): ProjectLocation {
   // Shown in every message and next step: a terminal escape in it would rewrite the user's screen.
-  if (/\p{Cc}/u.test(directory)) throw new UsageError(`the folder name ${JSON.stringify(directory)} has control characters: choose a plain name`);
+  if (CONTROL.test(directory)) throw new UsageError(`the folder name ${JSON.stringify(directory)} has control characters: choose a plain name`);
   const scoped = SCOPED.exec(directory);
   if (scoped) {
     const [, parent = '', scope = '', name = ''] = scoped;

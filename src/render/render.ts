@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type Handlebars from 'handlebars';
 import nodePlop, { type NodePlopAPI } from 'node-plop';
@@ -28,7 +28,24 @@ const TEAM_GENERATOR = 'secure-express';
 type Plop = NodePlopAPI & { readonly handlebars: typeof Handlebars };
 
 /** node-plop's own helpers, which `getHelperList()` leaves out: `pkg` and the case helpers. */
-const PLOP_BUILT_IN_HELPERS = ['pkg', ...Object.keys(plopCaseHelpers)];
+const PLOP_CASE_HELPERS = new Set(Object.keys(plopCaseHelpers));
+const PLOP_BUILT_IN_HELPERS = ['pkg', ...PLOP_CASE_HELPERS];
+
+/**
+ * A case helper that cases each text once. The templates case the same answer (the project's name)
+ * some sixty times, and change-case does it with Unicode property regular expressions, which V8 compiles
+ * again to machine code after their first use: a few milliseconds of a run. The helpers are pure, and
+ * Handlebars' options object, passed last, has none of change-case's options.
+ */
+function casedOnce(helper: (text: string) => string): (text: unknown) => unknown {
+  const cased = new Map<string, string>();
+  return (text) => {
+    if (typeof text !== 'string') return helper(text as string);
+    let result = cased.get(text);
+    if (result === undefined) cased.set(text, (result = helper(text)));
+    return result;
+  };
+}
 
 /**
  * What `plop.renderString` does before it compiles a template: every helper (node-plop's, ours, a
@@ -36,7 +53,10 @@ const PLOP_BUILT_IN_HELPERS = ['pkg', ...Object.keys(plopCaseHelpers)];
  * Done directly, so that a run whose templates are all precompiled never loads Handlebars' compiler.
  */
 function registerWithHandlebars(plop: Plop): void {
-  for (const name of [...PLOP_BUILT_IN_HELPERS, ...plop.getHelperList()]) plop.handlebars.registerHelper(name, plop.getHelper(name) as never);
+  for (const name of [...PLOP_BUILT_IN_HELPERS, ...plop.getHelperList()]) {
+    const helper = plop.getHelper(name) as (text: string) => string;
+    plop.handlebars.registerHelper(name, (PLOP_CASE_HELPERS.has(name) && helper === plopCaseHelpers[name as keyof typeof plopCaseHelpers] ? casedOnce(helper) : helper) as never);
+  }
   for (const name of plop.getPartialList()) plop.handlebars.registerPartial(name, plop.getPartial(name));
 }
 
@@ -57,12 +77,31 @@ function renderTemplate(plop: Plop, source: string, data: Readonly<Record<string
   return plop.renderString(text, data);
 }
 
+/** A file's bytes and permission bits from one open (readFileSync and then statSync would look the path up twice). */
+function readWithMode(path: string): { readonly bytes: Buffer; readonly mode: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const { size, mode } = fstatSync(fd);
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const got = readSync(fd, bytes, read, size - read, read);
+      if (got === 0) break;
+      read += got;
+    }
+    return { bytes: bytes.subarray(0, read), mode: mode & 0o777 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function writePlannedFile(plop: Plop, file: PlannedFile, data: Readonly<Record<string, unknown>>, dest: string, templatesRoot: string): void {
   try {
     if (file.kind === 'write') return writeFileSync(dest, file.content);
     if (file.kind === 'render') return writeFileSync(dest, renderTemplate(plop, file.source, data, templatesRoot));
     // Read and write rather than copyFile: on some file systems copyFile costs a millisecond a file.
-    writeFileSync(dest, readFileSync(file.source), { mode: statSync(file.source).mode & 0o777 });
+    const { bytes, mode } = readWithMode(file.source);
+    writeFileSync(dest, bytes, { mode });
   } catch (error) {
     const reason = String((error as Error).message ?? error).split('\n')[0];
     throw new GenerationError(`could not render ${file.target}${file.kind === 'write' ? '' : ` from ${file.source}`}: ${reason}`, { cause: error });

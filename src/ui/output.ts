@@ -1,3 +1,5 @@
+import type { TextStream } from './standard-output.ts';
+
 /**
  * Everything the CLI prints goes through here. Colours only when the stream is a terminal and NO_COLOR
  * is unset (https://no-color.org), so logs and pipes stay plain; a spinner only on a terminal.
@@ -22,7 +24,7 @@ export interface Output {
   yellow(text: string): string;
 }
 
-type Stream = NodeJS.WriteStream;
+type Stream = TextStream;
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const CLEAR_LINE = '\r\u001B[K';

@@ -1,7 +1,6 @@
 import { planProject } from '../generate.ts';
 import type { Provenance } from '../options/answers-file.ts';
 import { TEMPLATES_ROOT } from '../package-info.ts';
-import { renderPlan } from '../render/render.ts';
 import type { TeamTemplate } from '../team/team-template.ts';
 import type { ResolvedAnswers } from './answers.ts';
 
@@ -25,5 +24,8 @@ export async function renderInProcess(version: InProcessVersion, dest: string): 
     extraLayers: template?.layer ? [template.layer] : [],
     remove: template?.manifest.remove,
   });
+  // Imported as the generation imports it, so the bundle keeps the renderer in that one chunk (a chunk shared
+  // by the two would cost every scaffold one more module to load).
+  const { renderPlan } = await import('../render/render.ts');
   await renderPlan(plan, { ...resolved.answers, ...resolved.vars }, dest, { templatesRoot: TEMPLATES_ROOT, plopfile: template?.plopfile });
 }

@@ -84,6 +84,19 @@ describe('the published package', () => {
     execFileSync(CLI_NODE, ['--input-type=module', '-e', script], { cwd: home, env: { PATH: process.env.PATH ?? '', NODE_PATH: '' }, stdio: 'pipe' });
   });
 
+  it('a scaffold loads two modules of the bundle: main.js imports none statically, the renderer only main.js', (t) => {
+    // Node's ES module loader costs a scaffold about 0.67 ms of CPU per module: the build folds the chunks
+    // main.js imports into it (scripts/build.mjs), and the chunks loaded later import those from main.js.
+    const dist = join(unpacked(t), 'dist');
+    // Import statements as esbuild writes them (`import{a as b}from"./x.js"`, `import"./x.js"`); the
+    // renderer's template texts hold imports too, written with spaces.
+    const staticImports = (file: string) => [...readFileSync(join(dist, file), 'utf8').matchAll(/import(?:\{[^}]*\}from)?"\.\/([^"]+)"/g)].map((match) => match[1]);
+    assert.deepEqual(staticImports('main.js'), []);
+    const renderer = /import\(["']\.\/(render-[^"']+\.js)["']\)/.exec(readFileSync(join(dist, 'main.js'), 'utf8'))?.[1];
+    assert.ok(renderer, 'main.js imports the renderer on demand');
+    assert.deepEqual([...new Set(staticImports(renderer))], ['main.js']);
+  });
+
   it('starts and generates a project with no dependency installed anywhere above it', (t) => {
     // A folder of its own under the temp dir, checked to have no node_modules on the way up, so
     // nothing can resolve a package the bundle forgot.
