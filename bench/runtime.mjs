@@ -32,7 +32,8 @@ const TARGETS = [
 ];
 // Counts every request but never limits a load test (the variable's largest accepted value).
 const RATE_LIMIT_GLOBAL = '999999/1h';
-const TARGET_THROUGHPUT = 0.8;
+// Issue 23's targets for a signed-in request against bare Express doing the same lookup.
+const TARGET_THROUGHPUT = 0.7;
 const TARGET_P99 = 1.5;
 
 function requireWrk() {
