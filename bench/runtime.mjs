@@ -17,6 +17,8 @@ const DURATION = Number(process.env.BENCH_DURATION || 10);
 const WARMUP = Number(process.env.BENCH_WARMUP || 2);
 const VARIANT_DURATION = Number(process.env.BENCH_VARIANT_DURATION || 3);
 const VARIANT_ROUNDS = Number(process.env.BENCH_VARIANT_ROUNDS || 3);
+// BENCH_LAYERS=0 measures the two routes alone, without the per-layer copies (a quicker check).
+const LAYERS = process.env.BENCH_LAYERS !== '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
 const SEED_USERS = 20;
 const PASSWORD = (i) => `correct horse battery ${i}`;
@@ -30,7 +32,8 @@ const TARGETS = [
 ];
 // Counts every request but never limits a load test (the variable's largest accepted value).
 const RATE_LIMIT_GLOBAL = '999999/1h';
-const TARGET_THROUGHPUT = 0.8;
+// Issue 23's targets for a signed-in request against bare Express doing the same lookup.
+const TARGET_THROUGHPUT = 0.7;
 const TARGET_P99 = 1.5;
 
 function requireWrk() {
@@ -118,7 +121,9 @@ const sessionOf = db.prepare(
     'inner join users on users.id = sessions.user_id where sessions.id = ? and sessions.expires_at > ? and sessions.last_used_at > ?',
 );
 const touch = db.prepare('update sessions set last_used_at = ? where id = ?');
-const firstPage = db.prepare('select id, email, name, role, created_at from users order by created_at, id limit ?');
+// The limit cast as the generated app casts it: SQLite compiles a statement again each time a bare
+// \`limit ?\` is bound, which would make the bare app pay for a re-prepare the generated one avoids.
+const firstPage = db.prepare('select id, email, name, role, created_at from users order by created_at, id limit cast(? as integer)');
 const publicUser = ({ id, email, name, role }) => ({ id, email, name, role });
 
 function caller(req) {
@@ -283,7 +288,7 @@ async function measure(project, mailSink) {
   } finally {
     await bare.stop();
   }
-  rows.push(...(await layers(dir, tokens.admin, start)));
+  if (LAYERS) rows.push(...(await layers(dir, tokens.admin, start)));
   return rows;
 }
 

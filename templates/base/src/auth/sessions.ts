@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SessionPolicy } from '../config.ts';
+import { prepareQuery } from '../db/prepared-query.ts';
 import type { Schema } from '../db/schema.ts';
 import type { PublicUser } from '../users/user-store.ts';
 
@@ -72,6 +73,20 @@ export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, no
   const touchEveryMs = Math.min(60_000, Math.floor(policy.idleMs / 10));
   const expiryOf = (lastUsedAt: number, expiresAt: number) => new Date(Math.min(lastUsedAt + policy.idleMs, expiresAt));
 
+  // Every signed-in request runs these two (the second at most once per touchEveryMs): prepared once.
+  // The user's role is read with the session, in the same query, on every request: a role change, a
+  // logout or a revoked session counts from the very next request.
+  const liveSession = prepareQuery(db, (params: { id: string; now: number; idleSince: number }) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.last_used_at', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.role'])
+      .where('sessions.id', '=', params.id)
+      .where('sessions.expires_at', '>', params.now)
+      .where('sessions.last_used_at', '>', params.idleSince),
+  );
+  const touch = prepareQuery(db, (params: { id: string; now: number }) => db.updateTable('sessions').set({ last_used_at: params.now }).where('id', '=', params.id));
+
   return {
     async create(userId) {
       const token = randomBytes(TOKEN_BYTES).toString('base64url');
@@ -96,19 +111,12 @@ export function createSessionStore(db: Kysely<Schema>, policy: SessionPolicy, no
       if (!TOKEN_SHAPE.test(token)) return undefined;
       const id = hashOf(token);
       const time = now();
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.last_used_at', 'sessions.expires_at', 'users.id', 'users.email', 'users.name', 'users.role'])
-        .where('sessions.id', '=', id)
-        .where('sessions.expires_at', '>', time)
-        .where('sessions.last_used_at', '>', time - policy.idleMs)
-        .executeTakeFirst();
+      const row = await liveSession.first({ id, now: time, idleSince: time - policy.idleMs });
       if (row === undefined) return undefined;
       let lastUsedAt = row.last_used_at;
       if (time - lastUsedAt >= touchEveryMs) {
         lastUsedAt = time;
-        await db.updateTable('sessions').set({ last_used_at: time }).where('id', '=', id).execute();
+        await touch.run({ id, now: time });
       }
       return {
         session: { id, expiresAt: expiryOf(lastUsedAt, row.expires_at) },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { engine } from '../db/engine.ts';
+import { prepareQuery } from '../db/prepared-query.ts';
 import type { Role, Schema, UsersTable } from '../db/schema.ts';
 
 export type { Role } from '../db/schema.ts';
@@ -29,6 +30,11 @@ export function toPublicUser(user: Pick<User, keyof PublicUser>): PublicUser {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
+/** A user as the list reads them: what the API shows, and where the user stands in the list's order. */
+export interface ListedUser extends PublicUser {
+  readonly createdAt: number;
+}
+
 /** Where a page of the user list starts: just after this user, in (createdAt, id) order. */
 export interface UserCursor {
   readonly createdAt: number;
@@ -41,7 +47,7 @@ export interface UserStore {
   findById(id: string): Promise<User | undefined>;
   findByEmail(email: string): Promise<User | undefined>;
   /** Oldest first, `limit` at most, after `after`; `next` is where the following page starts. */
-  list(options: { limit: number; after?: UserCursor | undefined }): Promise<{ users: User[]; next: UserCursor | null }>;
+  list(options: { limit: number; after?: UserCursor | undefined }): Promise<{ users: ListedUser[]; next: UserCursor | null }>;
   /** A new password: its hash, and the time it changed. */
   changePassword(id: string, passwordHash: string): Promise<void>;
   /** The same password hashed with today's settings: not a change. */
@@ -84,10 +90,25 @@ function toUser(row: Selectable<UsersTable>): User {
  * nothing here concatenates request data into SQL. Emails arrive normalized (routes/users.ts).
  */
 export function createUserStore(db: Kysely<Schema>): UserStore {
-  const byColumn = async (column: 'id' | 'email', value: string) => {
-    const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
-    return row === undefined ? undefined : toUser(row);
-  };
+  // What requests run most (a user by id or email, a page of the list), prepared once.
+  const byId = prepareQuery(db, (params: { id: string }) => db.selectFrom('users').selectAll().where('id', '=', params.id));
+  const byEmail = prepareQuery(db, (params: { email: string }) => db.selectFrom('users').selectAll().where('email', '=', params.email));
+  // The list reads what it shows and no more: never a password hash. The limit is cast, which changes
+  // nothing but the plan's shape: SQLite compiles a statement again whenever a bare `limit ?` parameter
+  // is bound (it plans with the value), and that took longer than running it.
+  const inListOrder = (limit: number) =>
+    db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'role', 'created_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(sql<number>`cast(${limit} as integer)`);
+  const firstPage = prepareQuery(db, (params: { limit: number }) => inListOrder(params.limit));
+  // Keyset pagination: the index on (created_at, id) finds the page directly, however deep it is.
+  const laterPage = prepareQuery(db, (params: { limit: number; createdAt: number; id: string }) =>
+    inListOrder(params.limit).where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(params.createdAt, params.id))),
+  );
+  const userOf = (row: Selectable<UsersTable> | undefined) => (row === undefined ? undefined : toUser(row));
 
   return {
     async create({ email, name, passwordHash }) {
@@ -111,16 +132,14 @@ export function createUserStore(db: Kysely<Schema>): UserStore {
       return toUser({ ...row, password_changed_at: 0 });
     },
 
-    findById: (id) => byColumn('id', id),
+    findById: async (id) => userOf(await byId.first({ id })),
 
-    findByEmail: (email) => byColumn('email', email),
+    findByEmail: async (email) => userOf(await byEmail.first({ email })),
 
     async list({ limit, after }) {
-      let query = db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(limit + 1);
-      // Keyset pagination: the index on (created_at, id) finds the page directly, however deep it is.
-      if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
-      const rows = await query.execute();
-      const users = rows.slice(0, limit).map(toUser);
+      // One row more than asked for: whether there is a next page.
+      const rows = after ? await laterPage.all({ limit: limit + 1, createdAt: after.createdAt, id: after.id }) : await firstPage.all({ limit: limit + 1 });
+      const users = rows.slice(0, limit).map((row) => ({ id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at }));
       const last = users.at(-1);
       return { users, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
     },

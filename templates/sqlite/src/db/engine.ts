@@ -1,4 +1,4 @@
-import { SqliteDialect, type Dialect, type Kysely, type SqliteDatabase } from 'kysely';
+import { SqliteDialect, type Dialect, type Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
 import { ServiceUnavailable, type ServiceHealth } from '../service-health.ts';
 import type { Schema } from './schema.ts';
@@ -30,15 +30,23 @@ export function guarded(database: SqliteDatabase, health: ServiceHealth): Sqlite
       throw new ServiceUnavailable(error);
     }
   };
+  // The database hands out the same statement for the same SQL (node-sqlite.ts): its guard is made once too.
+  const guards = new WeakMap<SqliteStatement, SqliteStatement>();
+  const guard = (statement: SqliteStatement): SqliteStatement => ({
+    reader: statement.reader,
+    all: (parameters) => call(() => statement.all(parameters)),
+    run: (parameters) => call(() => statement.run(parameters)),
+    iterate: (parameters) => call(() => statement.iterate(parameters)),
+  });
   return {
     prepare(sql) {
       const statement = call(() => database.prepare(sql));
-      return {
-        reader: statement.reader,
-        all: (parameters) => call(() => statement.all(parameters)),
-        run: (parameters) => call(() => statement.run(parameters)),
-        iterate: (parameters) => call(() => statement.iterate(parameters)),
-      };
+      let guarded = guards.get(statement);
+      if (guarded === undefined) {
+        guarded = guard(statement);
+        guards.set(statement, guarded);
+      }
+      return guarded;
     },
     close: () => {
       database.close();
