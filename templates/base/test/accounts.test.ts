@@ -1,3 +1,5 @@
+// npm test: a process of its own, because one test here times sign-ups against each other: the work of
+// other files beside it in one process would drown the difference it looks for.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accountHasher } from '../src/auth/account-hash.ts';
