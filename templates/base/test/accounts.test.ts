@@ -9,6 +9,7 @@ import { createMailTokenStore } from '../src/auth/mail-tokens.ts';
 import { createSessionStore } from '../src/auth/sessions.ts';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { connect } from '../src/db/database.ts';
+import { engine } from '../src/db/engine.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import * as createUsers from '../src/db/migrations/20261129090000_create_users.ts';
 import * as createSessions from '../src/db/migrations/20261129090100_create_sessions.ts';
@@ -366,7 +367,10 @@ test('accounts made before email verification existed count as verified once mig
   t.after(() => connection.close());
   // The database of a project generated before: its first two migrations, and a user in it.
   const before = { '20261129090000_create_users': createUsers, '20261129090100_create_sessions': createSessions };
-  const { error } = await new Migrator({ db: connection.db, provider: { getMigrations: () => Promise.resolve(before) } }).migrateToLatest();
+  // Its tables in the test's own schema, as the app's migrations keep them: not another test's beside it.
+  const schema = await engine.migrationTableSchema(connection.db);
+  const migrator = new Migrator({ db: connection.db, provider: { getMigrations: () => Promise.resolve(before) }, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
+  const { error } = await migrator.migrateToLatest();
   assert.equal(error, undefined);
   await sql`insert into users (id, email, name, password_hash, role, created_at) values ('00000000-0000-4000-8000-000000000001', 'old@example.com', null, 'x', 'user', 1000)`.execute(connection.db);
 
