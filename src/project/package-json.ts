@@ -67,8 +67,8 @@ export function projectPackageJson(answers: Answers): Record<string, unknown> {
       // The mail texts are plain files, not TypeScript: copied next to the compiled code that reads them.
       build: "tsc -p tsconfig.build.json && node -e \"require('node:fs').cpSync('src/mail/messages', 'dist/mail/messages', { recursive: true })\"",
       start: `${onProjectNode} dist/server.js`,
-      // On PostgreSQL, test/run.ts first checks DATABASE_URL, then runs the same `node --test`.
-      test: answers.db === 'postgres' ? `${onProjectNode} test/run.ts` : `${onProjectNode} --test --test-reporter=spec "test/**/*.test.ts"`,
+      // scripts/test.ts runs node:test's run(): most files share one process, several at a time.
+      test: `${onProjectNode} scripts/test.ts`,
       typecheck: 'tsc --noEmit',
       lint: 'eslint --max-warnings 0 .',
       'new:route': `${checkNode} && plop route`,

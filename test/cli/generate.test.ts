@@ -72,7 +72,7 @@ describe('generating', () => {
     const text = (path: string) => files.get(path)?.toString('utf8');
     const headings = (path: string) => new Set([...(text(path) ?? '').matchAll(/^#+ (.+)$/gm)].map((match) => match[1] ?? ''));
     const pointers = [...files].flatMap(([path, bytes]) => [...bytes.toString('utf8').matchAll(/see\s+"([^"]+)"\s+in\s+(README\.md|docs\/[\w.-]+\.md)/g)].map((match) => [path, match[1] ?? '', match[2] ?? ''] as const));
-    assert.ok(pointers.some(([path]) => path === 'test/run.ts'), 'test/run.ts points at a section');
+    assert.ok(pointers.some(([path]) => path === 'scripts/test.ts'), 'scripts/test.ts points at a section');
     for (const [path, section, target] of pointers) assert.ok(headings(target).has(section), `${path} points at "${section}", which ${target} has no heading for`);
     const documents = [...files.keys()].filter((path) => path === 'README.md' || /^docs\/.+\.md$/.test(path));
     assert.ok(documents.includes('docs/SECURITY.md') && documents.includes('docs/OPERATIONS.md'), documents.join(', '));

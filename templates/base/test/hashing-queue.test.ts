@@ -1,3 +1,5 @@
+// npm test: a process of its own, because these tests time the real hashing queue: the work of other
+// files beside them in one process would hold up the requests they send together.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Busy, concurrencyLimit } from '../src/auth/concurrency-limit.ts';

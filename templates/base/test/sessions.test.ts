@@ -1,8 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createSessionStore } from '../src/auth/sessions.ts';
 import { newUser, startApp, testDatabase } from './helpers.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** A clock the test moves on by hand: the sessions' timeouts pass without being waited out. */
+function manualClock(): { now: () => number; advance: (ms: number) => void } {
+  let time = Date.now();
+  return {
+    now: () => time,
+    advance: (ms) => {
+      time += ms;
+    },
+  };
+}
 
 test('the database holds no session token in clear: only its SHA-256', async (t) => {
   const server = await startApp(t);
@@ -17,29 +30,34 @@ test('the database holds no session token in clear: only its SHA-256', async (t)
 });
 
 test('a session unused for SESSION_IDLE_TIMEOUT ends; using it keeps it alive', async (t) => {
-  const server = await startApp(t, { SESSION_IDLE_TIMEOUT: '1s', SESSION_MAX_AGE: '1h' });
+  const clock = manualClock();
+  const server = await startApp(t, { SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '12h' }, { now: clock.now });
   const ada = await newUser(server, 'ada@example.com');
   const me = () => fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers });
-  // Used every 400 ms, for longer than the idle timeout: still valid.
+  // Used every 20 minutes, for longer than the idle timeout: still valid.
   for (let i = 0; i < 4; i += 1) {
-    await sleep(400);
+    clock.advance(20 * MINUTE);
     assert.equal((await me()).status, 200, `use ${String(i + 1)}`);
   }
-  await sleep(1_200);
-  assert.equal((await me()).status, 401, 'idle for longer than the timeout');
+  clock.advance(30 * MINUTE - 1);
+  assert.equal((await me()).status, 200, 'a moment before the idle timeout');
+  clock.advance(30 * MINUTE);
+  assert.equal((await me()).status, 401, 'idle for as long as the timeout');
 });
 
 test('a session ends SESSION_MAX_AGE after sign-in, however often it is used', async (t) => {
-  const server = await startApp(t, { SESSION_IDLE_TIMEOUT: '1s', SESSION_MAX_AGE: '2s' });
+  const clock = manualClock();
+  const server = await startApp(t, { SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '2h' }, { now: clock.now });
   const ada = await newUser(server, 'ada@example.com');
   const me = () => fetch(`${server.url}/api/v1/users/me`, { headers: ada.headers });
-  const started = Date.now();
-  while (Date.now() - started < 1_700) {
-    assert.equal((await me()).status, 200);
-    await sleep(300);
+  for (let used = 20 * MINUTE; used < 2 * HOUR; used += 20 * MINUTE) {
+    clock.advance(20 * MINUTE);
+    assert.equal((await me()).status, 200, `${String(used / MINUTE)} minutes after sign-in`);
   }
-  await sleep(500);
-  assert.equal((await me()).status, 401);
+  clock.advance(20 * MINUTE - 1);
+  assert.equal((await me()).status, 200, 'a moment before SESSION_MAX_AGE');
+  clock.advance(1);
+  assert.equal((await me()).status, 401, 'at SESSION_MAX_AGE');
 });
 
 test('expired sessions are pruned from the table', async (t) => {

@@ -16,7 +16,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
 }
 
 test('a PostgreSQL outage: requests that need it get a 503 problem with Retry-After, /readyz stays 200 and names it, all recover', async (t) => {
-  const proxy = await TcpProxy.start(schemaUrl(await testSchema(t)));
+  const proxy = await TcpProxy.start(schemaUrl(await testSchema()));
   t.after(() => proxy.down());
   const { logger, lines } = captureLogs();
   const database = await openDatabase({ url: proxy.url, poolSize: 2, statementTimeoutMs: 2_000 }, logger);
@@ -47,7 +47,7 @@ test('a PostgreSQL outage: requests that need it get a 503 problem with Retry-Af
 });
 
 test('start-up waits for a PostgreSQL that is not there yet', async (t) => {
-  const proxy = await TcpProxy.start(schemaUrl(await testSchema(t)));
+  const proxy = await TcpProxy.start(schemaUrl(await testSchema()));
   t.after(() => proxy.down());
   await proxy.down();
   const opening = openDatabase({ url: proxy.url, poolSize: 2, statementTimeoutMs: 2_000 }, captureLogs().logger);
@@ -58,9 +58,9 @@ test('start-up waits for a PostgreSQL that is not there yet', async (t) => {
   assert.equal(database.health.state, 'up');
 });
 
-test('the password in DATABASE_URL never reaches the log', async (t) => {
+test('the password in DATABASE_URL never reaches the log', async () => {
   const { logger, lines } = captureLogs('trace');
-  const url = new URL(schemaUrl(await testSchema(t)));
+  const url = new URL(schemaUrl(await testSchema()));
   url.password = 'hunter2-db-password';
   url.port = '1';
   await assert.rejects(openDatabase({ url: url.href, poolSize: 1, statementTimeoutMs: 1_000 }, logger, { startupWaitMs: 500 }));
@@ -69,7 +69,7 @@ test('the password in DATABASE_URL never reaches the log', async (t) => {
 });
 
 test('a statement running past DATABASE_STATEMENT_TIMEOUT_MS is cancelled by PostgreSQL: a 503, not a held connection', async (t) => {
-  const database = await openDatabase({ url: schemaUrl(await testSchema(t)), poolSize: 1, statementTimeoutMs: 200 }, captureLogs().logger);
+  const database = await openDatabase({ url: schemaUrl(await testSchema()), poolSize: 1, statementTimeoutMs: 200 }, captureLogs().logger);
   t.after(() => database.close());
   const { sql } = await import('kysely');
   const started = performance.now();
