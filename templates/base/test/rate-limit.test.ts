@@ -9,6 +9,16 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 const loginFrom = (url: string, address: string, email: string, password: string) =>
   postJson(`${url}/api/v1/auth/login`, { email, password }, { 'x-forwarded-for': address });
 
+test('the global limit counts an IPv4 client by its address and an IPv6 client by its /56 block', async (t) => {
+  const { url } = await startApp(t, { TRUST_PROXY: '1', RATE_LIMIT_GLOBAL: '1/1m' });
+  const from = (forwardedFor: string) => fetch(`${url}/api/v1/users/me`, { headers: { 'x-forwarded-for': forwardedFor } });
+  assert.equal((await from('203.0.113.9')).status, 401);
+  assert.equal((await from('203.0.113.10')).status, 401, 'another IPv4 address, another count');
+  assert.equal((await from('2001:db8:0:ff::1')).status, 401);
+  assert.equal((await from('2001:db8:0:1::2')).status, 429, 'the same /56');
+  assert.equal((await from('2001:db8:0:100::1')).status, 401, 'the next /56');
+});
+
 test('the global limit answers a 429 problem with Retry-After and draft-8 RateLimit headers', async (t) => {
   const { url } = await startApp(t, { RATE_LIMIT_GLOBAL: '2/1m' });
   const first = await fetch(`${url}/api/v1/users/me`);

@@ -80,9 +80,11 @@ export function validate<
 
     const params = schemas.params ? check('params', schemas.params, req.params) : req.params;
 
-    const repeated = Object.entries(req.query).filter(([, value]) => Array.isArray(value));
+    // Express 5 parses the query string again on every read of `req.query`: read it once.
+    const rawQuery: Record<string, unknown> = req.query;
+    const repeated = Object.entries(rawQuery).filter(([, value]) => Array.isArray(value));
     for (const [name] of repeated) errors.push({ path: pathOf('query', [name]), message: 'Repeated parameter' });
-    const query = repeated.length === 0 ? check('query', schemas.query ?? noQuery, req.query) : undefined;
+    const query = repeated.length === 0 ? check('query', schemas.query ?? noQuery, rawQuery) : undefined;
 
     const body = schemas.body ? check('body', schemas.body, req.body) : undefined;
 

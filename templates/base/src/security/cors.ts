@@ -50,7 +50,9 @@ export function corsPolicy(settings: CorsSettings, app: Express): RequestHandler
 
   return (req, res, next) => {
     // The response depends on Origin, so shared caches must never serve one origin's answer to another.
-    res.vary('Origin');
+    // Nothing before this layer sets Vary, so the usual case skips the parsing and merging of res.vary().
+    if (res.hasHeader('Vary')) res.vary('Origin');
+    else res.setHeader('Vary', 'Origin');
     const origin = req.get('origin');
     if (origin !== undefined && allowed.has(origin)) {
       forAllowedOrigin()(req, res, next);
