@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { accountHasher } from '../src/auth/account-hash.ts';
 import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -59,63 +59,66 @@ test('a taken address: the same 202 and body as a new one; its owner is mailed a
   assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
 });
 
-test('pre-account hijacking: the owner signing up an address someone else signed up kills the first verification link; the owner recovers by the reset link', async (t) => {
+const VICTIM = 'victim@example.com';
+const STRANGER_PASSWORD = 'the attacker chose this one';
+
+/**
+ * Where a pre-account hijacking starts: an app with a mail server of its own, on which a stranger has
+ * signed up the victim's address with a password of their own. `trap` is the verification mail the
+ * victim got for it.
+ */
+async function victimSignedUpByAStranger(t: TestContext) {
   const mail = await startMailServer(t);
   const server = await startApp(t, mail.env);
-  const login = (password: string) => postJson(`${server.url}/api/v1/auth/login`, { email: 'victim@example.com', password });
-  const ATTACKER_PASSWORD = 'the attacker chose this one';
-  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: ATTACKER_PASSWORD })).status, 202);
-  const trap = await mail.next('victim@example.com');
+  const post = (path: string, body: Record<string, string>) => postJson(`${server.url}/api/v1${path}`, body);
+  assert.equal((await post('/users', { email: VICTIM, password: STRANGER_PASSWORD })).status, 202);
+  const trap = await mail.next(VICTIM);
+  return { mail, trap, post, login: (password: string) => post('/auth/login', { email: VICTIM, password }) };
+}
+
+test('pre-account hijacking: the owner signing up an address someone else signed up kills the first verification link; the owner recovers by the reset link', async (t) => {
+  const { mail, trap, post, login } = await victimSignedUpByAStranger(t);
   assert.match(trap.text, /If you did not sign up, ignore this mail/);
-  const attackerToken = tokenIn(trap, 'verify-email');
 
-  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
-  const notice = await mail.next('victim@example.com');
+  assert.equal((await post('/users', { email: VICTIM, password: PASSWORD })).status, 202);
+  const notice = await mail.next(VICTIM);
   assert.equal(notice.subject, 'Someone tried to sign up with your email address');
-  const verified = await postJson(`${server.url}/api/v1/auth/verify-email`, { token: attackerToken });
+  const verified = await post('/auth/verify-email', { token: tokenIn(trap, 'verify-email') });
   assert.equal(verified.status, 400, 'the first mail\'s link no longer verifies the account');
-  assert.equal((await login(ATTACKER_PASSWORD)).status, 401, 'the password the stranger chose no longer signs in');
+  assert.equal((await login(STRANGER_PASSWORD)).status, 401, 'the password the stranger chose no longer signs in');
 
-  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
-  assert.equal((await login(ATTACKER_PASSWORD)).status, 401);
+  assert.equal((await post('/auth/password-reset/confirm', { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
+  assert.equal((await login(STRANGER_PASSWORD)).status, 401);
   assert.equal((await login(NEW_PASSWORD)).status, 200, 'the reset verified the address and set the owner\'s password');
 });
 
 test('pre-account hijacking through a resend: once the owner signed up, a verification link the stranger asks for opens the account to no one', async (t) => {
-  const mail = await startMailServer(t);
-  const server = await startApp(t, mail.env);
-  const login = (password: string) => postJson(`${server.url}/api/v1/auth/login`, { email: 'victim@example.com', password });
-  const ATTACKER_PASSWORD = 'the attacker chose this one';
-  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: ATTACKER_PASSWORD })).status, 202);
-  await mail.next('victim@example.com');
-  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
-  const notice = await mail.next('victim@example.com');
+  const { mail, post, login } = await victimSignedUpByAStranger(t);
+  assert.equal((await post('/users', { email: VICTIM, password: PASSWORD })).status, 202);
+  const notice = await mail.next(VICTIM);
 
   // The stranger asks for the verification mail again; the owner, who just signed up, opens its link.
-  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email: 'victim@example.com' })).status, 202);
-  const again = tokenIn(await mail.next('victim@example.com'), 'verify-email');
-  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token: again })).status, 204);
-  assert.equal((await login(ATTACKER_PASSWORD)).status, 401, 'the stranger\'s password no longer signs in');
+  assert.equal((await post('/auth/verify-email/resend', { email: VICTIM })).status, 202);
+  const again = tokenIn(await mail.next(VICTIM), 'verify-email');
+  assert.equal((await post('/auth/verify-email', { token: again })).status, 204);
+  assert.equal((await login(STRANGER_PASSWORD)).status, 401, 'the stranger\'s password no longer signs in');
   assert.equal((await login(PASSWORD)).status, 401, 'a taken address never takes a second sign-up\'s password');
 
-  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
+  assert.equal((await post('/auth/password-reset/confirm', { token: tokenIn(notice, 'reset-password'), newPassword: NEW_PASSWORD })).status, 204);
   assert.equal((await login(NEW_PASSWORD)).status, 200);
-  assert.equal((await login(ATTACKER_PASSWORD)).status, 401);
+  assert.equal((await login(STRANGER_PASSWORD)).status, 401);
 });
 
 test('pre-account hijacking with the mail budget spent: the sign-up sends nothing, and still kills the verification link already mailed', async (t) => {
-  const mail = await startMailServer(t);
-  const server = await startApp(t, mail.env);
-  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: 'the attacker chose this one' })).status, 202);
-  await mail.next('victim@example.com');
-  for (let resend = 0; resend < 2; resend += 1) assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email: 'victim@example.com' })).status, 202);
-  await mail.next('victim@example.com');
-  const latest = tokenIn(await mail.next('victim@example.com'), 'verify-email');
+  const { mail, post } = await victimSignedUpByAStranger(t);
+  for (let resend = 0; resend < 2; resend += 1) assert.equal((await post('/auth/verify-email/resend', { email: VICTIM })).status, 202);
+  await mail.next(VICTIM);
+  const latest = tokenIn(await mail.next(VICTIM), 'verify-email');
 
-  assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'victim@example.com', password: PASSWORD })).status, 202);
+  assert.equal((await post('/users', { email: VICTIM, password: PASSWORD })).status, 202);
   await settle();
   assert.equal(mail.received.length, 3, 'the budget of 3 mails was spent: no fourth');
-  assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token: latest })).status, 400);
+  assert.equal((await post('/auth/verify-email', { token: latest })).status, 400);
 });
 
 test('accounts never verified are deleted a week on, with their tokens and sessions, unless a link mailed lately still works', async (t) => {
