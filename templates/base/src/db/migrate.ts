@@ -29,7 +29,8 @@ function changedMessage(file: MigrationFile): string {
 }
 
 /**
- * Applies the migrations not applied yet, in a transaction where the database allows it. On PostgreSQL
+ * Applies the migrations not applied yet, in a transaction where the database allows it, and without
+ * DATABASE_STATEMENT_TIMEOUT_MS (a migration may rightly run longer than a request). On PostgreSQL
  * Kysely's migration lock makes instances starting together wait for each other, so none runs one
  * twice (test/concurrent-migrations.test.ts); SQLite has no lock between processes, which is one more
  * reason to run one server per SQLite file. Returns the names applied now: none when up to date.
@@ -38,9 +39,13 @@ function changedMessage(file: MigrationFile): string {
  * new:migration` is refused (a running `npm run dev` would otherwise apply it empty, and the body
  * written afterwards would never run), and an applied file that changed since is reported or refused.
  */
-export async function migrateToLatest(
+export function migrateToLatest(db: Kysely<Schema>, options: MigrateOptions = {}): Promise<string[]> {
+  return engine.withoutStatementTimeout(db, (connection) => applyPending(connection, options));
+}
+
+async function applyPending(
   db: Kysely<Schema>,
-  { changedFiles = (process.env.NODE_ENV ?? 'production') === 'production' ? 'refuse' : 'warn', warn = () => undefined }: MigrateOptions = {},
+  { changedFiles = (process.env.NODE_ENV ?? 'production') === 'production' ? 'refuse' : 'warn', warn = () => undefined }: MigrateOptions,
 ): Promise<string[]> {
   const schema = await engine.migrationTableSchema(db);
   const files = await readMigrationFiles();

@@ -123,6 +123,23 @@ export const engine = {
     return rows[0]?.schema ?? undefined;
   },
 
+  /**
+   * Runs `work` on one connection with DATABASE_STATEMENT_TIMEOUT_MS lifted. That limit is for requests;
+   * a migration may rightly run longer (an index on a large table), and an instance starting while
+   * another applies one waits for Kysely's migration lock in a single statement. The connection goes
+   * back to the pool with its limit restored: RESET returns to the value the pool connected with.
+   */
+  withoutStatementTimeout<T>(db: Kysely<Schema>, work: (connection: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (connection) => {
+      await sql`set statement_timeout = 0`.execute(connection);
+      try {
+        return await work(connection);
+      } finally {
+        await sql`reset statement_timeout`.execute(connection);
+      }
+    });
+  },
+
   /** The email (or another unique column) is taken. */
   isUniqueViolation(error: unknown): boolean {
     return error instanceof Error && (error as { code?: unknown }).code === '23505';

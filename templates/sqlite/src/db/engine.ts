@@ -67,6 +67,9 @@ export const engine = {
   /** SQLite has no schemas: the migrations' own tables sit beside the others. */
   migrationTableSchema: (_db: Kysely<Schema>): Promise<string | undefined> => Promise.resolve(undefined),
 
+  /** SQLite has no statement timeout to lift. */
+  withoutStatementTimeout: <T>(db: Kysely<Schema>, work: (connection: Kysely<Schema>) => Promise<T>): Promise<T> => work(db),
+
   /** The email (or another unique column) is taken. */
   isUniqueViolation(error: unknown): boolean {
     const code = errcodeOf(error);
