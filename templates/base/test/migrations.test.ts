@@ -4,11 +4,15 @@ import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import ts from 'typescript';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { connect } from '../src/db/database.ts';
-import { createLogger } from '../src/log.ts';
+import type * as DatabaseModule from '../src/db/database.ts';
+import type * as MigrateModule from '../src/db/migrate.ts';
+import type { MigrateOptions } from '../src/db/migrate.ts';
+import { createLogger, type Logger } from '../src/log.ts';
 import { databaseEnv } from './helpers.ts';
 import { PROJECT, runScript, says, startScript } from './processes.ts';
 
@@ -69,21 +73,58 @@ const migrate = (dir: string, env: Record<string, string>) => runScript('src/com
 /** The copy's server, run to its end (it fails before listening). */
 const serverRun = (dir: string, env: Record<string, string>) => runScript('src/server.ts', [], { HOST: '127.0.0.1', PORT: '0', ...env }, dir);
 
+const silent = (): Logger => createLogger({ logLevel: 'silent' });
+
+/**
+ * The copy's own database code, loaded into this process: what its `db:migrate` and its server do
+ * with their migrations, without starting a process each (the commands and the server are proven to
+ * report these errors in one line by test/commands.test.ts and test/startup.test.ts). Node keeps a
+ * module once it is imported: a test that rewrites a migration it already loaded runs `migrate`.
+ */
+async function copyDatabase(dir: string, env: Record<string, string>) {
+  const load = <T>(file: string) => import(pathToFileURL(join(dir, file)).href) as Promise<T>;
+  const [{ connect: connectCopy, openDatabase }, { migrateToLatest }] = await Promise.all([
+    load<typeof DatabaseModule>('src/db/database.ts'),
+    load<typeof MigrateModule>('src/db/migrate.ts'),
+  ]);
+  const config = loadDatabaseConfig({ NODE_ENV: 'test', ...env });
+  return {
+    /** What `db:migrate` does: the names applied now. */
+    async migrate(options: MigrateOptions): Promise<string[]> {
+      const connection = await connectCopy(config, silent());
+      try {
+        return await migrateToLatest(connection.db, options);
+      } finally {
+        await connection.close();
+      }
+    },
+    /** What the server does before it listens. */
+    async open(): Promise<void> {
+      const database = await openDatabase(config, silent());
+      await database.close();
+    },
+  };
+}
+
+/** The message of the error `promise` rejects with. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return assert.fail('it was not refused');
+}
+
 test('a migration still the empty template of new:migration is applied neither by db:migrate nor at start; filled in, it is', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = { NODE_ENV: 'test', ...(await databaseEnv(t)) };
   const file = newMigration(dir, 'create_migrations_test_table');
-  const refusal = `fill in ${file} first, then delete its \`export const unfinished\` line; until then no migration is applied`;
+  const unfinished = `fill in ${file} first, then delete its \`export const unfinished\` line; until then no migration is applied`;
 
-  const refused = migrate(dir, env);
-  assert.equal(refused.status, 1);
-  assert.equal(refused.stdout, '');
-  assert.equal(refused.stderr, `db:migrate: ${refusal}\n`);
-
-  const server = serverRun(dir, env);
-  assert.equal(server.status, 1);
-  assert.equal(server.stderr, `Could not open the database: ${refusal}\n`);
-  assert.doesNotMatch(server.stdout, /listening/);
+  const copy = await copyDatabase(dir, env);
+  assert.equal(await refusal(copy.migrate({})), unfinished, 'db:migrate');
+  assert.equal(await refusal(copy.open()), unfinished, 'the server, before it listens');
 
   // Nothing ran, not even the migrations before it: all of them apply now, from the first to this one.
   writeFileSync(join(dir, file), CREATE_TABLE);
@@ -121,7 +162,8 @@ test('an applied migration whose file changed: production refuses to start or mi
   const dir = projectCopy(t);
   const env = await databaseEnv(t);
   const file = writeMigration(dir);
-  assert.equal(migrate(dir, { NODE_ENV: 'test', ...env }).status, 0);
+  const copy = await copyDatabase(dir, env);
+  assert.equal((await copy.migrate({})).length > 0, true);
   appendFileSync(join(dir, file), '// A change made after it ran, as if it would run again.\n');
   const changed = `${file} changed after it was applied to this database, so the change will never run here: put it back as it was applied`;
 
@@ -136,11 +178,11 @@ test('an applied migration whose file changed: production refuses to start or mi
   assert.ok(server.stderr.startsWith(`Could not open the database: Nothing was applied: ${changed}`), server.stderr);
   assert.doesNotMatch(server.stdout, /listening/);
 
-  // Development: a warning naming the file at every start, and the server runs.
-  const warned = migrate(dir, { NODE_ENV: 'development', ...env });
-  assert.equal(warned.status, 0);
-  assert.ok(warned.stderr.startsWith(`warning: ${changed}`), warned.stderr);
-  assert.equal(warned.stdout, 'The database is up to date.\n');
+  // Development: a warning naming the file at every start, and the server goes on to listen.
+  const warnings: string[] = [];
+  assert.deepEqual(await copy.migrate({ changedFiles: 'warn', warn: (message) => warnings.push(message) }), []);
+  assert.equal(warnings.length, 1);
+  assert.ok(warnings[0]?.startsWith(changed), warnings[0]);
   const development = startScript(t, 'src/server.ts', { env: { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }, cwd: dir });
   const warning = JSON.parse(await development.line((text) => text.includes('"level":40'))) as { msg: string };
   assert.ok(warning.msg.startsWith(changed), warning.msg);
@@ -166,18 +208,16 @@ function buildMigration(dir: string, file: string): void {
 
 test('built code checks the same fingerprints: from the source its source maps keep', OPTIONS, async (t) => {
   const dir = projectCopy(t);
-  const env = { NODE_ENV: 'production', ...(await databaseEnv(t)) };
+  const env = await databaseEnv(t);
   const file = writeMigration(dir);
+  const copy = await copyDatabase(dir, env);
   // Applied from src/ (a deploy step), then checked from what the build makes of it: the same source.
-  assert.equal(migrate(dir, env).status, 0);
+  assert.ok((await copy.migrate({ changedFiles: 'refuse' })).includes(file.replace(/^src\/db\/migrations\/(.*)\.ts$/, '$1')));
   const source = readFileSync(join(dir, file), 'utf8');
   buildMigration(dir, file);
-  const built = migrate(dir, env);
-  assert.equal(built.stdout, 'The database is up to date.\n', built.stderr);
+  assert.deepEqual(await copy.migrate({ changedFiles: 'refuse' }), []);
 
   writeFileSync(join(dir, file), `${source}// A change made after it ran.\n`);
   buildMigration(dir, file);
-  const changed = migrate(dir, env);
-  assert.equal(changed.status, 1);
-  assert.ok(changed.stderr.startsWith(`db:migrate: Nothing was applied: ${file} changed after it was applied`), changed.stderr);
+  assert.ok((await refusal(copy.migrate({ changedFiles: 'refuse' }))).startsWith(`Nothing was applied: ${file} changed after it was applied`));
 });
