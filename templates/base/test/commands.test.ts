@@ -10,10 +10,10 @@ const command = (name: string, args: readonly string[], env: Record<string, stri
 
 test('npm run db:migrate applies the migrations once, then says the database is up to date', async (t) => {
   const env = await databaseEnv(t);
-  const first = command('migrate', [], env);
+  const first = await command('migrate', [], env);
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /^applied \d{14}_create_users\napplied \d{14}_create_sessions\n/);
-  const second = command('migrate', [], env);
+  const second = await command('migrate', [], env);
   assert.equal(second.status, 0, second.stderr);
   assert.equal(second.stdout, 'The database is up to date.\n');
 });
@@ -28,13 +28,13 @@ test('npm run user:role makes the first admin, against the database the server u
   const ada = await signIn(server.url, 'ada@example.com');
   assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: ada.headers })).status, 403);
 
-  const promoted = command('user-role', ['Ada@Example.com', 'admin'], env);
+  const promoted = await command('user-role', ['Ada@Example.com', 'admin'], env);
   assert.equal(promoted.status, 0, promoted.stderr);
   assert.equal(promoted.stdout, 'ada@example.com is now an admin.\n');
   // The same session: roles are read with each request.
   assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: ada.headers })).status, 200);
 
-  assert.equal(command('user-role', ['ada@example.com', 'user'], env).status, 0);
+  assert.equal((await command('user-role', ['ada@example.com', 'user'], env)).status, 0);
   const again = await signIn(server.url, 'ada@example.com');
   assert.equal((await fetch(`${server.url}/api/v1/users`, { headers: again.headers })).status, 403);
 });
@@ -48,7 +48,7 @@ test('user:role refuses bad arguments and unknown users with one line', async (t
     [['nobody@example.com', 'admin'], /^No user has the email nobody@example\.com\.$/],
   ];
   for (const [args, message] of cases) {
-    const result = command('user-role', args, env);
+    const result = await command('user-role', args, env);
     assert.equal(result.status, 1, args.join(' '));
     assert.equal(result.stdout, '');
     assert.match(result.stderr.trimEnd(), message);

@@ -16,14 +16,14 @@ test('the commands read .env when there is one, and say nothing when there is no
   });
   const database = await databaseEnv(t);
 
-  const withoutFile = migrate(cwd, database);
+  const withoutFile = await migrate(cwd, database);
   assert.equal(withoutFile.status, 0, withoutFile.stderr);
   assert.equal(withoutFile.stderr, '', 'no ".env not found" notice');
   assert.match(withoutFile.stdout, /^applied /m);
 
   // The same database, named in .env alone: already migrated, so .env was read.
   writeFileSync(join(cwd, '.env'), Object.entries(database).map(([name, value]) => `${name}=${value}\n`).join(''));
-  const fromFile = migrate(cwd, {});
+  const fromFile = await migrate(cwd, {});
   assert.equal(fromFile.status, 0, fromFile.stderr);
   assert.equal(fromFile.stdout, 'The database is up to date.\n');
 });

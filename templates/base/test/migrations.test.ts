@@ -53,8 +53,8 @@ function projectCopy(t: TestContext): string {
 }
 
 /** `npm run new:migration -- <name>` in the copy; returns the new file's path inside the project. */
-function newMigration(dir: string, name: string): string {
-  const result = runScript(join(dir, 'node_modules/plop/bin/plop.js'), ['migration', name], {}, dir);
+async function newMigration(dir: string, name: string): Promise<string> {
+  const result = await runScript(join(dir, 'node_modules/plop/bin/plop.js'), ['migration', name], {}, dir);
   assert.equal(result.status, 0, result.stderr);
   const file = readdirSync(join(dir, 'src/db/migrations')).find((entry) => entry.endsWith(`_${name}.ts`));
   assert.ok(file, result.stdout);
@@ -119,7 +119,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 test('a migration still the empty template of new:migration is applied neither by db:migrate nor at start; filled in, it is', OPTIONS, async (t) => {
   const dir = projectCopy(t);
   const env = { NODE_ENV: 'test', ...(await databaseEnv(t)) };
-  const file = newMigration(dir, 'create_migrations_test_table');
+  const file = await newMigration(dir, 'create_migrations_test_table');
   const unfinished = `fill in ${file} first, then delete its \`export const unfinished\` line; until then no migration is applied`;
 
   const copy = await copyDatabase(dir, env);
@@ -128,7 +128,7 @@ test('a migration still the empty template of new:migration is applied neither b
 
   // Nothing ran, not even the migrations before it: all of them apply now, from the first to this one.
   writeFileSync(join(dir, file), CREATE_TABLE);
-  const filled = migrate(dir, env);
+  const filled = await migrate(dir, env);
   assert.equal(filled.status, 0, filled.stderr);
   const applied = filled.stdout.trimEnd().split('\n');
   assert.match(applied[0] ?? '', /^applied \d{14}_create_users$/);
@@ -142,7 +142,7 @@ test('npm run dev running while a migration is made applies it only once filled 
   await dev.line(says('listening'));
 
   // A new migration restarts the dev server, which then finds it empty and applies nothing.
-  const file = newMigration(dir, 'create_migrations_test_table');
+  const file = await newMigration(dir, 'create_migrations_test_table');
   await dev.line((text) => text.startsWith(`Could not open the database: fill in ${file} first`));
 
   writeFileSync(join(dir, file), CREATE_TABLE);
@@ -168,12 +168,12 @@ test('an applied migration whose file changed: production refuses to start or mi
   const changed = `${file} changed after it was applied to this database, so the change will never run here: put it back as it was applied`;
 
   // NODE_ENV unset, which means production, and production itself: nothing is applied and nothing listens.
-  const refused = migrate(dir, env);
+  const refused = await migrate(dir, env);
   assert.equal(refused.status, 1);
   assert.ok(refused.stderr.startsWith(`db:migrate: Nothing was applied: ${changed}`), refused.stderr);
   assert.ok(refused.stderr.includes('a new migration (npm run new:migration)'), refused.stderr);
   assert.equal(refused.stderr.split('\n').length, 2, refused.stderr);
-  const server = serverRun(dir, { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_MAIL, ...env });
+  const server = await serverRun(dir, { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_MAIL, ...env });
   assert.equal(server.status, 1);
   assert.ok(server.stderr.startsWith(`Could not open the database: Nothing was applied: ${changed}`), server.stderr);
   assert.doesNotMatch(server.stdout, /listening/);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
@@ -22,9 +22,25 @@ export function childEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, ...env };
 }
 
-/** Runs a TypeScript file of the project to its end; a hung child fails the test instead of hanging it. */
-export function runScript(script: string, args: readonly string[], env: Record<string, string>, cwd = PROJECT): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [script, ...args], { cwd, env: childEnv(env), encoding: 'utf8', timeout: 30_000 });
+export interface ScriptResult {
+  /** The exit code; null when a signal ended it (the timeout below, say). */
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a TypeScript file of the project to its end; a hung child is killed after 30 s and fails the
+ * test instead of hanging it. Never a synchronous spawn: it would stop this process's event loop, and
+ * with it a server the test runs here, whose idle connections would then close under the next request.
+ */
+export async function runScript(script: string, args: readonly string[], env: Record<string, string>, cwd = PROJECT): Promise<ScriptResult> {
+  const child = spawn(process.execPath, [script, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const [status] = (await once(child, 'close')) as [number | null];
+  return { status, ...output };
 }
 
 export interface RunningProcess {

@@ -32,7 +32,7 @@ test('a failed migration stops the start with exit 1 and one line naming it; not
   await sql`create table users (id integer)`.execute(connection.db);
   await connection.close();
 
-  const result = runScript('src/server.ts', [], { NODE_ENV: 'test', PORT: '0', ...env });
+  const result = await runScript('src/server.ts', [], { NODE_ENV: 'test', PORT: '0', ...env });
   assert.equal(result.status, 1);
   const lines = result.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, result.stderr);
