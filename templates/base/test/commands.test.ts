@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadDatabaseConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -54,4 +57,19 @@ test('user:role refuses bad arguments and unknown users with one line', async (t
     assert.match(result.stderr.trimEnd(), message);
     assert.equal(result.stderr.trimEnd().split('\n').length, 1);
   }
+});
+
+test('npm run openapi writes the document GET /openapi.json serves, without connecting to anything', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'openapi-'));
+  t.after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const file = join(folder, 'openapi.json');
+  // NODE_ENV unset, so production: a database and a Redis that are never reached, since production wants
+  // their settings and the document nothing from them.
+  const written = await runScript('src/commands/openapi.ts', [file], { ...(await databaseEnv(t)), REDIS_URL: 'redis://unused.invalid:6379' });
+  assert.equal(written.status, 0, written.stderr);
+  assert.match(written.stdout, /^Wrote .*openapi\.json: \d+ paths\.\n$/);
+  const { url } = await startApp(t);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), await (await fetch(`${url}/openapi.json`)).json());
 });

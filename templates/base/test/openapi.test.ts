@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../src/app.ts';
 import { routeTable } from '../src/http/route-table.ts';
 import { sessionScheme } from '../src/auth/session-scheme.ts';
 import { documentedResponse } from './documented-response.ts';
-import { databaseEnv, postJson, startApp, testConfig, testDatabase } from './helpers.ts';
+import { postJson, startApp, testConfig, testDatabase } from './helpers.ts';
 
 type Json = Record<string, unknown>;
 type Operation = { summary?: string; security: unknown[]; responses: Json; parameters?: Json[]; requestBody?: Json; 'x-access-rule'?: string };
@@ -128,18 +123,4 @@ test('the documentation page: Swagger UI with a CSP of its own outside productio
     assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'", path);
   }
   assert.equal((await fetch(`${production.url}/openapi.json`)).status, 200, 'the document is served in production');
-});
-
-test('npm run openapi writes the document GET /openapi.json serves, without connecting to anything', async (t) => {
-  const folder = mkdtempSync(join(tmpdir(), 'openapi-'));
-  t.after(() => {
-    rmSync(folder, { recursive: true, force: true });
-  });
-  const file = join(folder, 'openapi.json');
-  const command = fileURLToPath(new URL('../src/commands/openapi.ts', import.meta.url));
-  // A database and a Redis that are never reached: production wants their settings, the document nothing from them.
-  const env = { PATH: process.env.PATH ?? '', ...(await databaseEnv(t)), REDIS_URL: 'redis://unused.invalid:6379' };
-  assert.match(execFileSync(process.execPath, [command, file], { env, encoding: 'utf8' }), /^Wrote .*openapi\.json: \d+ paths\.\n$/);
-  const { url } = await startApp(t);
-  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), await documentOf(url));
 });
