@@ -21,17 +21,24 @@ const NEW_PASSWORD = 'a brand new passphrase';
 /** Mail the app sends goes out after its answer: long enough for a mail that was coming to arrive. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-test('sign-up -> the verification mail -> verify -> login; before that, the right password is a 403 and a wrong one the usual 401', async (t) => {
+/** A status and its problem, without the request id that differs from one request to the next. */
+async function answerOf(res: Response): Promise<{ status: number; problem: Record<string, unknown> }> {
+  const problem = (await res.json()) as Record<string, unknown>;
+  delete problem.requestId;
+  return { status: res.status, problem };
+}
+
+test('sign-up -> the verification mail -> verify -> login; before that, the right password gets the 401 of a wrong one', async (t) => {
   const mail = await startMailServer(t);
   const { url } = await startApp(t, mail.env);
   const signUpRes = await postJson(`${url}/api/v1/users`, { email: 'Ada@Example.com', password: PASSWORD });
   assert.equal(signUpRes.status, 202);
 
   const login = (password: string) => postJson(`${url}/api/v1/auth/login`, { email: 'ada@example.com', password });
-  const early = await login(PASSWORD);
-  assert.equal(early.status, 403);
-  assert.match(((await early.json()) as { detail: string }).detail, /Confirm your email address/);
-  assert.equal((await login('wrong horse battery')).status, 401, 'without the password, nothing says the account waits');
+  const early = await answerOf(await login(PASSWORD));
+  assert.equal(early.status, 401);
+  assert.match(String(early.problem.detail), /not confirmed yet/, 'the answer says what to do, to everyone');
+  assert.deepEqual(early, await answerOf(await login('wrong horse battery')), 'nothing says the account waits, nor that the password was right');
 
   const received = await mail.next('ada@example.com');
   assert.equal(received.subject, 'Confirm your email address');
@@ -75,6 +82,19 @@ async function victimSignedUpByAStranger(t: TestContext) {
   const trap = await mail.next(VICTIM);
   return { mail, trap, post, login: (password: string) => post('/auth/login', { email: VICTIM, password }) };
 }
+
+test('sign-up then login with a password of one\'s own: the same answer for a new and a taken address', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'owner@example.com');
+  // Anyone may sign up any address with a password they chose: if signing in with it answered
+  // differently when the sign-up made an account, the pair would say which addresses had one.
+  const signUpThenLogin = async (email: string) => {
+    assert.equal((await postJson(`${server.url}/api/v1/users`, { email, password: STRANGER_PASSWORD })).status, 202);
+    return answerOf(await postJson(`${server.url}/api/v1/auth/login`, { email, password: STRANGER_PASSWORD }));
+  };
+  assert.deepEqual(await signUpThenLogin('nobody@example.com'), await signUpThenLogin('owner@example.com'));
+});
 
 test('pre-account hijacking: the owner signing up an address someone else signed up kills the first verification link; the owner recovers by the reset link', async (t) => {
   const { mail, trap, post, login } = await victimSignedUpByAStranger(t);
