@@ -139,6 +139,16 @@ test('bodies must be JSON: anything else is a 415', async (t) => {
     body: 'not really gzip',
   });
   assert.equal(compressed.status, 415);
+  // UTF-8 only (RFC 8259): a proxy or firewall that reads bodies as UTF-8 would not see what UTF-16 hides.
+  for (const charset of ['utf-16le', 'utf-16']) {
+    const utf16 = await fetch(`${url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': `application/json; charset=${charset}`, ...sameOrigin },
+      body: Buffer.from(JSON.stringify({ email: 'a@example.com', password: 'x' }), 'utf16le'),
+    });
+    assert.equal(utf16.status, 415, charset);
+    assert.match(String((await problemOf(utf16)).detail), /UTF-8/);
+  }
 });
 
 /** The configured body limit (`100kb`) in bytes. */

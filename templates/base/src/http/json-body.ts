@@ -68,6 +68,11 @@ export function jsonBody(limit: string): RequestHandler {
     // Compressed bodies are refused (415): no client needs them here, and inflating is work an
     // attacker could make the server do for free.
     inflate: false,
+    // UTF-8 only (RFC 8259): the parser would also decode UTF-16 and UTF-32, which a proxy or firewall
+    // reading the body as UTF-8 cannot inspect. Refused as an unsupported charset (415).
+    verify: (_req, _res, _body, encoding) => {
+      if (encoding !== 'utf-8') throw Object.assign(new Error(`Unsupported charset "${encoding}"`), { type: 'charset.unsupported' });
+    },
     reviver: refusePrototypeKeys,
   });
 
