@@ -66,6 +66,22 @@ test('a taken address: the same 202 and body as a new one; its owner is mailed a
   assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
 });
 
+test('a password change retires the reset link already mailed: whoever else holds it can no longer set the password', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'owner@example.com');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'owner@example.com' })).status, 202);
+  const token = tokenIn(await mail.next('owner@example.com'), 'reset-password');
+
+  // The owner, who fears someone else reads their mail, changes the password while signed in.
+  const owner = await signIn(server.url, 'owner@example.com');
+  const changed = await postJson(`${server.url}/api/v1/users/me/password`, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, owner.headers, 'PATCH');
+  assert.equal(changed.status, 204);
+  const reset = await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: 'the intruder chose this' });
+  assert.equal(reset.status, 400, 'the link mailed before the change sets no password');
+  assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
+});
+
 const VICTIM = 'victim@example.com';
 const STRANGER_PASSWORD = 'the attacker chose this one';
 
