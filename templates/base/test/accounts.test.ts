@@ -21,17 +21,24 @@ const NEW_PASSWORD = 'a brand new passphrase';
 /** Mail the app sends goes out after its answer: long enough for a mail that was coming to arrive. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-test('sign-up -> the verification mail -> verify -> login; before that, the right password is a 403 and a wrong one the usual 401', async (t) => {
+/** A status and its problem, without the request id that differs from one request to the next. */
+async function answerOf(res: Response): Promise<{ status: number; problem: Record<string, unknown> }> {
+  const problem = (await res.json()) as Record<string, unknown>;
+  delete problem.requestId;
+  return { status: res.status, problem };
+}
+
+test('sign-up -> the verification mail -> verify -> login; before that, the right password gets the 401 of a wrong one', async (t) => {
   const mail = await startMailServer(t);
   const { url } = await startApp(t, mail.env);
   const signUpRes = await postJson(`${url}/api/v1/users`, { email: 'Ada@Example.com', password: PASSWORD });
   assert.equal(signUpRes.status, 202);
 
   const login = (password: string) => postJson(`${url}/api/v1/auth/login`, { email: 'ada@example.com', password });
-  const early = await login(PASSWORD);
-  assert.equal(early.status, 403);
-  assert.match(((await early.json()) as { detail: string }).detail, /Confirm your email address/);
-  assert.equal((await login('wrong horse battery')).status, 401, 'without the password, nothing says the account waits');
+  const early = await answerOf(await login(PASSWORD));
+  assert.equal(early.status, 401);
+  assert.match(String(early.problem.detail), /not confirmed yet/, 'the answer says what to do, to everyone');
+  assert.deepEqual(early, await answerOf(await login('wrong horse battery')), 'nothing says the account waits, nor that the password was right');
 
   const received = await mail.next('ada@example.com');
   assert.equal(received.subject, 'Confirm your email address');
@@ -59,6 +66,22 @@ test('a taken address: the same 202 and body as a new one; its owner is mailed a
   assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
 });
 
+test('a password change retires the reset link already mailed: whoever else holds it can no longer set the password', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'owner@example.com');
+  assert.equal((await postJson(`${server.url}/api/v1/auth/password-reset`, { email: 'owner@example.com' })).status, 202);
+  const token = tokenIn(await mail.next('owner@example.com'), 'reset-password');
+
+  // The owner, who fears someone else reads their mail, changes the password while signed in.
+  const owner = await signIn(server.url, 'owner@example.com');
+  const changed = await postJson(`${server.url}/api/v1/users/me/password`, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, owner.headers, 'PATCH');
+  assert.equal(changed.status, 204);
+  const reset = await postJson(`${server.url}/api/v1/auth/password-reset/confirm`, { token, newPassword: 'the intruder chose this' });
+  assert.equal(reset.status, 400, 'the link mailed before the change sets no password');
+  assert.equal((await signIn(server.url, 'owner@example.com', NEW_PASSWORD)).user.email, 'owner@example.com');
+});
+
 const VICTIM = 'victim@example.com';
 const STRANGER_PASSWORD = 'the attacker chose this one';
 
@@ -75,6 +98,19 @@ async function victimSignedUpByAStranger(t: TestContext) {
   const trap = await mail.next(VICTIM);
   return { mail, trap, post, login: (password: string) => post('/auth/login', { email: VICTIM, password }) };
 }
+
+test('sign-up then login with a password of one\'s own: the same answer for a new and a taken address', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await startApp(t, mail.env);
+  await signUp(server, 'owner@example.com');
+  // Anyone may sign up any address with a password they chose: if signing in with it answered
+  // differently when the sign-up made an account, the pair would say which addresses had one.
+  const signUpThenLogin = async (email: string) => {
+    assert.equal((await postJson(`${server.url}/api/v1/users`, { email, password: STRANGER_PASSWORD })).status, 202);
+    return answerOf(await postJson(`${server.url}/api/v1/auth/login`, { email, password: STRANGER_PASSWORD }));
+  };
+  assert.deepEqual(await signUpThenLogin('nobody@example.com'), await signUpThenLogin('owner@example.com'));
+});
 
 test('pre-account hijacking: the owner signing up an address someone else signed up kills the first verification link; the owner recovers by the reset link', async (t) => {
   const { mail, trap, post, login } = await victimSignedUpByAStranger(t);

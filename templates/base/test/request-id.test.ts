@@ -28,6 +28,13 @@ test('a client cannot choose its request id unless TRUST_REQUEST_ID opts in, eve
   }
 });
 
+test('with TRUST_REQUEST_ID=true, a client reaching the port directly from outside TRUST_PROXY_FROM cannot choose its request id', async (t) => {
+  // The test's requests come from loopback, which this TRUST_PROXY_FROM does not name: no proxy's.
+  const { url } = await startApp(t, { TRUST_PROXY: '1', TRUST_PROXY_FROM: '192.0.2.0/24', TRUST_REQUEST_ID: 'true' });
+  const res = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'someone-elses-request' } });
+  assert.match(res.headers.get('x-request-id') ?? '', UUID);
+});
+
 test('TRUST_REQUEST_ID=true without a proxy stops the start: nothing would set the id but the client', () => {
   assert.throws(() => testConfig({ TRUST_PROXY: '0', TRUST_REQUEST_ID: 'true' }), /^ConfigError: Invalid environment variable TRUST_REQUEST_ID: expected false while TRUST_PROXY is 0/);
   assert.throws(() => testConfig({ TRUST_PROXY: '1', TRUST_REQUEST_ID: 'yes' }), /TRUST_REQUEST_ID: expected true or false/);

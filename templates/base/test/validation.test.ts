@@ -139,12 +139,24 @@ test('bodies must be JSON: anything else is a 415', async (t) => {
     body: 'not really gzip',
   });
   assert.equal(compressed.status, 415);
+  // UTF-8 only (RFC 8259): a proxy or firewall that reads bodies as UTF-8 would not see what UTF-16 hides.
+  for (const charset of ['utf-16le', 'utf-16']) {
+    const utf16 = await fetch(`${url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': `application/json; charset=${charset}`, ...sameOrigin },
+      body: Buffer.from(JSON.stringify({ email: 'a@example.com', password: 'x' }), 'utf16le'),
+    });
+    assert.equal(utf16.status, 415, charset);
+    assert.match(String((await problemOf(utf16)).detail), /UTF-8/);
+  }
 });
+
+/** The configured body limit (`100kb`) in bytes. */
+const LIMIT_BYTES = Number.parseInt(defaults.bodyLimit, 10) * (/mb$/i.test(defaults.bodyLimit) ? 1024 * 1024 : /kb$/i.test(defaults.bodyLimit) ? 1024 : 1);
 
 test('a body over the configured limit is a 413', async (t) => {
   const { url } = await startApp(t);
-  const limitBytes = Number.parseInt(defaults.bodyLimit, 10) * (/mb$/i.test(defaults.bodyLimit) ? 1024 * 1024 : /kb$/i.test(defaults.bodyLimit) ? 1024 : 1);
-  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'x'.repeat(limitBytes) });
+  const res = await postJson(`${url}/api/v1/users`, { email: 'a@example.com', password: 'x'.repeat(LIMIT_BYTES) });
   assert.equal(res.status, 413);
   assert.equal((await problemOf(res)).status, 413);
 });
@@ -196,4 +208,24 @@ test('a body declared larger than the limit is a 413 at once, and the connection
   assert.match(received, /^HTTP\/1\.1 413 /);
   assert.match(received, /\r\nConnection: close\r\n/i);
   assert.ok(Date.now() - started < 5_000, `closed after ${String(Date.now() - started)} ms`);
+});
+
+test('a chunked body (no declared length) is a 413 as soon as it passes the limit, and the connection closes instead of reading the rest', async (t) => {
+  const { url } = await startApp(t);
+  const { connect } = await import('node:net');
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  t.after(() => socket.destroy());
+  const started = Date.now();
+  // One chunk just past the limit, then nothing: a client that would go on sending for as long as the
+  // server reads, which (the rest dropped unread) would be until the request timeout.
+  const head = ['POST /api/v1/users HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'Transfer-Encoding: chunked', ...Object.entries(sameOrigin).map(([name, value]) => `${name}: ${value}`), '', ''];
+  const chunk = ' '.repeat(LIMIT_BYTES + 1);
+  socket.write(`${head.join('\r\n')}${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+  let received = '';
+  socket.on('data', (data: Buffer) => (received += data.toString()));
+  await Promise.race([new Promise((resolve) => socket.once('close', resolve)), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  assert.match(received, /^HTTP\/1\.1 413 /);
+  assert.match(received, /\r\nConnection: close\r\n/i);
+  assert.ok(socket.readableEnded || socket.destroyed, 'the server closed the connection');
+  assert.ok(Date.now() - started < 5_000, `answered after ${String(Date.now() - started)} ms`);
 });

@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler } from 'express';
 import { HttpError } from './http-error.ts';
 
 /**
@@ -33,6 +33,31 @@ function bytesOf(limit: string): number {
   return Number(amount) * UNITS[unit.toLowerCase() as keyof typeof UNITS];
 }
 
+const TOO_LARGE = 'The request body is larger than this API accepts.';
+
+/**
+ * `next` for the parser of a chunked body, which declares no length. The parser counts it, but past
+ * the limit it reads (and drops) the rest before it answers: for as long as the client sends, up to
+ * the request timeout. Counted here too, the body is refused as soon as it passes the limit (the error
+ * handler then closes the connection), and the parser's own answer, once the rest is read, is dropped.
+ */
+function refusedPastLimit(req: Request, maxBytes: number, next: NextFunction): NextFunction {
+  let received = 0;
+  let answered = false;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes) answer(new HttpError(413, TOO_LARGE));
+  };
+  const answer = (error?: unknown) => {
+    req.off('data', count);
+    if (answered) return;
+    answered = true;
+    next(error);
+  };
+  req.on('data', count);
+  return answer;
+}
+
 export function jsonBody(limit: string): RequestHandler {
   const maxBytes = bytesOf(limit);
   const parseJson: RequestHandler = express.json({
@@ -43,6 +68,11 @@ export function jsonBody(limit: string): RequestHandler {
     // Compressed bodies are refused (415): no client needs them here, and inflating is work an
     // attacker could make the server do for free.
     inflate: false,
+    // UTF-8 only (RFC 8259): the parser would also decode UTF-16 and UTF-32, which a proxy or firewall
+    // reading the body as UTF-8 cannot inspect. Refused as an unsupported charset (415).
+    verify: (_req, _res, _body, encoding) => {
+      if (encoding !== 'utf-8') throw Object.assign(new Error(`Unsupported charset "${encoding}"`), { type: 'charset.unsupported' });
+    },
     reviver: refusePrototypeKeys,
   });
 
@@ -59,9 +89,9 @@ export function jsonBody(limit: string): RequestHandler {
     // Declared too large: refused at once. (The parser would first read the whole body, to keep the
     // connection usable, and a client declaring gigabytes would hold it until the request timeout.)
     if (Number(req.get('content-length')) > maxBytes) {
-      next(new HttpError(413, 'The request body is larger than this API accepts.'));
+      next(new HttpError(413, TOO_LARGE));
       return;
     }
-    parseJson(req, res, next);
+    parseJson(req, res, req.get('content-length') === undefined ? refusedPastLimit(req, maxBytes, next) : next);
   };
 }

@@ -14,6 +14,11 @@ export interface RequestIdOptions {
    * header: many proxies pass a client's X-Request-Id on untouched.
    */
   readonly trustIncoming: boolean;
+  /**
+   * Whether a connection comes from one of the proxies (TRUST_PROXY_FROM, http/trusted-proxies.ts): a
+   * client that reaches the port directly writes its own header, however much the proxy is trusted.
+   */
+  readonly isProxy: (address: string) => boolean;
 }
 
 /**
@@ -21,9 +26,9 @@ export interface RequestIdOptions {
  * report can be matched to the server's log. A proxy's id is kept, so its log and ours line up, but
  * only when told to (TRUST_REQUEST_ID) and only if it is harmless; anything else is replaced, never echoed.
  */
-export function requestId({ trustIncoming }: RequestIdOptions): RequestHandler {
+export function requestId({ trustIncoming, isProxy }: RequestIdOptions): RequestHandler {
   return (req, res, next) => {
-    const incoming = trustIncoming ? req.get('x-request-id') : undefined;
+    const incoming = trustIncoming && isProxy(req.socket.remoteAddress ?? '') ? req.get('x-request-id') : undefined;
     const id = incoming !== undefined && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);

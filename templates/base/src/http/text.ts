@@ -24,6 +24,12 @@ const REFUSED_CHARACTERS: readonly { readonly pattern: RegExp; readonly what: st
   { pattern: /\p{Cs}/u, what: 'Lone surrogates' },
   // Hangul fillers are letters by category but blank on screen: the usual way to make an "empty" name.
   { pattern: /[\u115F\u1160\u3164\uFFA0]/u, what: 'Hangul filler characters' },
+  // The rest of what Unicode says to show as nothing (Default_Ignorable_Code_Point): the combining
+  // grapheme joiner and the variation selectors. An emoji's presentation selector (U+FE0E, U+FE0F) is
+  // kept after an emoji, where it belongs (❤️), and refused after anything else.
+  { pattern: /(?![\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point}|(?<!\p{Emoji})[\uFE0E\uFE0F]/u, what: 'Invisible characters' },
+  // A symbol by category, but a blank on screen: the other usual way to make an "empty" name.
+  { pattern: /\u2800/u, what: 'Blank Braille patterns' },
 ];
 
 /** Why `value` is refused, naming the first refused character by its code point; undefined if it is fine. */
@@ -38,11 +44,16 @@ export function refusedCharacterIn(value: string): string | undefined {
   return undefined;
 }
 
-/** A trimmed line of text people will read, 1 to `max` characters, without the characters above. */
+/**
+ * A trimmed line of text people will read, 1 to `max` characters, without the characters above, in
+ * NFC: an accent typed as a letter and a combining mark (`e` + U+0301) becomes the one accented letter
+ * (`é`), so two names that look the same are the same string.
+ */
 export function plainText(max: number) {
   return z
     .string()
     .trim()
+    .normalize('NFC')
     .min(1)
     .max(max)
     .superRefine((value, context) => {

@@ -5,7 +5,6 @@ import { tryingAccount } from '../auth/account-hash.ts';
 import { knownDevice, type PasswordChangedAt } from '../auth/device-proof.ts';
 import { signInFields } from '../auth/session-scheme.ts';
 import { transport } from '../auth/transport.ts';
-import { HttpError } from '../http/http-error.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { validate } from '../http/validate.ts';
 import { documented, noBody } from '../openapi/documented.ts';
@@ -24,8 +23,15 @@ const loginBody = z.strictObject({
 
 const loginResponse = z.strictObject({ ...signInFields, expiresAt: z.iso.datetime(), user: publicUser });
 
-/** The same answer for an unknown email and a wrong password, so the API cannot be asked who has an account. */
-const invalidCredentials = () => unauthenticated('The email or password is incorrect.');
+/**
+ * The same answer for an unknown email, a wrong password and the right password of an address not yet
+ * confirmed, so the API cannot be asked who has an account. The last must look like the others: anyone
+ * may sign up any address with a password of their choosing, and if signing in with it then answered
+ * otherwise when the sign-up made an account (a new address) than when it did not (a taken one), the
+ * pair would tell which addresses have one.
+ */
+const invalidCredentials = () =>
+  unauthenticated('The email or password is incorrect, or the address is not confirmed yet (POST /api/v1/auth/verify-email/resend mails the link again).');
 
 /** Sign in and sign out. */
 export function authRouter({ logger, users, sessions, passwords, accountHash, devices, loginLimits }: ApiServices): Router {
@@ -35,7 +41,7 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
 
   router
     .route('/login')
-    .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401, 403] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices, passwordChangedAt), ...loginLimits, async (req, res) => {
+    .post(publicRoute, documented({ summary: 'Sign in', responses: { 200: loginResponse }, refusals: [401] }), validate({ body: loginBody }), tryingAccount(accountHash, (req) => (req.body as { email: string }).email), knownDevice(devices, passwordChangedAt), ...loginLimits, async (req, res) => {
       // A login from a known device waits in the hashing queue's first lane, where strangers' logins
       // cannot crowd it out; others in the next, ahead of sign-ups. One address holds a small share of a lane.
       const ticket = { lane: req.device === undefined ? 'sign-in' : 'known-device', client: addressKey(req) } as const;
@@ -43,12 +49,10 @@ export function authRouter({ logger, users, sessions, passwords, accountHash, de
       // Always one password check, against a dummy hash when there is no such user: an unknown email
       // takes as long as a wrong password.
       const { valid, needsRehash } = await passwords.verify(req.body.password, user?.passwordHash, ticket);
-      if (!user || !valid) {
-        logger.warn({ event: 'login_failed', account: req.account, address: req.ip }, 'failed login');
+      if (!user || !valid || user.emailVerifiedAt === null) {
+        logger.warn({ event: 'login_failed', account: req.account, address: req.ip, unconfirmed: user !== undefined && valid }, 'failed login');
         throw invalidCredentials();
       }
-      // Only after the right password: someone without it learns nothing, not even that the account waits.
-      if (user.emailVerifiedAt === null) throw new HttpError(403, 'Confirm your email address first: open the link in the mail we sent (POST /api/v1/auth/verify-email/resend sends a new one).');
       if (needsRehash) {
         // Made with older settings: store today's. Not worth failing the login over if hashing is busy.
         await passwords.hash(req.body.password, ticket).then(

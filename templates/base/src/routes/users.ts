@@ -136,8 +136,10 @@ export function usersRouter(services: ApiServices): Router {
       }
       assertPasswordWithoutEmailName(req.body.newPassword, user.email, 'body.newPassword');
       await users.changePassword(user.id, await passwords.hash(req.body.newPassword));
-      // Whoever else held a session (a stolen token, a forgotten device) is signed out now.
+      // Whoever else held a session (a stolen token, a forgotten device) is signed out now, and a reset
+      // link already mailed, which would set the password again, no longer works.
       await sessions.revokeOthers(user.id, auth.session.id);
+      await mailTokens.revoke(user.id, 'reset-password');
       res.status(204).end();
     })
     .all(methodNotAllowed('PATCH'));
