@@ -223,7 +223,8 @@ test('a chunked body (no declared length) is a 413 as soon as it passes the limi
   socket.write(`${head.join('\r\n')}${chunk.length.toString(16)}\r\n${chunk}\r\n`);
   let received = '';
   socket.on('data', (data: Buffer) => (received += data.toString()));
-  await Promise.race([new Promise((resolve) => socket.once('close', resolve)), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  // Unref'd: a timer still pending once the socket closed would hold the test process open for 5 s.
+  await Promise.race([new Promise((resolve) => socket.once('close', resolve)), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   assert.match(received, /^HTTP\/1\.1 413 /);
   assert.match(received, /\r\nConnection: close\r\n/i);
   assert.ok(socket.readableEnded || socket.destroyed, 'the server closed the connection');
