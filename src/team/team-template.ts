@@ -52,7 +52,7 @@ function installSettingsIn(templates: string): string[] {
 
 export async function loadTeamTemplate(spec: string, cwd: string, generatorVersion: string): Promise<TeamTemplate> {
   const fetched = await fetchTemplate(parseTemplateSpec(spec, cwd));
-  const manifest = await readManifest(fetched.dir, spec, generatorVersion);
+  const manifest = await readManifest(fetched.dir, fetched.shown, generatorVersion);
   const templates = join(fetched.dir, 'templates');
   const defaults: AnswerSource = { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults };
   return {

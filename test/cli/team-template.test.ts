@@ -107,6 +107,7 @@ describe('team templates', () => {
     },
     { name: 'a flag for an answer the template\'s remove turned off', args: (url) => ['--template', url, ...OWNER, '--docker'], message: /--docker: locked to no by template acme-api \(it removes Dockerfile\)/ },
     { name: 'an unknown ref', args: (url) => ['--template', `${url}#no-such-branch`, ...OWNER], message: /unknown ref "no-such-branch"/ },
+    { name: 'a ref that git would read as an option', args: (url) => ['--template', `${url}#--upload-pack`, ...OWNER], message: /"--upload-pack" is not a branch, tag or commit/ },
     { name: 'an unreachable repository', args: () => ['--template', 'file:///nonexistent/repo.git', ...OWNER], message: /cannot reach file:\/\/\/nonexistent\/repo\.git/ },
     { name: 'a folder that does not exist', args: () => ['--template', './nowhere', ...OWNER], message: /is not a folder or a git URL/ },
     { name: '--var without a template', args: () => OWNER, message: /--var answers a team template's question: give --template too/ },
@@ -124,6 +125,37 @@ describe('team templates', () => {
       assert.deepEqual(readdirSync(tmp), []);
     });
   }
+});
+
+describe('credentials in a git URL', () => {
+  // git rewrites the URL to the local remote (url.<base>.insteadOf), as a company mirror would: the
+  // fetch succeeds with the URL as typed, credentials and all.
+  const TOKEN = 's3cret-token-6f1c';
+  const insteadOf = (remote: string, url: string) => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${remote}.insteadOf`, GIT_CONFIG_VALUE_0: url });
+  for (const [label, url] of [
+    ['a user and a token', `https://x-access-token:${TOKEN}@git.acme.test/platform/api-template.git`],
+    ['a token as the user name', `https://${TOKEN}@git.acme.test/platform/api-template.git`],
+  ] as const) {
+    it(`are used to fetch, but never shown or recorded: ${label}`, (t) => {
+      const repo = templateRepository(t);
+      const cwd = tempDir(t);
+      const result = runCli(['svc', ...QUICK, '--template', `${url}#v1`, ...OWNER], { cwd, env: insteadOf(repo.url, url) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stdout + result.stderr, new RegExp(TOKEN));
+      const recorded = answersFile(join(cwd, 'svc')).template;
+      assert.deepEqual(recorded, { source: 'https://git.acme.test/platform/api-template.git', name: 'acme-api', ref: 'v1', commit: repo.first });
+      const holding = [...snapshot(join(cwd, 'svc'))].filter(([, bytes]) => bytes.includes(TOKEN)).map(([path]) => path);
+      assert.deepEqual(holding, [], 'no generated file holds the token');
+    });
+  }
+
+  it('are not echoed when the repository cannot be reached', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['svc', ...QUICK, '--template', `https://x-access-token:${TOKEN}@127.0.0.1:9/api-template.git`, ...OWNER], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /cannot reach https:\/\/127\.0\.0\.1:9\/api-template\.git/);
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(TOKEN));
+  });
 });
 
 describe('what a team template says about itself', () => {
