@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ANSWERS_FILE, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
@@ -22,6 +22,8 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[\w.-]+)?(?:\+[\w.-]+)?$/;
 
 export function readRecord(projectDir: string): ProjectRecord {
   const file = join(projectDir, ANSWERS_FILE);
+  // The record is rewritten at the end of the update: a link would have it read from, and point at, elsewhere.
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw new UsageError(`${file} is a symbolic link: update reads and writes the project's own record only; restore it from git`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
