@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { AnswerKey } from '../options/registry.ts';
 import { OPTIONS, optionByKey } from '../options/registry.ts';
+import { CONTROL_CHARACTERS } from '../options/validators.ts';
 import { validateSchema } from './json-schema.ts';
 import { MANIFEST_FILE, manifestSchema } from './manifest-schema.ts';
 import { isValidRange, satisfies } from './semver-range.ts';
@@ -53,6 +54,7 @@ function semanticErrors(manifest: TemplateManifest, generatorVersion: string): s
     }
     const expected = question.type === 'confirm' ? 'boolean' : 'string';
     if (question.default !== undefined && typeof question.default !== expected) errors.push(`${at}.default: must be a ${expected}`);
+    else if (typeof question.default === 'string' && CONTROL_CHARACTERS.test(question.default)) errors.push(`${at}.default: must not hold control characters`);
   });
   for (const spec of OPTIONS) {
     if (spec.addsFile && manifest.remove.includes(spec.addsFile) && manifest.defaults[spec.key] === true) {

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OPTIONS, type OptionSpec } from '../options/registry.ts';
@@ -6,6 +7,7 @@ import type { AnswerSource, Locks } from '../options/resolve.ts';
 import type { Layer } from '../render/layers.ts';
 import { fetchTemplate, parseTemplateSpec, type FetchedTemplate } from './fetch.ts';
 import { readManifest, type TemplateManifest } from './manifest.ts';
+import { MANIFEST_FILE } from './manifest-schema.ts';
 import { questionSpecs } from './questions.ts';
 
 /**
@@ -50,8 +52,22 @@ function installSettingsIn(templates: string): string[] {
   return INSTALL_SETTINGS.filter((name) => written.includes(name));
 }
 
+/**
+ * What the generator reads from a template must be the template's own. A link can lead anywhere on the
+ * machine that runs it: `templates -> ~/.ssh` would copy the user's keys into the new project, ready to
+ * be pushed, and a linked manifest would print the start of any file in its JSON error.
+ */
+function refuseLinks(dir: string, shown: string): void {
+  for (const name of [MANIFEST_FILE, 'templates', ...PLOPFILES]) {
+    if (lstatSync(join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new UsageError(`--template ${shown}: ${name} is a symbolic link; a template's manifest, templates/ and plopfile must be its own files`);
+    }
+  }
+}
+
 export async function loadTeamTemplate(spec: string, cwd: string, generatorVersion: string): Promise<TeamTemplate> {
   const fetched = await fetchTemplate(parseTemplateSpec(spec, cwd));
+  refuseLinks(fetched.dir, fetched.shown);
   const manifest = await readManifest(fetched.dir, fetched.shown, generatorVersion);
   const templates = join(fetched.dir, 'templates');
   const defaults: AnswerSource = { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
@@ -105,6 +105,12 @@ describe('team templates', () => {
       args: (url) => ['--template', url, '--var', 'ownerEmail=nobody'],
       message: /--var ownerEmail: "nobody" is not accepted: expected an answer in the form the template expects for "Owning team's email"\n/,
     },
+    {
+      // The pattern (no space, one @) lets a terminal escape through: it would be shown raw in the summary.
+      name: 'a --var with control characters',
+      args: (url) => ['--template', url, '--var', 'ownerEmail=ops\u001b]0;pwned\u0007@acme.test'],
+      message: /--var ownerEmail: "ops\\u001b\]0;pwned\\u0007@acme\.test" is not accepted: expected one line of text, without control characters/,
+    },
     { name: 'a flag for an answer the template\'s remove turned off', args: (url) => ['--template', url, ...OWNER, '--docker'], message: /--docker: locked to no by template acme-api \(it removes Dockerfile\)/ },
     { name: 'an unknown ref', args: (url) => ['--template', `${url}#no-such-branch`, ...OWNER], message: /unknown ref "no-such-branch"/ },
     { name: 'a ref that git would read as an option', args: (url) => ['--template', `${url}#--upload-pack`, ...OWNER], message: /"--upload-pack" is not a branch, tag or commit/ },
@@ -158,6 +164,37 @@ describe('credentials in a git URL', () => {
   });
 });
 
+describe('links out of a template', () => {
+  // What a link may reach on the machine that runs the generator: a key, or the password file.
+  const SECRET = 'aws_secret_access_key = s3cret-outside-template';
+  const LINKED = [
+    { name: 'templates/', link: 'templates', to: (outside: string) => outside },
+    { name: 'the manifest', link: 'secure-express.template.json', to: (outside: string) => join(outside, 'credentials') },
+  ] as const;
+  for (const { name, link, to } of LINKED) {
+    for (const via of ['a git repository', 'a local folder'] as const) {
+      it(`refuses ${name} as a symbolic link, from ${via}: nothing of what it points at is read or written`, (t) => {
+        const outside = tempDir(t, 'cse-outside-');
+        writeFileSync(join(outside, 'credentials'), `${SECRET}\n`);
+        const work = tempDir(t, 'cse-template-');
+        writeTree(work, { 'secure-express.template.json': JSON.stringify({ name: 'linked' }), 'templates/VERSION': 'one\n' });
+        execFileSync('rm', ['-rf', join(work, link)]);
+        symlinkSync(to(outside), join(work, link));
+        git(work, 'init', '--quiet');
+        git(work, 'add', '-A');
+        git(work, 'commit', '--quiet', '-m', 'linked');
+        const source = via === 'a local folder' ? work : `file://${work}`;
+        const cwd = tempDir(t);
+        const result = runCli(['svc', ...QUICK, '--template', source], { cwd });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, new RegExp(`${link.replace('.', '\\.')} is a symbolic link; a template's manifest, templates/ and plopfile must be its own files`));
+        assert.doesNotMatch(result.stdout + result.stderr, /s3cret-outside-template/);
+        assert.deepEqual(readdirSync(cwd), []);
+      });
+    }
+  }
+});
+
 describe('what a team template says about itself', () => {
   it('the summary names the template, marks its locks with their reasons, and takes its defaults', (t) => {
     const repo = templateRepository(t);
@@ -195,6 +232,8 @@ describe('template manifests', () => {
     { field: 'questions (no message)', change: { questions: [{ name: 'team' }] }, message: /questions\[0\]\.message: is required/ },
     { field: 'questions (built-in name)', change: { questions: [{ name: 'port', message: 'Port?' }] }, message: /questions\[0\]\.name: "port" is a built-in answer/ },
     { field: 'questions (bad type)', change: { questions: [{ name: 'team', message: 'Team?', type: 'editor' }] }, message: /questions\[0\]\.type: "editor" is not one of/ },
+    { field: 'questions (a terminal escape in the message)', change: { questions: [{ name: 'team', message: 'Team?\u001b[2J' }] }, message: /questions\[0\]\.message: must match/ },
+    { field: 'questions (a newline in the default)', change: { questions: [{ name: 'team', message: 'Team?', default: 'a\nNODE_OPTIONS=x' }] }, message: /questions\[0\]\.default: must not hold control characters/ },
     { field: 'questions (select without choices)', change: { questions: [{ name: 'team', message: 'Team?', type: 'select' }] }, message: /questions\[0\]\.choices: a select question needs choices/ },
     { field: 'defaults (docker on, Dockerfile removed)', change: { defaults: { docker: true } }, message: /defaults\.docker: true contradicts remove: "Dockerfile"/ },
     { field: 'requires (unmet)', change: { requires: '>=99.0.0' }, message: /requires: the template needs create-secure-express >=99\.0\.0; this is / },
