@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { Answers } from './answers.ts';
+import { parseJson } from './parse-json.ts';
 import { OPTIONS, type AnswerKey } from './registry.ts';
 import type { AnswerSource } from './resolve.ts';
 
@@ -50,7 +51,7 @@ export function readPreset(file: string): Preset {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (error) {
     throw new UsageError(`--preset: ${file} is not valid JSON (${(error as Error).message})`);
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { AnswerKey } from '../options/registry.ts';
+import { parseJson } from '../options/parse-json.ts';
 import { OPTIONS, optionByKey } from '../options/registry.ts';
 import { CONTROL_CHARACTERS } from '../options/validators.ts';
 import { validateSchema } from './json-schema.ts';
@@ -79,7 +80,7 @@ export async function readManifest(dir: string, source: string, generatorVersion
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (error) {
     throw new UsageError(`--template ${source}: ${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
   }

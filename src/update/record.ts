@@ -2,6 +2,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ANSWERS_FILE, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
+import { parseJson } from '../options/parse-json.ts';
 
 /**
  * A project's `.secure-express.json`, read for an update: which generator version and template commit
@@ -35,7 +36,7 @@ export function readRecord(projectDir: string): ProjectRecord {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); restore it from git`);
   }

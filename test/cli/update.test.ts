@@ -383,3 +383,17 @@ describe('update and symbolic links in the project', () => {
     assert.equal(git(dir, 'status', '--porcelain'), '');
   });
 });
+
+describe('update and a record nested deeper than any real one', () => {
+  it('refuses a .secure-express.json nested ten thousand levels deep in one line, changing nothing', (t) => {
+    const { dir } = makeProject(t);
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const hostile = { ...record(dir), answers: { ...record(dir).answers, origins: 'DEEP' } };
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(hostile).replace('"DEEP"', deep));
+    commitAll(dir, 'a hostile record');
+    const result = runCli(['update', '--rate-limit', 'strict'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: .*\.secure-express\.json is not valid JSON \(nested more than 32 levels deep\); restore it from git\n$/);
+    assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
+});
