@@ -1,8 +1,9 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { ANSWERS_FILE, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
+import { ANSWERS_FILE, badTemplateField, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
 import { parseJson } from '../options/parse-json.ts';
+import { CONTROL_CHARACTERS } from '../options/validators.ts';
 
 /**
  * A project's `.secure-express.json`, read for an update: which generator version and template commit
@@ -45,10 +46,11 @@ export function readRecord(projectDir: string): ProjectRecord {
   const { generator, template, answers, vars } = data;
   if (!isObject(generator) || typeof generator.name !== 'string' || !PACKAGE_NAME.test(generator.name)) throw invalid('generator.name', 'an npm package name');
   if (typeof generator.version !== 'string' || !EXACT_VERSION.test(generator.version)) throw invalid('generator.version', 'an exact version such as 1.2.3');
-  if (!isObject(template) || typeof template.source !== 'string') throw invalid('template.source', '"built-in" or where the team template came from');
-  for (const field of ['name', 'ref', 'commit'] as const) {
-    if (template[field] !== undefined && typeof template[field] !== 'string') throw invalid(`template.${field}`, 'text');
+  if (!isObject(template) || typeof template.source !== 'string' || CONTROL_CHARACTERS.test(template.source)) {
+    throw invalid('template.source', '"built-in" or where the team template came from');
   }
+  const bad = badTemplateField(template);
+  if (bad) throw invalid(`template.${bad.field}`, bad.expected);
   if (!isObject(answers)) throw invalid('answers', 'an object of answers');
   if (vars !== undefined && !isObject(vars)) throw invalid('vars', 'an object');
   return {

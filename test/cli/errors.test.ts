@@ -116,6 +116,18 @@ describe('bad input', () => {
     });
   }
 
+  it("a preset's template.ref with a terminal escape is refused, not copied into the new project's record", (t) => {
+    const cwd = tempDir(t);
+    mkdirSync(join(cwd, 'template'));
+    writeFileSync(join(cwd, 'template', 'secure-express.template.json'), '{"name":"plain"}');
+    const preset = { template: { source: join(cwd, 'template'), name: 'plain', ref: 'v1\u001b[2J' }, answers: {} };
+    writeFileSync(join(cwd, 'preset.json'), JSON.stringify(preset));
+    const result = runCli(['my-api', ...QUICK, '--preset', 'preset.json'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: --preset: field "template\.ref" must be a branch or tag\n$/);
+    assert.ok(!existsSync(join(cwd, 'my-api')));
+  });
+
   it('without a terminal and without --yes, names what is missing and points at --yes', (t) => {
     const cwd = tempDir(t);
     const result = runCli(['my-api', '--no-install', '--no-git'], { cwd });

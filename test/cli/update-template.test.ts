@@ -207,3 +207,29 @@ describe('update of a project made from a team template', () => {
     assert.ok(existsSync(join(dir, changed.added)) && existsSync(join(dir, 'TEAM.md')));
   });
 });
+
+describe('update of a record edited to show what it should not', () => {
+  const EDITS = [
+    { field: 'name', value: 'acme-api\u001b]0;pwned\u0007', expected: "a template manifest's name" },
+    { field: 'commit', value: '\u001b[2J\u001b[H0123456789abcdef', expected: 'a commit hash' },
+  ] as const;
+  for (const { field, value, expected } of EDITS) {
+    it(`refuses a terminal escape in template.${field}, in one line, even for --check`, (t) => {
+      const work = tempDir(t, 'cse-template-');
+      writeTree(work, V1);
+      git(work, 'init', '--quiet');
+      commitAll(work, 'v1');
+      const cwd = tempDir(t);
+      assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+      const dir = join(cwd, 'svc');
+      const edited = record(dir);
+      edited.template[field] = value;
+      writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(edited, null, 2));
+      commitAll(dir, 'an edited record');
+      const result = runCli(['update', '--check'], { cwd: dir });
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(result.stderr, new RegExp(`field "template\\.${field}" must be ${expected}; restore it from git\\n$`));
+      assert.doesNotMatch(result.stdout + result.stderr, /\u001b/);
+    });
+  }
+});
