@@ -104,8 +104,13 @@ export async function fetchTemplate(location: TemplateLocation): Promise<Fetched
   }
   const info = await stat(location.source).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`--template: ${location.source} is not a folder or a git URL`);
-  await fs.copy(location.source, join(dir, 'repo'), {
-    filter: (path) => !/[\\/](?:\.git|node_modules)(?:[\\/]|$)/.test(path.slice(location.source.length)),
-  });
+  await fs
+    .copy(location.source, join(dir, 'repo'), {
+      filter: (path) => !/[\\/](?:\.git|node_modules)(?:[\\/]|$)/.test(path.slice(location.source.length)),
+    })
+    // A socket, a FIFO or an unreadable file: a template folder holds plain files.
+    .catch((error: Error) => {
+      throw new UsageError(`--template ${location.shown}: cannot copy it: ${error.message.split('\n')[0]}`);
+    });
   return { ...location, dir: join(dir, 'repo'), root: dir };
 }

@@ -63,6 +63,8 @@ function refuseLinks(dir: string, shown: string): void {
       throw new UsageError(`--template ${shown}: ${name} is a symbolic link; a template's manifest, templates/ and plopfile must be its own files`);
     }
   }
+  const templates = lstatSync(join(dir, 'templates'), { throwIfNoEntry: false });
+  if (templates && !templates.isDirectory()) throw new UsageError(`--template ${shown}: templates is not a folder; it holds the files to render`);
 }
 
 export async function loadTeamTemplate(spec: string, cwd: string, generatorVersion: string): Promise<TeamTemplate> {

@@ -252,6 +252,24 @@ describe('template manifests', () => {
     });
   }
 
+  const ODD_TREES: readonly { name: string; make: (dir: string) => void; message: RegExp }[] = [
+    { name: 'a templates that is a file', make: (dir) => writeFileSync(join(dir, 'templates'), 'x'), message: /templates is not a folder; it holds the files to render/ },
+    { name: 'a FIFO in templates/', make: (dir) => (mkdirSync(join(dir, 'templates')), execFileSync('mkfifo', [join(dir, 'templates', 'pipe')])), message: /cannot copy it: .*FIFO/ },
+  ];
+  for (const { name, make, message } of ODD_TREES) {
+    it(`refuses ${name} in one line, exit 2, not as an unexpected failure`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'odd' }) });
+      make(dir);
+      const cwd = tempDir(t);
+      const result = runCli(['svc', ...QUICK, '--template', dir], { cwd });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, message);
+      assert.deepEqual(readdirSync(cwd), []);
+    });
+  }
+
   it('refuses a folder without a manifest', (t) => {
     const dir = tempDir(t, 'cse-template-');
     const result = runCli(['svc', ...QUICK, '--template', dir], { cwd: tempDir(t) });
