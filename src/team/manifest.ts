@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { AnswerKey } from '../options/registry.ts';
+import { ANSWERS_FILE } from '../options/answers-file.ts';
 import { parseJson } from '../options/parse-json.ts';
 import { OPTIONS, optionByKey } from '../options/registry.ts';
 import { CONTROL_CHARACTERS } from '../options/validators.ts';
@@ -32,6 +33,8 @@ export interface TemplateManifest {
   readonly questions: readonly TemplateQuestion[];
 }
 
+const MADE_BY_THE_GENERATOR = ['package.json', ANSWERS_FILE];
+
 function semanticErrors(manifest: TemplateManifest, generatorVersion: string): string[] {
   const errors: string[] = [];
   for (const [key, value] of Object.entries(manifest.defaults)) {
@@ -56,6 +59,10 @@ function semanticErrors(manifest: TemplateManifest, generatorVersion: string): s
     const expected = question.type === 'confirm' ? 'boolean' : 'string';
     if (question.default !== undefined && typeof question.default !== expected) errors.push(`${at}.default: must be a ${expected}`);
     else if (typeof question.default === 'string' && CONTROL_CHARACTERS.test(question.default)) errors.push(`${at}.default: must not hold control characters`);
+  });
+  // Made by code, not templates: without them the project has no dependencies, or no record to update from.
+  manifest.remove.forEach((path, index) => {
+    if (MADE_BY_THE_GENERATOR.includes(path)) errors.push(`remove[${index}]: "${path}" is made by the generator, not a built-in template file; it cannot be removed`);
   });
   for (const spec of OPTIONS) {
     if (spec.addsFile && manifest.remove.includes(spec.addsFile) && manifest.defaults[spec.key] === true) {

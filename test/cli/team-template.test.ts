@@ -229,6 +229,8 @@ describe('template manifests', () => {
     { field: 'locked (unknown answer)', change: { locked: ['proxyHops'] }, message: /locked\[0\]: "proxyHops" is not one of/ },
     { field: 'locked (not a list)', change: { locked: 'node' }, message: /locked: must be an array/ },
     { field: 'remove (escaping path)', change: { remove: ['../etc/passwd'] }, message: /remove\[0\]: must match/ },
+    { field: 'remove (the record)', change: { remove: ['.secure-express.json'] }, message: /remove\[0\]: "\.secure-express\.json" is made by the generator, not a built-in template file; it cannot be removed/ },
+    { field: 'remove (package.json)', change: { remove: ['Dockerfile', 'package.json'] }, message: /remove\[1\]: "package\.json" is made by the generator/ },
     { field: 'questions (no message)', change: { questions: [{ name: 'team' }] }, message: /questions\[0\]\.message: is required/ },
     { field: 'questions (built-in name)', change: { questions: [{ name: 'port', message: 'Port?' }] }, message: /questions\[0\]\.name: "port" is a built-in answer/ },
     { field: 'questions (bad type)', change: { questions: [{ name: 'team', message: 'Team?', type: 'editor' }] }, message: /questions\[0\]\.type: "editor" is not one of/ },
