@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GenerationError } from '../errors.ts';
+import { GenerationError, UsageError } from '../errors.ts';
 import type { Layer } from './layers.ts';
 
 /**
@@ -43,6 +43,23 @@ function listFiles(dir: string): string[] {
   }
 }
 
+/**
+ * `.git` as git, and the file systems it runs on, read it: any case (macOS and Windows ignore it),
+ * trailing dots or spaces (Windows drops them), or its short name `GIT~1`.
+ */
+const GIT_FOLDER = /^(?:\.git[. ]*|git~\d+)$/i;
+
+/**
+ * A template file that would land in the project's `.git` (`_git/hooks/post-commit`) is code: git runs
+ * its hooks, and its config names programs to run (`core.fsmonitor`), at the generator's own first commit
+ * and at every commit or checkout after an update. No template writes there, trusted or not.
+ */
+function refuseGitFolder(target: string, layer: Layer): void {
+  if (target.split('/').some((segment) => GIT_FOLDER.test(segment))) {
+    throw new UsageError(`${target} (from ${layer.id}) would be written into the repository's .git folder, where git runs hooks and reads its config; a template may not write there`);
+  }
+}
+
 export interface PlanInput {
   readonly layers: readonly Layer[];
   /** Files made by code rather than templates (package.json, .secure-express.json). */
@@ -56,6 +73,7 @@ export function planFiles({ layers, generated, remove = [] }: PlanInput): Planne
   for (const layer of layers) {
     for (const file of listFiles(layer.dir)) {
       const target = outputPath(file);
+      refuseGitFolder(target, layer);
       const kind = file.endsWith('.hbs') ? 'render' : 'copy';
       byTarget.set(target, { target, kind, source: join(layer.dir, file), layer: layer.id });
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
@@ -278,6 +278,24 @@ describe('template manifests', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no secure-express\.template\.json at its top level/);
   });
+
+  // git runs what a template would put in .git at the generator's own first commit (or a later checkout).
+  for (const path of ['templates/_git/hooks/post-commit', 'templates/_GIT/hooks/post-commit']) {
+    it(`refuses ${path}, which git would run: nothing written, nothing run, even with --trust`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      const marker = join(tempDir(t, 'cse-marker-'), 'ran');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'hooks' }), [path]: `#!/bin/sh\ntouch ${marker}\n` });
+      chmodSync(join(dir, path), 0o755);
+      const cwd = tempDir(t);
+      for (const trust of [[], ['--trust']]) {
+        const result = runCli(['svc', '--yes', '--no-install', '--template', dir, ...trust], { cwd });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, /^error: \.git\/hooks\/post-commit \(from template:hooks\) would be written into the repository's \.git folder/i);
+        assert.ok(!existsSync(marker), 'the hook did not run');
+        assert.deepEqual(readdirSync(cwd), []);
+      }
+    });
+  }
 
   it('runs a plopfile only with --trust, and then its helpers reach the templates', (t) => {
     const dir = tempDir(t, 'cse-template-');

@@ -233,3 +233,23 @@ describe('update of a record edited to show what it should not', () => {
     });
   }
 });
+
+describe('update to a template version that writes into .git', () => {
+  it("refuses it: the project's hooks stay git's own, and nothing changes", (t) => {
+    const work = tempDir(t, 'cse-template-');
+    writeTree(work, V1);
+    git(work, 'init', '--quiet');
+    commitAll(work, 'v1');
+    const cwd = tempDir(t);
+    assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+    const dir = join(cwd, 'svc');
+    writeTree(work, { ...V1, 'templates/_git/hooks/post-checkout': '#!/bin/sh\necho ran\n' });
+    commitAll(work, 'v2 with a hook');
+    const before = snapshot(dir);
+    const result = runCli(['update'], { cwd: dir });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /\.git\/hooks\/post-checkout \(from template:acme-api\) would be written into the repository's \.git folder/);
+    assert.ok(!existsSync(join(dir, '.git', 'hooks', 'post-checkout')));
+    assert.deepEqual(snapshot(dir), before);
+  });
+});
