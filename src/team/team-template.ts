@@ -44,8 +44,11 @@ async function findPlopfile(dir: string): Promise<string | undefined> {
  * Files a package manager reads from the project folder: the registry to install from, scripts to run,
  * plugins to load. A template that writes one decides what `npm install` runs right after generation,
  * which is code as surely as a plopfile is. (Names as templates/ holds them: `_npmrc` becomes `.npmrc`.)
+ * `bun install` loads the `.env` files it would load to run the project (`BUN_CONFIG_REGISTRY` names the
+ * registry there), and Yarn loads `.env.yarn`.
  */
-const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', '.pnpmfile.mjs', 'pnpm-workspace.yaml', 'bunfig.toml'];
+const ENV_FILES = ['', '.local', '.production', '.development', '.test', '.production.local', '.development.local', '.test.local', '.yarn'].map((suffix) => `.env${suffix}`);
+const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', '.pnpmfile.mjs', 'pnpm-workspace.yaml', 'bunfig.toml', ...ENV_FILES];
 
 function installSettingsIn(templates: string): string[] {
   const written = readdirSync(templates).map((name) => name.replace(/^_/, '.').replace(/\.hbs$/, ''));

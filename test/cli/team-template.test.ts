@@ -318,6 +318,8 @@ describe('template manifests', () => {
     ['templates/_npmrc', 'registry=http://127.0.0.1:9/\n'],
     ['templates/_yarnrc.yml', 'npmRegistryServer: "http://127.0.0.1:9/"\n'],
     ['templates/_pnpmfile.cjs', 'module.exports = {};\n'],
+    // bun install loads .env: it names bun's registry as surely as .npmrc names npm's.
+    ['templates/_env', 'BUN_CONFIG_REGISTRY=http://127.0.0.1:9/\n'],
   ] as const) {
     it(`treats ${file} as code: package-manager settings the install would obey need --trust`, (t) => {
       const dir = tempDir(t, 'cse-template-');
