@@ -299,9 +299,11 @@ describe('template manifests', () => {
 
   it('runs a plopfile only with --trust, and then its helpers reach the templates', (t) => {
     const dir = tempDir(t, 'cse-template-');
+    // The plopfile leaves a mark when it is loaded: refused, it must not have been loaded at all.
+    const marker = join(tempDir(t, 'cse-marker-'), 'loaded');
     writeTree(dir, {
       'secure-express.template.json': JSON.stringify({ name: 'helpers' }),
-      'plopfile.js': "export default function (plop) { plop.setHelper('shout', (text) => String(text).toUpperCase()); }\n",
+      'plopfile.js': `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\nexport default function (plop) { plop.setHelper('shout', (text) => String(text).toUpperCase()); }\n`,
       'templates/SHOUT.md.hbs': '{{shout name}}\n',
     });
     const cwd = tempDir(t);
@@ -309,8 +311,10 @@ describe('template manifests', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /has a plopfile \(code that would run here\): pass --trust to use it/);
     assert.deepEqual(readdirSync(cwd), []);
+    assert.ok(!existsSync(marker), 'the plopfile was not loaded');
     const trusted = runCli(['svc', ...QUICK, '--template', dir, '--trust'], { cwd });
     assert.equal(trusted.code, 0, trusted.stderr);
+    assert.ok(existsSync(marker), 'trusted, it was');
     assert.equal(readFileSync(join(cwd, 'svc', 'SHOUT.md'), 'utf8'), 'SVC\n');
   });
 
