@@ -297,6 +297,17 @@ describe('template manifests', () => {
     });
   }
 
+  it('refuses a template file whose name holds a terminal escape, rather than listing it raw', (t) => {
+    const dir = tempDir(t, 'cse-template-');
+    writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'names' }), 'templates/evil\u001b]0;pwned\u0007.txt': '' });
+    const cwd = tempDir(t);
+    const result = runCli(['svc', ...QUICK, '--template', dir, '--dry-run'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: "evil\\u001b\]0;pwned\\u0007\.txt" \(from template:names\): a file name with control characters; rename it\n$/);
+    assert.doesNotMatch(result.stdout + result.stderr, /\u001b/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
   it('runs a plopfile only with --trust, and then its helpers reach the templates', (t) => {
     const dir = tempDir(t, 'cse-template-');
     // The plopfile leaves a mark when it is loaded: refused, it must not have been loaded at all.
