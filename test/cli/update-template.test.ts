@@ -234,6 +234,26 @@ describe('update of a record edited to show what it should not', () => {
   }
 });
 
+describe('update of a record made before credentials were kept out of it', () => {
+  it('does not echo the token of its recorded URL when the repository cannot be reached', (t) => {
+    const work = tempDir(t, 'cse-template-');
+    writeTree(work, V1);
+    git(work, 'init', '--quiet');
+    commitAll(work, 'v1');
+    const cwd = tempDir(t);
+    assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+    const dir = join(cwd, 'svc');
+    const old = record(dir);
+    old.template.source = 'https://x-access-token:s3cret-token-9a2e@127.0.0.1:9/api-template.git';
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(old, null, 2));
+    commitAll(dir, 'a record with a token, as the generator wrote it before this fix');
+    const result = runCli(['update', '--check'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /template https:\/\/127\.0\.0\.1:9\/api-template\.git: cannot reach/);
+    assert.doesNotMatch(result.stdout + result.stderr, /s3cret-token-9a2e/);
+  });
+});
+
 describe('update to a template version that writes into .git', () => {
   it("refuses it: the project's hooks stay git's own, and nothing changes", (t) => {
     const work = tempDir(t, 'cse-template-');
