@@ -17,7 +17,7 @@ import { flagSource } from './options/resolve.ts';
 import { PACKAGE, TEMPLATES_ROOT } from './package-info.ts';
 import type { PlannedFile } from './render/plan.ts';
 import { makeStagingFolder, placeProject } from './render/place.ts';
-import { filesToReplace, inspectTarget, type TargetState } from './render/target.ts';
+import { filesToReplace, inspectTarget, refuseLinks, type TargetState } from './render/target.ts';
 import { cleanUp, stoppedNote, whenStoppedNow } from './run/cleanup.ts';
 import { varSource } from './team/questions.ts';
 import { closingMessage, shellWord } from './ui/closing.ts';
@@ -103,6 +103,7 @@ async function decide(io: Io, args: ParsedArgv, out: Output, prompter: Prompter 
       extraLayers: team?.template.layer ? [team.template.layer] : [],
       remove: team?.template.manifest.remove,
     });
+    refuseLinks(target, plan);
     const replaced = filesToReplace(target, plan);
     const cautions = cautionsFor(answers, { node: process.versions.node });
     const shown = summary(out, {

@@ -24,7 +24,7 @@ export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined,
   ];
   if (code.length > 0 && !args.trust) {
     const where = fetched.commit ? `${fetched.source} at ${fetched.commit.slice(0, 12)}` : fetched.source;
-    if (!prompter) throw new UsageError(`--template ${spec} has ${code.join(' and ')}: pass --trust to use it`);
+    if (!prompter) throw new UsageError(`--template ${fetched.shown} has ${code.join(' and ')}: pass --trust to use it`);
     out.warn(`template ${manifest.name} from ${where} has ${code.join(' and ')}: code that runs on this machine with your permissions`);
     if (!(await prompter.confirm(`Trust the template ${where}?`, false))) throw new CancelledError('the template was not trusted; nothing was written');
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { Answers } from './answers.ts';
+import { parseJson } from './parse-json.ts';
 import { OPTIONS, type AnswerKey } from './registry.ts';
 import type { AnswerSource } from './resolve.ts';
 
@@ -16,6 +17,25 @@ export interface TemplateProvenance {
   readonly name?: string;
   readonly ref?: string;
   readonly commit?: string;
+}
+
+/**
+ * A recorded template's name, ref and commit are shown in the plan, in `update --check`'s report and in
+ * conflict markers, and the ref and commit are given to git: a record edited to hold a terminal escape,
+ * a newline or an option must not get there.
+ */
+const TEMPLATE_FIELDS = [
+  ['name', /^[a-z0-9][a-z0-9._-]*$/, "a template manifest's name"],
+  ['ref', /^\w[\w./-]*$/, 'a branch or tag'],
+  ['commit', /^[0-9a-f]{4,64}$/, 'a commit hash'],
+] as const;
+
+export function badTemplateField(template: Readonly<Record<string, unknown>>): { readonly field: string; readonly expected: string } | undefined {
+  for (const [field, format, expected] of TEMPLATE_FIELDS) {
+    const value = template[field];
+    if (value !== undefined && (typeof value !== 'string' || !format.test(value))) return { field, expected };
+  }
+  return undefined;
 }
 
 export interface Provenance {
@@ -50,7 +70,7 @@ export function readPreset(file: string): Preset {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (error) {
     throw new UsageError(`--preset: ${file} is not valid JSON (${(error as Error).message})`);
   }
@@ -63,6 +83,8 @@ export function readPreset(file: string): Preset {
   if (!isObject(answers)) {
     throw new UsageError(`--preset: ${file} must hold an object of answers (or a .secure-express.json)`);
   }
+  const bad = template && badTemplateField(template as unknown as Record<string, unknown>);
+  if (bad) throw new UsageError(`--preset: field "template.${bad.field}" must be ${bad.expected}`);
   const unknown = Object.keys(answers).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length > 0) {
     throw new UsageError(`--preset: unknown field ${unknown.map((key) => JSON.stringify(key)).join(', ')}; accepted: ${[...KNOWN_KEYS].join(', ')}`);

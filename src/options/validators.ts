@@ -7,6 +7,13 @@ import { InvalidValue } from '../errors.ts';
  * Flags, prompts, presets and team defaults all go through these same functions.
  */
 
+/**
+ * Unicode's control characters (general category Cc), spelled out: `\p{Cc}` costs V8 a quarter of a
+ * millisecond to build. Text that is shown on a terminal must not carry them: an escape sequence in it
+ * would rewrite the user's screen, a newline would add a line to the file it is rendered into.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/;
+
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 function asText(value: unknown, accepted: string): string {

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GenerationError } from '../errors.ts';
+import { GenerationError, UsageError } from '../errors.ts';
+import { CONTROL_CHARACTERS } from '../options/validators.ts';
 import type { Layer } from './layers.ts';
 
 /**
@@ -43,6 +44,26 @@ function listFiles(dir: string): string[] {
   }
 }
 
+/**
+ * `.git` as git, and the file systems it runs on, read it: any case (macOS and Windows ignore it),
+ * trailing dots or spaces (Windows drops them), or its short name `GIT~1`.
+ */
+const GIT_FOLDER = /^(?:\.git[. ]*|git~\d+)$/i;
+
+/**
+ * Output paths no template may use. A file that would land in the project's `.git`
+ * (`_git/hooks/post-commit`) is code: git runs its hooks, and its config names programs to run
+ * (`core.fsmonitor`), at the generator's own first commit and at every commit or checkout after an
+ * update; no template writes there, trusted or not. And file names are listed on the terminal (the dry
+ * run, --force, update's plan): none may carry an escape sequence.
+ */
+function refuseOutputPath(target: string, layer: Layer): void {
+  if (CONTROL_CHARACTERS.test(target)) throw new UsageError(`${JSON.stringify(target)} (from ${layer.id}): a file name with control characters; rename it`);
+  if (target.split('/').some((segment) => GIT_FOLDER.test(segment))) {
+    throw new UsageError(`${target} (from ${layer.id}) would be written into the repository's .git folder, where git runs hooks and reads its config; a template may not write there`);
+  }
+}
+
 export interface PlanInput {
   readonly layers: readonly Layer[];
   /** Files made by code rather than templates (package.json, .secure-express.json). */
@@ -56,6 +77,7 @@ export function planFiles({ layers, generated, remove = [] }: PlanInput): Planne
   for (const layer of layers) {
     for (const file of listFiles(layer.dir)) {
       const target = outputPath(file);
+      refuseOutputPath(target, layer);
       const kind = file.endsWith('.hbs') ? 'render' : 'copy';
       byTarget.set(target, { target, kind, source: join(layer.dir, file), layer: layer.id });
     }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ANSWERS_FILE } from '../options/answers-file.ts';
@@ -35,6 +35,29 @@ export function inspectTarget(path: string, { force }: { force: boolean }): Targ
     throw new UsageError(`${path} is not empty; choose another folder, or pass --force to add to it (no file is deleted)`);
   }
   return { path, exists: true, empty, generated };
+}
+
+/** The first symbolic link on the way to `file` in the target folder, as a path relative to it. */
+function linkOnTheWay(target: string, file: string): string | undefined {
+  const segments = file.split('/');
+  for (let depth = 1; depth <= segments.length; depth++) {
+    const path = segments.slice(0, depth).join('/');
+    const info = lstatSync(join(target, path), { throwIfNoEntry: false });
+    if (!info?.isDirectory()) return info?.isSymbolicLink() ? path : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * With --force, a link in the target folder where the project's files go (`src -> ../elsewhere`) would
+ * have them written, and the files they replace deleted, outside it: refused before anything is written.
+ */
+export function refuseLinks(target: TargetState, plan: readonly PlannedFile[]): void {
+  if (!target.exists || target.empty) return;
+  const links = [...new Set(plan.map((file) => linkOnTheWay(target.path, file.target)).filter((link) => link !== undefined))];
+  if (links.length > 0) {
+    throw new UsageError(`${target.path} has symbolic links where the project's files go (${links.join(', ')}): the generator writes only inside the target folder; remove them or choose another folder`);
+  }
 }
 
 /** Files of the plan that already exist in the target and would be replaced (only with --force). */

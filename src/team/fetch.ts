@@ -13,9 +13,13 @@ import { removeOnAbort } from '../run/cleanup.ts';
  */
 export interface TemplateLocation {
   readonly kind: 'local' | 'git';
-  /** What `.secure-express.json` records: an absolute path or a URL, without the ref. */
+  /** What `.secure-express.json` records and messages show: an absolute path or a URL, without the ref or credentials. */
   readonly source: string;
   readonly ref?: string;
+  /** What git fetches from: the URL as given, with any credentials in it. Never shown, never recorded. */
+  readonly url?: string;
+  /** The --template value as given, without credentials: how messages name it. */
+  readonly shown: string;
 }
 
 export interface FetchedTemplate extends TemplateLocation {
@@ -26,17 +30,40 @@ export interface FetchedTemplate extends TemplateLocation {
   readonly commit?: string;
 }
 
-const GIT_URL = /^(?:(?:https?|ssh|git|file):\/\/|[\w.-]+@[\w.-]+:)/;
+const GIT_URL = /^(?:(?:https?|ssh|git|file):\/\/|\w[\w.-]*@[\w.-]+:)/;
+
+/**
+ * A URL without the secrets it may carry: an https token (`https://x-access-token:TOKEN@host/...`, or
+ * the token alone as the user name) or any password. Git is given the URL as typed; what is recorded in
+ * `.secure-express.json` (committed with the project) and shown in messages and logs is this.
+ */
+export function withoutCredentials(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // scp-like `git@host:path`, which has no place for a password
+  }
+  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  if (!parsed.password && !(http && parsed.username)) return url;
+  parsed.password = '';
+  if (http) parsed.username = '';
+  return parsed.href;
+}
 
 export function parseTemplateSpec(spec: string, cwd: string): TemplateLocation {
   const hash = spec.lastIndexOf('#');
   const [base, ref] = hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
-  if (ref !== undefined && !/^[\w./-]+$/.test(ref)) throw new UsageError(`--template: ${JSON.stringify(ref)} is not a branch, tag or commit`);
+  // A ref is the last argument of `git fetch`: one starting with "-" would be read as an option.
+  if (ref !== undefined && !/^\w[\w./-]*$/.test(ref)) throw new UsageError(`--template: ${JSON.stringify(ref)} is not a branch, tag or commit`);
   const shorthand = /^github:([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(base);
-  if (shorthand) return { kind: 'git', source: `https://github.com/${shorthand[1]}.git`, ...(ref ? { ref } : {}) };
-  if (GIT_URL.test(base)) return { kind: 'git', source: base, ...(ref ? { ref } : {}) };
+  if (shorthand) return { kind: 'git', source: `https://github.com/${shorthand[1]}.git`, shown: spec, ...(ref ? { ref } : {}) };
+  if (GIT_URL.test(base)) {
+    const source = withoutCredentials(base);
+    return { kind: 'git', source, url: base, shown: `${source}${ref ? `#${ref}` : ''}`, ...(ref ? { ref } : {}) };
+  }
   if (ref !== undefined) throw new UsageError(`--template: a #ref needs a git URL; ${base} is a local folder`);
-  return { kind: 'local', source: resolve(cwd, spec) };
+  return { kind: 'local', source: resolve(cwd, spec), shown: spec };
 }
 
 const git = (args: readonly string[], cwd?: string) =>
@@ -45,13 +72,14 @@ const git = (args: readonly string[], cwd?: string) =>
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '')?.replace(/^fatal: /, '') ?? 'no reason given';
 
 async function fetchGit(location: TemplateLocation, dir: string): Promise<string> {
-  const reachable = await git(['ls-remote', '--quiet', location.source, 'HEAD']);
+  const url = location.url ?? location.source;
+  const reachable = await git(['ls-remote', '--quiet', url, 'HEAD']);
   if (reachable.failed) {
     throw new UsageError(`--template: cannot reach ${location.source}: ${firstLine(String(reachable.stderr ?? reachable.message ?? ''))}`);
   }
   const steps = [
     ['init', '--quiet', dir],
-    ['-C', dir, 'remote', 'add', 'origin', location.source],
+    ['-C', dir, 'remote', 'add', 'origin', url],
     ['-C', dir, 'fetch', '--quiet', '--depth', '1', 'origin', location.ref ?? 'HEAD'],
     ['-C', dir, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', 'FETCH_HEAD'],
   ];
@@ -76,8 +104,13 @@ export async function fetchTemplate(location: TemplateLocation): Promise<Fetched
   }
   const info = await stat(location.source).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`--template: ${location.source} is not a folder or a git URL`);
-  await fs.copy(location.source, join(dir, 'repo'), {
-    filter: (path) => !/[\\/](?:\.git|node_modules)(?:[\\/]|$)/.test(path.slice(location.source.length)),
-  });
+  await fs
+    .copy(location.source, join(dir, 'repo'), {
+      filter: (path) => !/[\\/](?:\.git|node_modules)(?:[\\/]|$)/.test(path.slice(location.source.length)),
+    })
+    // A socket, a FIFO or an unreadable file: a template folder holds plain files.
+    .catch((error: Error) => {
+      throw new UsageError(`--template ${location.shown}: cannot copy it: ${error.message.split('\n')[0]}`);
+    });
   return { ...location, dir: join(dir, 'repo'), root: dir };
 }

@@ -8,6 +8,8 @@ import type { Schema } from './json-schema.ts';
  */
 const ANSWER_KEYS = OPTIONS.map((spec) => spec.key);
 const IDENTIFIER = '^[A-Za-z][A-Za-z0-9_]*$';
+/** Text shown on the terminal: no control characters (a terminal escape would rewrite the screen). */
+const PLAIN_TEXT = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
 
 export const MANIFEST_FILE = 'secure-express.template.json';
 
@@ -21,7 +23,7 @@ export const manifestSchema = {
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 100, description: 'Short name of the template.' },
-    description: { type: 'string', maxLength: 500 },
+    description: { type: 'string', maxLength: 500, pattern: PLAIN_TEXT },
     requires: { type: 'string', minLength: 1, description: "A semver range of create-secure-express's version, e.g. >=1.0.0." },
     defaults: {
       type: 'object',
@@ -49,14 +51,15 @@ export const manifestSchema = {
         additionalProperties: false,
         properties: {
           name: { type: 'string', pattern: IDENTIFIER, maxLength: 64 },
-          message: { type: 'string', minLength: 1, maxLength: 200 },
+          message: { type: 'string', minLength: 1, maxLength: 200, pattern: PLAIN_TEXT },
           type: { type: 'string', enum: ['input', 'confirm', 'select'] },
-          choices: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+          choices: { type: 'array', items: { type: 'string', pattern: PLAIN_TEXT }, minItems: 1, uniqueItems: true },
           pattern: { type: 'string', minLength: 1 },
           expected: {
             type: 'string',
             minLength: 1,
             maxLength: 200,
+            pattern: PLAIN_TEXT,
             description: 'What pattern accepts, in words, shown when an answer does not match: "an email address such as team@acme.test".',
           },
           required: { type: 'boolean' },

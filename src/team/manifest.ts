@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { AnswerKey } from '../options/registry.ts';
+import { ANSWERS_FILE } from '../options/answers-file.ts';
+import { parseJson } from '../options/parse-json.ts';
 import { OPTIONS, optionByKey } from '../options/registry.ts';
+import { CONTROL_CHARACTERS } from '../options/validators.ts';
 import { validateSchema } from './json-schema.ts';
 import { MANIFEST_FILE, manifestSchema } from './manifest-schema.ts';
 import { isValidRange, satisfies } from './semver-range.ts';
@@ -30,6 +33,8 @@ export interface TemplateManifest {
   readonly questions: readonly TemplateQuestion[];
 }
 
+const MADE_BY_THE_GENERATOR = ['package.json', ANSWERS_FILE];
+
 function semanticErrors(manifest: TemplateManifest, generatorVersion: string): string[] {
   const errors: string[] = [];
   for (const [key, value] of Object.entries(manifest.defaults)) {
@@ -53,6 +58,11 @@ function semanticErrors(manifest: TemplateManifest, generatorVersion: string): s
     }
     const expected = question.type === 'confirm' ? 'boolean' : 'string';
     if (question.default !== undefined && typeof question.default !== expected) errors.push(`${at}.default: must be a ${expected}`);
+    else if (typeof question.default === 'string' && CONTROL_CHARACTERS.test(question.default)) errors.push(`${at}.default: must not hold control characters`);
+  });
+  // Made by code, not templates: without them the project has no dependencies, or no record to update from.
+  manifest.remove.forEach((path, index) => {
+    if (MADE_BY_THE_GENERATOR.includes(path)) errors.push(`remove[${index}]: "${path}" is made by the generator, not a built-in template file; it cannot be removed`);
   });
   for (const spec of OPTIONS) {
     if (spec.addsFile && manifest.remove.includes(spec.addsFile) && manifest.defaults[spec.key] === true) {
@@ -77,7 +87,7 @@ export async function readManifest(dir: string, source: string, generatorVersion
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (error) {
     throw new UsageError(`--template ${source}: ${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
   }

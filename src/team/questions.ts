@@ -1,7 +1,7 @@
 import { InvalidValue, UsageError } from '../errors.ts';
 import type { OptionSpec } from '../options/registry.ts';
 import type { AnswerSource } from '../options/resolve.ts';
-import { parseBoolean, parseChoice } from '../options/validators.ts';
+import { CONTROL_CHARACTERS, parseBoolean, parseChoice } from '../options/validators.ts';
 import type { TemplateQuestion } from './manifest.ts';
 
 /**
@@ -17,6 +17,8 @@ function parserFor(question: TemplateQuestion): (value: unknown) => unknown {
   return (value) => {
     if (typeof value !== 'string') throw new InvalidValue(`${JSON.stringify(value)} is not accepted: expected text`);
     const text = value.trim();
+    // An answer is one line of text: it is shown in the summary and rendered into the template's files.
+    if (CONTROL_CHARACTERS.test(text)) throw new InvalidValue(`${JSON.stringify(text)} is not accepted: expected one line of text, without control characters`);
     if (text === '' && question.required) throw new InvalidValue(`an answer is required: expected ${expected}`);
     if (text !== '' && pattern && !pattern.test(text)) throw new InvalidValue(`${JSON.stringify(text)} is not accepted: expected ${expected}`);
     return text;

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OPTIONS, type OptionSpec } from '../options/registry.ts';
@@ -6,6 +7,7 @@ import type { AnswerSource, Locks } from '../options/resolve.ts';
 import type { Layer } from '../render/layers.ts';
 import { fetchTemplate, parseTemplateSpec, type FetchedTemplate } from './fetch.ts';
 import { readManifest, type TemplateManifest } from './manifest.ts';
+import { MANIFEST_FILE } from './manifest-schema.ts';
 import { questionSpecs } from './questions.ts';
 
 /**
@@ -42,17 +44,36 @@ async function findPlopfile(dir: string): Promise<string | undefined> {
  * Files a package manager reads from the project folder: the registry to install from, scripts to run,
  * plugins to load. A template that writes one decides what `npm install` runs right after generation,
  * which is code as surely as a plopfile is. (Names as templates/ holds them: `_npmrc` becomes `.npmrc`.)
+ * `bun install` loads the `.env` files it would load to run the project (`BUN_CONFIG_REGISTRY` names the
+ * registry there), and Yarn loads `.env.yarn`.
  */
-const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', '.pnpmfile.mjs', 'pnpm-workspace.yaml', 'bunfig.toml'];
+const ENV_FILES = ['', '.local', '.production', '.development', '.test', '.production.local', '.development.local', '.test.local', '.yarn'].map((suffix) => `.env${suffix}`);
+const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', '.pnpmfile.mjs', 'pnpm-workspace.yaml', 'bunfig.toml', ...ENV_FILES];
 
 function installSettingsIn(templates: string): string[] {
   const written = readdirSync(templates).map((name) => name.replace(/^_/, '.').replace(/\.hbs$/, ''));
   return INSTALL_SETTINGS.filter((name) => written.includes(name));
 }
 
+/**
+ * What the generator reads from a template must be the template's own. A link can lead anywhere on the
+ * machine that runs it: `templates -> ~/.ssh` would copy the user's keys into the new project, ready to
+ * be pushed, and a linked manifest would print the start of any file in its JSON error.
+ */
+function refuseLinks(dir: string, shown: string): void {
+  for (const name of [MANIFEST_FILE, 'templates', ...PLOPFILES]) {
+    if (lstatSync(join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new UsageError(`--template ${shown}: ${name} is a symbolic link; a template's manifest, templates/ and plopfile must be its own files`);
+    }
+  }
+  const templates = lstatSync(join(dir, 'templates'), { throwIfNoEntry: false });
+  if (templates && !templates.isDirectory()) throw new UsageError(`--template ${shown}: templates is not a folder; it holds the files to render`);
+}
+
 export async function loadTeamTemplate(spec: string, cwd: string, generatorVersion: string): Promise<TeamTemplate> {
   const fetched = await fetchTemplate(parseTemplateSpec(spec, cwd));
-  const manifest = await readManifest(fetched.dir, spec, generatorVersion);
+  refuseLinks(fetched.dir, fetched.shown);
+  const manifest = await readManifest(fetched.dir, fetched.shown, generatorVersion);
   const templates = join(fetched.dir, 'templates');
   const defaults: AnswerSource = { describe: (option) => `template ${manifest.name} default "${option.key}"`, values: manifest.defaults };
   return {

@@ -1,6 +1,6 @@
 import { ANSWERS_FILE } from '../options/answers-file.ts';
 import type { TextMerger } from './merge-text.ts';
-import { FOLDER_IN_THE_WAY, readProjectFile, type FileVersion, type Tree } from './tree.ts';
+import { FOLDER_IN_THE_WAY, LINK_IN_THE_WAY, readProjectFile, type FileVersion, type Tree } from './tree.ts';
 
 /**
  * File by file, what an update does with the project, from three versions of each path: the base (what
@@ -90,6 +90,10 @@ export async function planChanges(base: Tree, next: Tree, projectDir: string, me
     const yours = readProjectFile(projectDir, path);
     if (yours === FOLDER_IN_THE_WAY) {
       if (next.has(path)) changes.push({ path, kind: 'conflict', note: 'a folder of yours is at this path: the new version of the file was not written' });
+      continue;
+    }
+    if (yours === LINK_IN_THE_WAY) {
+      if (!same(base.get(path), next.get(path))) changes.push({ path, kind: 'conflict', note: 'a symbolic link of yours is at this path or above it: update does not follow links, and wrote nothing here' });
       continue;
     }
     const change = await decide(path, ...inYourLineEndings(base.get(path), next.get(path), yours), yours, merger);

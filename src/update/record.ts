@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { ANSWERS_FILE, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
+import { ANSWERS_FILE, badTemplateField, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
+import { parseJson } from '../options/parse-json.ts';
+import { CONTROL_CHARACTERS } from '../options/validators.ts';
 
 /**
  * A project's `.secure-express.json`, read for an update: which generator version and template commit
@@ -22,6 +24,8 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[\w.-]+)?(?:\+[\w.-]+)?$/;
 
 export function readRecord(projectDir: string): ProjectRecord {
   const file = join(projectDir, ANSWERS_FILE);
+  // The record is rewritten at the end of the update: a link would have it read from, and point at, elsewhere.
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw new UsageError(`${file} is a symbolic link: update reads and writes the project's own record only; restore it from git`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -33,7 +37,7 @@ export function readRecord(projectDir: string): ProjectRecord {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); restore it from git`);
   }
@@ -42,10 +46,11 @@ export function readRecord(projectDir: string): ProjectRecord {
   const { generator, template, answers, vars } = data;
   if (!isObject(generator) || typeof generator.name !== 'string' || !PACKAGE_NAME.test(generator.name)) throw invalid('generator.name', 'an npm package name');
   if (typeof generator.version !== 'string' || !EXACT_VERSION.test(generator.version)) throw invalid('generator.version', 'an exact version such as 1.2.3');
-  if (!isObject(template) || typeof template.source !== 'string') throw invalid('template.source', '"built-in" or where the team template came from');
-  for (const field of ['name', 'ref', 'commit'] as const) {
-    if (template[field] !== undefined && typeof template[field] !== 'string') throw invalid(`template.${field}`, 'text');
+  if (!isObject(template) || typeof template.source !== 'string' || CONTROL_CHARACTERS.test(template.source)) {
+    throw invalid('template.source', '"built-in" or where the team template came from');
   }
+  const bad = badTemplateField(template);
+  if (bad) throw invalid(`template.${bad.field}`, bad.expected);
   if (!isObject(answers)) throw invalid('answers', 'an object of answers');
   if (vars !== undefined && !isObject(vars)) throw invalid('vars', 'an object');
   return {

@@ -1,6 +1,7 @@
 import { CancelledError, UsageError } from '../errors.ts';
 import type { TemplateProvenance } from '../options/answers-file.ts';
 import { PACKAGE } from '../package-info.ts';
+import { withoutCredentials } from '../team/fetch.ts';
 import { loadTeamTemplate, type TeamTemplate } from '../team/team-template.ts';
 import type { Output } from '../ui/output.ts';
 import type { Prompter } from '../ui/prompter.ts';
@@ -24,7 +25,7 @@ async function load(spec: string, source: string): Promise<TeamTemplate> {
   try {
     return await loadTeamTemplate(spec, process.cwd(), PACKAGE.version);
   } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(error.message.replace(/^--template(?: \S+)?:/, `template ${source}:`), { cause: error });
+    if (error instanceof UsageError) throw new UsageError(error.message.replace(/^--template(?: \S+)?:/, `template ${withoutCredentials(source)}:`), { cause: error });
     throw error;
   }
 }

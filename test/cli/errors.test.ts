@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { QUICK, runCli, tempDir } from '../support/cli.ts';
@@ -89,6 +89,43 @@ describe('bad input', () => {
     const result = runCli(['my-api', ...QUICK, '--preset', 'preset.json'], { cwd });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /not valid JSON/);
+  });
+
+  // Ten thousand levels: enough to overflow the stack of a recursive check (JSON.stringify in a message).
+  const DEEP = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  const DEEP_FILES: readonly { name: string; write: (dir: string) => string[]; message: RegExp }[] = [
+    { name: 'a preset', write: (dir) => (writeFileSync(join(dir, 'preset.json'), `{"origins":${DEEP}}`), ['--preset', 'preset.json']), message: /--preset: .*preset\.json is not valid JSON \(nested more than 32 levels deep\)/ },
+    {
+      name: "a team template's manifest",
+      write: (dir) => {
+        mkdirSync(join(dir, 'template'));
+        writeFileSync(join(dir, 'template', 'secure-express.template.json'), `{"name":"deep","defaults":{"origins":${DEEP}}}`);
+        return ['--template', './template'];
+      },
+      message: /--template \.\/template: secure-express\.template\.json is not valid JSON \(nested more than 32 levels deep\)/,
+    },
+  ];
+  for (const { name, write, message } of DEEP_FILES) {
+    it(`${name} nested ten thousand levels deep is refused in one line, not a stack overflow`, (t) => {
+      const cwd = tempDir(t);
+      const result = runCli(['my-api', ...QUICK, ...write(cwd)], { cwd });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, message);
+      assert.ok(!existsSync(join(cwd, 'my-api')));
+    });
+  }
+
+  it("a preset's template.ref with a terminal escape is refused, not copied into the new project's record", (t) => {
+    const cwd = tempDir(t);
+    mkdirSync(join(cwd, 'template'));
+    writeFileSync(join(cwd, 'template', 'secure-express.template.json'), '{"name":"plain"}');
+    const preset = { template: { source: join(cwd, 'template'), name: 'plain', ref: 'v1\u001b[2J' }, answers: {} };
+    writeFileSync(join(cwd, 'preset.json'), JSON.stringify(preset));
+    const result = runCli(['my-api', ...QUICK, '--preset', 'preset.json'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: --preset: field "template\.ref" must be a branch or tag\n$/);
+    assert.ok(!existsSync(join(cwd, 'my-api')));
   });
 
   it('without a terminal and without --yes, names what is missing and points at --yes', (t) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_BIN, CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
@@ -129,6 +129,21 @@ describe('generating', () => {
     assert.match(result.stderr, /replacing 1 existing file\(s\): package\.json/);
     assert.equal(readFileSync(join(target, 'notes.txt'), 'utf8'), 'mine');
     assert.equal(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).name, 'my-api');
+  });
+
+  it('--force does not write through a symbolic link in the folder: a linked src/ outside it is refused, nothing written', (t) => {
+    const cwd = tempDir(t);
+    const outside = tempDir(t, 'cse-outside-');
+    writeFileSync(join(outside, 'app.ts'), 'mine\n');
+    const target = join(cwd, 'my-api');
+    mkdirSync(target);
+    symlinkSync(outside, join(target, 'src'), 'dir');
+    const result = runCli(['my-api', ...QUICK, '--force'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: .*my-api has symbolic links where the project's files go \(src\): the generator writes only inside the target folder/);
+    assert.deepEqual(readdirSync(outside), ['app.ts']);
+    assert.equal(readFileSync(join(outside, 'app.ts'), 'utf8'), 'mine\n');
+    assert.deepEqual(readdirSync(target), ['src']);
   });
 
   it('--dry-run prints the answers and the files and writes nothing', (t) => {

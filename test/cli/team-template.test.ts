@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
@@ -105,8 +105,15 @@ describe('team templates', () => {
       args: (url) => ['--template', url, '--var', 'ownerEmail=nobody'],
       message: /--var ownerEmail: "nobody" is not accepted: expected an answer in the form the template expects for "Owning team's email"\n/,
     },
+    {
+      // The pattern (no space, one @) lets a terminal escape through: it would be shown raw in the summary.
+      name: 'a --var with control characters',
+      args: (url) => ['--template', url, '--var', 'ownerEmail=ops\u001b]0;pwned\u0007@acme.test'],
+      message: /--var ownerEmail: "ops\\u001b\]0;pwned\\u0007@acme\.test" is not accepted: expected one line of text, without control characters/,
+    },
     { name: 'a flag for an answer the template\'s remove turned off', args: (url) => ['--template', url, ...OWNER, '--docker'], message: /--docker: locked to no by template acme-api \(it removes Dockerfile\)/ },
     { name: 'an unknown ref', args: (url) => ['--template', `${url}#no-such-branch`, ...OWNER], message: /unknown ref "no-such-branch"/ },
+    { name: 'a ref that git would read as an option', args: (url) => ['--template', `${url}#--upload-pack`, ...OWNER], message: /"--upload-pack" is not a branch, tag or commit/ },
     { name: 'an unreachable repository', args: () => ['--template', 'file:///nonexistent/repo.git', ...OWNER], message: /cannot reach file:\/\/\/nonexistent\/repo\.git/ },
     { name: 'a folder that does not exist', args: () => ['--template', './nowhere', ...OWNER], message: /is not a folder or a git URL/ },
     { name: '--var without a template', args: () => OWNER, message: /--var answers a team template's question: give --template too/ },
@@ -123,6 +130,68 @@ describe('team templates', () => {
       assert.deepEqual(readdirSync(cwd), []);
       assert.deepEqual(readdirSync(tmp), []);
     });
+  }
+});
+
+describe('credentials in a git URL', () => {
+  // git rewrites the URL to the local remote (url.<base>.insteadOf), as a company mirror would: the
+  // fetch succeeds with the URL as typed, credentials and all.
+  const TOKEN = 's3cret-token-6f1c';
+  const insteadOf = (remote: string, url: string) => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${remote}.insteadOf`, GIT_CONFIG_VALUE_0: url });
+  for (const [label, url] of [
+    ['a user and a token', `https://x-access-token:${TOKEN}@git.acme.test/platform/api-template.git`],
+    ['a token as the user name', `https://${TOKEN}@git.acme.test/platform/api-template.git`],
+  ] as const) {
+    it(`are used to fetch, but never shown or recorded: ${label}`, (t) => {
+      const repo = templateRepository(t);
+      const cwd = tempDir(t);
+      const result = runCli(['svc', ...QUICK, '--template', `${url}#v1`, ...OWNER], { cwd, env: insteadOf(repo.url, url) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stdout + result.stderr, new RegExp(TOKEN));
+      const recorded = answersFile(join(cwd, 'svc')).template;
+      assert.deepEqual(recorded, { source: 'https://git.acme.test/platform/api-template.git', name: 'acme-api', ref: 'v1', commit: repo.first });
+      const holding = [...snapshot(join(cwd, 'svc'))].filter(([, bytes]) => bytes.includes(TOKEN)).map(([path]) => path);
+      assert.deepEqual(holding, [], 'no generated file holds the token');
+    });
+  }
+
+  it('are not echoed when the repository cannot be reached', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['svc', ...QUICK, '--template', `https://x-access-token:${TOKEN}@127.0.0.1:9/api-template.git`, ...OWNER], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /cannot reach https:\/\/127\.0\.0\.1:9\/api-template\.git/);
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(TOKEN));
+  });
+});
+
+describe('links out of a template', () => {
+  // What a link may reach on the machine that runs the generator: a key, or the password file.
+  const SECRET = 'aws_secret_access_key = s3cret-outside-template';
+  const LINKED = [
+    { name: 'templates/', link: 'templates', to: (outside: string) => outside },
+    { name: 'the manifest', link: 'secure-express.template.json', to: (outside: string) => join(outside, 'credentials') },
+  ] as const;
+  for (const { name, link, to } of LINKED) {
+    for (const via of ['a git repository', 'a local folder'] as const) {
+      it(`refuses ${name} as a symbolic link, from ${via}: nothing of what it points at is read or written`, (t) => {
+        const outside = tempDir(t, 'cse-outside-');
+        writeFileSync(join(outside, 'credentials'), `${SECRET}\n`);
+        const work = tempDir(t, 'cse-template-');
+        writeTree(work, { 'secure-express.template.json': JSON.stringify({ name: 'linked' }), 'templates/VERSION': 'one\n' });
+        execFileSync('rm', ['-rf', join(work, link)]);
+        symlinkSync(to(outside), join(work, link));
+        git(work, 'init', '--quiet');
+        git(work, 'add', '-A');
+        git(work, 'commit', '--quiet', '-m', 'linked');
+        const source = via === 'a local folder' ? work : `file://${work}`;
+        const cwd = tempDir(t);
+        const result = runCli(['svc', ...QUICK, '--template', source], { cwd });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, new RegExp(`${link.replace('.', '\\.')} is a symbolic link; a template's manifest, templates/ and plopfile must be its own files`));
+        assert.doesNotMatch(result.stdout + result.stderr, /s3cret-outside-template/);
+        assert.deepEqual(readdirSync(cwd), []);
+      });
+    }
   }
 });
 
@@ -160,9 +229,13 @@ describe('template manifests', () => {
     { field: 'locked (unknown answer)', change: { locked: ['proxyHops'] }, message: /locked\[0\]: "proxyHops" is not one of/ },
     { field: 'locked (not a list)', change: { locked: 'node' }, message: /locked: must be an array/ },
     { field: 'remove (escaping path)', change: { remove: ['../etc/passwd'] }, message: /remove\[0\]: must match/ },
+    { field: 'remove (the record)', change: { remove: ['.secure-express.json'] }, message: /remove\[0\]: "\.secure-express\.json" is made by the generator, not a built-in template file; it cannot be removed/ },
+    { field: 'remove (package.json)', change: { remove: ['Dockerfile', 'package.json'] }, message: /remove\[1\]: "package\.json" is made by the generator/ },
     { field: 'questions (no message)', change: { questions: [{ name: 'team' }] }, message: /questions\[0\]\.message: is required/ },
     { field: 'questions (built-in name)', change: { questions: [{ name: 'port', message: 'Port?' }] }, message: /questions\[0\]\.name: "port" is a built-in answer/ },
     { field: 'questions (bad type)', change: { questions: [{ name: 'team', message: 'Team?', type: 'editor' }] }, message: /questions\[0\]\.type: "editor" is not one of/ },
+    { field: 'questions (a terminal escape in the message)', change: { questions: [{ name: 'team', message: 'Team?\u001b[2J' }] }, message: /questions\[0\]\.message: must match/ },
+    { field: 'questions (a newline in the default)', change: { questions: [{ name: 'team', message: 'Team?', default: 'a\nNODE_OPTIONS=x' }] }, message: /questions\[0\]\.default: must not hold control characters/ },
     { field: 'questions (select without choices)', change: { questions: [{ name: 'team', message: 'Team?', type: 'select' }] }, message: /questions\[0\]\.choices: a select question needs choices/ },
     { field: 'defaults (docker on, Dockerfile removed)', change: { defaults: { docker: true } }, message: /defaults\.docker: true contradicts remove: "Dockerfile"/ },
     { field: 'requires (unmet)', change: { requires: '>=99.0.0' }, message: /requires: the template needs create-secure-express >=99\.0\.0; this is / },
@@ -181,6 +254,24 @@ describe('template manifests', () => {
     });
   }
 
+  const ODD_TREES: readonly { name: string; make: (dir: string) => void; message: RegExp }[] = [
+    { name: 'a templates that is a file', make: (dir) => writeFileSync(join(dir, 'templates'), 'x'), message: /templates is not a folder; it holds the files to render/ },
+    { name: 'a FIFO in templates/', make: (dir) => (mkdirSync(join(dir, 'templates')), execFileSync('mkfifo', [join(dir, 'templates', 'pipe')])), message: /cannot copy it: .*FIFO/ },
+  ];
+  for (const { name, make, message } of ODD_TREES) {
+    it(`refuses ${name} in one line, exit 2, not as an unexpected failure`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'odd' }) });
+      make(dir);
+      const cwd = tempDir(t);
+      const result = runCli(['svc', ...QUICK, '--template', dir], { cwd });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, message);
+      assert.deepEqual(readdirSync(cwd), []);
+    });
+  }
+
   it('refuses a folder without a manifest', (t) => {
     const dir = tempDir(t, 'cse-template-');
     const result = runCli(['svc', ...QUICK, '--template', dir], { cwd: tempDir(t) });
@@ -188,11 +279,42 @@ describe('template manifests', () => {
     assert.match(result.stderr, /no secure-express\.template\.json at its top level/);
   });
 
+  // git runs what a template would put in .git at the generator's own first commit (or a later checkout).
+  for (const path of ['templates/_git/hooks/post-commit', 'templates/_GIT/hooks/post-commit']) {
+    it(`refuses ${path}, which git would run: nothing written, nothing run, even with --trust`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      const marker = join(tempDir(t, 'cse-marker-'), 'ran');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'hooks' }), [path]: `#!/bin/sh\ntouch ${marker}\n` });
+      chmodSync(join(dir, path), 0o755);
+      const cwd = tempDir(t);
+      for (const trust of [[], ['--trust']]) {
+        const result = runCli(['svc', '--yes', '--no-install', '--template', dir, ...trust], { cwd });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, /^error: \.git\/hooks\/post-commit \(from template:hooks\) would be written into the repository's \.git folder/i);
+        assert.ok(!existsSync(marker), 'the hook did not run');
+        assert.deepEqual(readdirSync(cwd), []);
+      }
+    });
+  }
+
+  it('refuses a template file whose name holds a terminal escape, rather than listing it raw', (t) => {
+    const dir = tempDir(t, 'cse-template-');
+    writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'names' }), 'templates/evil\u001b]0;pwned\u0007.txt': '' });
+    const cwd = tempDir(t);
+    const result = runCli(['svc', ...QUICK, '--template', dir, '--dry-run'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: "evil\\u001b\]0;pwned\\u0007\.txt" \(from template:names\): a file name with control characters; rename it\n$/);
+    assert.doesNotMatch(result.stdout + result.stderr, /\u001b/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
   it('runs a plopfile only with --trust, and then its helpers reach the templates', (t) => {
     const dir = tempDir(t, 'cse-template-');
+    // The plopfile leaves a mark when it is loaded: refused, it must not have been loaded at all.
+    const marker = join(tempDir(t, 'cse-marker-'), 'loaded');
     writeTree(dir, {
       'secure-express.template.json': JSON.stringify({ name: 'helpers' }),
-      'plopfile.js': "export default function (plop) { plop.setHelper('shout', (text) => String(text).toUpperCase()); }\n",
+      'plopfile.js': `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\nexport default function (plop) { plop.setHelper('shout', (text) => String(text).toUpperCase()); }\n`,
       'templates/SHOUT.md.hbs': '{{shout name}}\n',
     });
     const cwd = tempDir(t);
@@ -200,8 +322,10 @@ describe('template manifests', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /has a plopfile \(code that would run here\): pass --trust to use it/);
     assert.deepEqual(readdirSync(cwd), []);
+    assert.ok(!existsSync(marker), 'the plopfile was not loaded');
     const trusted = runCli(['svc', ...QUICK, '--template', dir, '--trust'], { cwd });
     assert.equal(trusted.code, 0, trusted.stderr);
+    assert.ok(existsSync(marker), 'trusted, it was');
     assert.equal(readFileSync(join(cwd, 'svc', 'SHOUT.md'), 'utf8'), 'SVC\n');
   });
 
@@ -209,6 +333,8 @@ describe('template manifests', () => {
     ['templates/_npmrc', 'registry=http://127.0.0.1:9/\n'],
     ['templates/_yarnrc.yml', 'npmRegistryServer: "http://127.0.0.1:9/"\n'],
     ['templates/_pnpmfile.cjs', 'module.exports = {};\n'],
+    // bun install loads .env: it names bun's registry as surely as .npmrc names npm's.
+    ['templates/_env', 'BUN_CONFIG_REGISTRY=http://127.0.0.1:9/\n'],
   ] as const) {
     it(`treats ${file} as code: package-manager settings the install would obey need --trust`, (t) => {
       const dir = tempDir(t, 'cse-template-');

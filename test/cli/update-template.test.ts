@@ -207,3 +207,69 @@ describe('update of a project made from a team template', () => {
     assert.ok(existsSync(join(dir, changed.added)) && existsSync(join(dir, 'TEAM.md')));
   });
 });
+
+describe('update of a record edited to show what it should not', () => {
+  const EDITS = [
+    { field: 'name', value: 'acme-api\u001b]0;pwned\u0007', expected: "a template manifest's name" },
+    { field: 'commit', value: '\u001b[2J\u001b[H0123456789abcdef', expected: 'a commit hash' },
+  ] as const;
+  for (const { field, value, expected } of EDITS) {
+    it(`refuses a terminal escape in template.${field}, in one line, even for --check`, (t) => {
+      const work = tempDir(t, 'cse-template-');
+      writeTree(work, V1);
+      git(work, 'init', '--quiet');
+      commitAll(work, 'v1');
+      const cwd = tempDir(t);
+      assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+      const dir = join(cwd, 'svc');
+      const edited = record(dir);
+      edited.template[field] = value;
+      writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(edited, null, 2));
+      commitAll(dir, 'an edited record');
+      const result = runCli(['update', '--check'], { cwd: dir });
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(result.stderr, new RegExp(`field "template\\.${field}" must be ${expected}; restore it from git\\n$`));
+      assert.doesNotMatch(result.stdout + result.stderr, /\u001b/);
+    });
+  }
+});
+
+describe('update of a record made before credentials were kept out of it', () => {
+  it('does not echo the token of its recorded URL when the repository cannot be reached', (t) => {
+    const work = tempDir(t, 'cse-template-');
+    writeTree(work, V1);
+    git(work, 'init', '--quiet');
+    commitAll(work, 'v1');
+    const cwd = tempDir(t);
+    assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+    const dir = join(cwd, 'svc');
+    const old = record(dir);
+    old.template.source = 'https://x-access-token:s3cret-token-9a2e@127.0.0.1:9/api-template.git';
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(old, null, 2));
+    commitAll(dir, 'a record with a token, as the generator wrote it before this fix');
+    const result = runCli(['update', '--check'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /template https:\/\/127\.0\.0\.1:9\/api-template\.git: cannot reach/);
+    assert.doesNotMatch(result.stdout + result.stderr, /s3cret-token-9a2e/);
+  });
+});
+
+describe('update to a template version that writes into .git', () => {
+  it("refuses it: the project's hooks stay git's own, and nothing changes", (t) => {
+    const work = tempDir(t, 'cse-template-');
+    writeTree(work, V1);
+    git(work, 'init', '--quiet');
+    commitAll(work, 'v1');
+    const cwd = tempDir(t);
+    assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+    const dir = join(cwd, 'svc');
+    writeTree(work, { ...V1, 'templates/_git/hooks/post-checkout': '#!/bin/sh\necho ran\n' });
+    commitAll(work, 'v2 with a hook');
+    const before = snapshot(dir);
+    const result = runCli(['update'], { cwd: dir });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /\.git\/hooks\/post-checkout \(from template:acme-api\) would be written into the repository's \.git folder/);
+    assert.ok(!existsSync(join(dir, '.git', 'hooks', 'post-checkout')));
+    assert.deepEqual(snapshot(dir), before);
+  });
+});

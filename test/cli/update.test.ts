@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -342,5 +342,58 @@ describe('update to a newer generator release', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: create-secure-express update \[project folder\] \[options\]/);
     for (const flag of ['--to <ref>', '--check', '--dry-run', '--allow-dirty', '--base-generator <tgz|dir>', '--rate-limit <tier>']) assert.ok(help.stdout.includes(flag), flag);
+  });
+});
+
+describe('update and symbolic links in the project', () => {
+  const linksOut = (t: TestContext) => {
+    const { dir } = makeProject(t);
+    const outside = tempDir(t, 'cse-outside-');
+    execFileSync('mv', [join(dir, 'src'), join(outside, 'src')]);
+    symlinkSync(join(outside, 'src'), join(dir, 'src'), 'dir');
+    writeFileSync(join(outside, 'npmrc'), '//registry.acme.test/:_authToken=s3cret-from-home\n');
+    unlinkSync(join(dir, 'README.md'));
+    symlinkSync(join(outside, 'npmrc'), join(dir, 'README.md'));
+    commitAll(dir, 'links out of the project');
+    return { dir, outside };
+  };
+
+  it('never reads or writes through one: a linked folder and a linked file are conflicts, the rest is updated', (t) => {
+    const { dir, outside } = linksOut(t);
+    const before = snapshot(outside);
+    // --rate-limit strict changes src/config.ts, README.md and .env.example.
+    const result = runCli(['update', '--rate-limit', 'strict'], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    const changedOutside = [...snapshot(outside)].filter(([path, bytes]) => !before.get(path)?.equals(bytes)).map(([path]) => path);
+    assert.deepEqual(changedOutside, [], 'nothing outside the project changed');
+    for (const path of ['README.md', 'src/config.ts']) assert.match(result.stdout, new RegExp(`conflict +${path} +\\(a symbolic link of yours is at this path or above it`));
+    assert.ok(lstatSync(join(dir, 'README.md')).isSymbolicLink() && lstatSync(join(dir, 'src')).isSymbolicLink(), 'the links are left as they were');
+    assert.match(read(dir, '.env.example'), /RATE_LIMIT_GLOBAL=50\/15m/, 'the files of the project itself are updated');
+    assert.doesNotMatch(git(dir, 'diff'), /s3cret-from-home/, 'the linked file was not merged into the project');
+  });
+
+  it('refuses a .secure-express.json that is a link, changing nothing', (t) => {
+    const { dir, outside } = linksOut(t);
+    execFileSync('mv', [join(dir, '.secure-express.json'), join(outside, 'record.json')]);
+    symlinkSync(join(outside, 'record.json'), join(dir, '.secure-express.json'));
+    commitAll(dir, 'the record elsewhere');
+    const result = runCli(['update', '--rate-limit', 'strict'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /\.secure-express\.json is a symbolic link: update reads and writes the project's own record only/);
+    assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
+});
+
+describe('update and a record nested deeper than any real one', () => {
+  it('refuses a .secure-express.json nested ten thousand levels deep in one line, changing nothing', (t) => {
+    const { dir } = makeProject(t);
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const hostile = { ...record(dir), answers: { ...record(dir).answers, origins: 'DEEP' } };
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(hostile).replace('"DEEP"', deep));
+    commitAll(dir, 'a hostile record');
+    const result = runCli(['update', '--rate-limit', 'strict'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: .*\.secure-express\.json is not valid JSON \(nested more than 32 levels deep\); restore it from git\n$/);
+    assert.equal(git(dir, 'status', '--porcelain'), '');
   });
 });
