@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
@@ -16,7 +16,10 @@ import { startForwardingProxy } from '../support/forwarding-proxy.ts';
 import { sarifErrors } from '../support/sarif-schema.ts';
 
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
-const WORST = FLAWS.filter((flaw) => !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404'].includes(flaw));
+const WORST = FLAWS.filter(
+  (flaw) =>
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first'].includes(flaw),
+);
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
 /** Skipped on every plain run: the look-alikes (no --origin), --openapi, --slow, cookies (none set) and HSTS (http). */
@@ -67,7 +70,7 @@ const CASES: readonly {
     args: LIMIT,
     fails: [],
     warns: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /keys on the last entry: the app trusts one proxy hop and was reached without its proxy/ },
+    evidence: { 'rate-limit/forged-headers': /keys on the entry a proxy would have appended: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or `trust proxy` counts more proxies than there are/ },
     severity: { 'rate-limit/forged-headers': 'medium' },
   },
   {
@@ -105,7 +108,32 @@ const CASES: readonly {
     args: LIMIT,
     fails: ['rate-limit/retry-after'],
     warns: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /got a fresh count each time: the limit keys on the last entry/ },
+    evidence: { 'rate-limit/forged-headers': /got a fresh count each time: the limit keys on the entry a proxy would have appended/ },
+  },
+  {
+    name: 'trust-proxy-two through one proxy (one hop too many)',
+    flaws: ['trust-proxy-two'],
+    viaProxy: true,
+    args: LIMIT,
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /it was reached without its proxy, or `trust proxy` counts more proxies than there are/ },
+  },
+  {
+    name: 'trust-proxy-true with one app-wide limit and no RateLimit headers (the probes before used part of it)',
+    flaws: ['trust-proxy-true', 'app-wide-limit'],
+    args: LIMIT,
+    fails: ['rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/forged-headers': /keys on the leftmost entry, which the client writes$/ },
+    severity: { 'rate-limit/forged-headers': 'high' },
+  },
+  {
+    name: 'a login that refuses the probe body (400) before its limiter counts it',
+    flaws: ['login-validates-first'],
+    args: LIMIT,
+    fails: [],
+    alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 400: the body was refused before anything counted it: give --limit-body an attempt the API counts/ },
   },
   {
     flaws: ['x-real-ip-key'],
@@ -150,6 +178,18 @@ const CASES: readonly {
       'cors/other-site': /not allowed by name \(Access-Control-Allow-Origin: \*, see cors\/wildcard\)/,
     },
     severity: { 'cors/wildcard': 'low' },
+  },
+  {
+    name: 'cors-reflect-any (every origin, with credentials)',
+    flaws: ['cors-reflect-any'],
+    args: ['--origin', ALLOWED_ORIGIN],
+    fails: ['cors/other-site'],
+    alsoSkipped: ['cors/null', ...LOOK_ALIKE_IDS],
+    evidence: {
+      'cors/other-site': /^Origin: https:\/\/check-attacker\.example is allowed with Allow-Credentials: true/,
+      'cors/null': /^Origin: null is allowed wherever it was sent, as any origin is: \/healthz lets any origin in \(see cors\/other-site\)$/,
+      'cors/suffix': /is allowed wherever it was sent, as any origin is/,
+    },
   },
   {
     name: 'per-route CORS on /api/private, named by --openapi',
@@ -207,6 +247,21 @@ const CASES: readonly {
     fails: ['errors/malformed-json', 'errors/body-too-large'],
     evidence: { 'errors/malformed-json': /^POST \/check-not-found → 500: a client's mistake became a server error$/ },
     fixes: { 'errors/malformed-json': /^Answer err\.status .* in your error handler/, 'errors/body-too-large': /^Answer err\.status / },
+  },
+  {
+    name: "an error handler that passes the body parser's message on in a 400 (err.expose)",
+    flaws: ['parser-message'],
+    fails: ['errors/default-page'],
+    evidence: { 'errors/default-page': /^JSON\.parse's own message: "Unexpected end of JSON.*" in POST \/check-not-found → 400$/, 'errors/internals': /^\d+ error responses: no stack/ },
+    severity: { 'errors/default-page': 'low' },
+    fixes: { 'errors/default-page': /^Answer a body the parser refuses with a fixed message of your own/ },
+  },
+  {
+    name: 'form-bodies without --json-path: the unknown path it posts to reads no body',
+    flaws: ['form-bodies'],
+    fails: [],
+    alsoSkipped: ['csrf/simple-body'],
+    evidence: { 'csrf/simple-body': /^POST \/check-not-found: text\/plain → 404, .*: refused before the body was read \(not a route, or credentials first\): give --json-path/ },
   },
   {
     flaws: ['json-limit-10mb'],
@@ -313,6 +368,49 @@ describe('check when the target is not an API that answers', () => {
     assert.equal(sarif.runs[0].invocations[0].executionSuccessful, false);
     assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, reason);
     assert.deepEqual(sarif.runs[0].results, []);
+  });
+
+  it('reads only the start of an endless body, so a run against one takes seconds, not a deadline per request', async (t) => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    endless.listen(0, '127.0.0.1');
+    await once(endless, 'listening');
+    t.after(() => {
+      endless.closeAllConnections();
+      endless.close();
+    });
+    const { port } = endless.address() as AddressInfo;
+    const started = Date.now();
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--timeout', '20000', '--json'], { timeoutMs: 45_000 });
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stderr);
+    assert.ok(report.requests.sent > 5, `${report.requests.sent} requests`);
+    assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms: a deadline was waited out`);
+  });
+
+  it('says that a port that answers something other than HTTP is not HTTP', async (t) => {
+    const sockets = new Set<Socket>();
+    const banner = createNetServer((socket) => {
+      sockets.add(socket.on('error', () => {}));
+      socket.write('SSH-2.0-OpenSSH_9.2p1\r\n');
+    });
+    banner.listen(0, '127.0.0.1');
+    await once(banner, 'listening');
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      banner.close();
+    });
+    const { port } = banner.address() as AddressInfo;
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${port}/healthz: the answer is not HTTP \\(.*\\): is this the API's port\\?$`, 'm'));
   });
 
   it('judges an API from a URL that wants credentials (401): it is there, just not public', async (t) => {

@@ -40,6 +40,11 @@ export const FLAWS = [
   'x-real-ip-key', // the limiter keyed on a header the client writes
   'node-default-timeouts', // http.createServer with Node's timeouts (60 s for headers)
   'login-404', // not a flaw of check's: the login answers 404 for an unknown account, as some APIs do
+  'app-wide-limit', // one limiter for the whole app (20 a minute, no RateLimit headers), none of the login's own
+  'trust-proxy-two', // app.set('trust proxy', 2): one hop too many behind one proxy
+  'parser-message', // the error handler passes err.message on when err.expose (a 4xx), as http-errors allows
+  'cors-reflect-any', // cors({ origin: true, credentials: true }): every origin reflected
+  'login-validates-first', // the login answers 400 to a body without an email before its limiter counts it
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -102,7 +107,7 @@ export async function startBrokenApp(
 ): Promise<BrokenApp> {
   const flaws = new Set(flawList);
   const app = express();
-  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-one') ? 1 : 0);
+  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-two') ? 2 : flaws.has('trust-proxy-one') ? 1 : 0);
   app.disable('x-powered-by');
 
   if (flaws.has('helmet-defaults')) {
@@ -122,7 +127,11 @@ export async function startBrokenApp(
   }
 
   app.use(
-    flaws.has('cors-defaults') ? cors() : cors({ origin: (origin, callback) => callback(null, corsAllows(flaws, origin) ? origin : false), credentials: true }),
+    flaws.has('cors-defaults')
+      ? cors()
+      : flaws.has('cors-reflect-any')
+        ? cors({ origin: true, credentials: true })
+        : cors({ origin: (origin, callback) => callback(null, corsAllows(flaws, origin) ? origin : false), credentials: true }),
   );
 
   if (flaws.has('trace-echo')) {
@@ -136,7 +145,15 @@ export async function startBrokenApp(
     app.use(rateLimit({ windowMs: 60_000, limit: 100, standardHeaders: 'draft-8', legacyHeaders: false, validate: false }));
   }
 
-  if (!flaws.has('no-rate-limit')) {
+  if (flaws.has('app-wide-limit')) {
+    app.use(rateLimit({ windowMs: 60_000, limit: 20, standardHeaders: false, legacyHeaders: false, validate: false }));
+  }
+
+  if (flaws.has('login-validates-first')) {
+    app.use(LOGIN_PATH, express.json(), (req, res, next) => (typeof req.body?.email === 'string' ? next() : problem(res, 400)));
+  }
+
+  if (!flaws.has('no-rate-limit') && !flaws.has('app-wide-limit')) {
     app.use(
       LOGIN_PATH,
       rateLimit({
@@ -198,7 +215,8 @@ export async function startBrokenApp(
     app.use(flaws.has('catch-all') ? (_req, res) => void res.type('html').send('<!doctype html><title>API docs</title>') : (_req, res) => problem(res, 404));
     const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
       const status = !flaws.has('error-handler-500') && typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-      problem(res, status);
+      if (flaws.has('parser-message') && err?.expose) res.status(status).json({ error: err.message });
+      else problem(res, status);
     };
     app.use(errorHandler);
   }

@@ -69,7 +69,7 @@ async function findKeying(send: Counted, fresh: (exchange: Exchange) => boolean,
   if (same === undefined) return { kind: 'unknown', evidence: head };
   return same
     ? { kind: 'leftmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> kept one count: the limit keys on the leftmost entry, which the client writes` }
-    : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the last entry` };
+    : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the entry a proxy would have appended` };
 }
 
 /** X-Forwarded-For with the same left entry and the n-th right one. */
@@ -100,7 +100,8 @@ async function keyingByCountdown(send: Counted, start: number): Promise<Keying> 
  * Once the limit answers 429: a request that does not got a fresh count. To learn which
  * X-Forwarded-For entry is the key: if the answers count down, two requests with the same left entry
  * tell; if not, the same left entry is sent until the limit answers 429 (at most `limitAfter` + 1
- * requests, or MAX_ENTRY_PROBE when the limit was used up before the run and its size is unknown).
+ * requests, `limitAfter` being the most the limit can be; or MAX_ENTRY_PROBE when the limit was used
+ * up before the run and its size is unknown). No 429 within them is a fresh count each time.
  */
 async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined): Promise<Keying> {
   return findKeying(send, (exchange) => exchange.response.status !== 429, async () => {
@@ -167,7 +168,10 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
       if (exchange.response.status === 429) limited = exchange;
     }
     // Limited from the first request on (an earlier run used it up): the limit's size is unknown.
-    const keying = limited ? await keyingByLimit(context, send, limited === first ? undefined : sentUntilLimited) : undefined;
+    // Otherwise it is at most the requests of the run so far: an app-wide limit counted every one of
+    // them, not only those sent to this path.
+    const sentInRun = context.options.maxRequests - context.remaining();
+    const keying = limited ? await keyingByLimit(context, send, limited === first ? undefined : sentInRun) : undefined;
     return { unusable: undefined, first, sentUntilLimited, limited, keying };
   });
 }
@@ -225,10 +229,14 @@ function judgeKeying(keying: Keying, where: string): Outcome {
         fix: 'Set `trust proxy` to the exact number of proxies in front of the app (never true): with more, req.ip is an address the client wrote',
       });
     case 'rightmost':
-      return warn(`${where}: ${keying.evidence}: the app trusts one proxy hop and was reached without its proxy, so a client that can do the same picks its address`, {
-        severity: 'medium',
-        fix: 'Make the app reachable only through its proxy (listen on a private address, or firewall it), and scan through the proxy; with no proxy in front, set `trust proxy` to 0',
-      });
+      // One trusted hop reached directly, and two behind one proxy, look the same from outside: say both.
+      return warn(
+        `${where}: ${keying.evidence}: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or \`trust proxy\` counts more proxies than there are (which one cannot be told from outside); either way a client that reaches it so picks its address`,
+        {
+          severity: 'medium',
+          fix: 'Set `trust proxy` to the exact number of proxies in front of the app (0 with none), make the app reachable only through them (listen on a private address, or firewall it), and scan through them',
+        },
+      );
     // A client that writes X-Forwarded-For gets a fresh count, but whether any client can (trust proxy
     // true) or only one that reaches the app without its proxy could not be told: a warning, as the
     // second is a correct setup scanned from the wrong side.
@@ -255,6 +263,14 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       if (run.limited) return pass(`${method} ${path} → ${run.first?.response.status}, then 429 after ${run.sentUntilLimited} requests`);
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
         return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, all the cap left: too few to tell (raise --max-requests)`);
+      }
+      // Refused as invalid every time: the probe never became an attempt, and a limit may count only those.
+      const statuses = new Set(context.exchanges().filter(({ request }) => request.method === method && request.path === path).map(({ response }) => response.status));
+      const [only] = statuses;
+      if (statuses.size === 1 && (only === 400 || only === 422)) {
+        return skipped(
+          `${method} ${path}: no 429 after ${run.sentUntilLimited} requests, every one answered ${only}: the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login`,
+        );
       }
       return fail(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests: no limit on this path, or one too generous to protect it`);
     },
