@@ -413,6 +413,21 @@ describe('check when the target is not an API that answers', () => {
     assert.match(run.stderr, new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${port}/healthz: the answer is not HTTP \\(.*\\): is this the API's port\\?$`, 'm'));
   });
 
+  it('does not pass TRACE when a rate limit answered it (429) before any route could', async (t) => {
+    const limited = createServer((req, res) => {
+      if (req.method === 'TRACE') res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' }).end('{"error":"too many requests"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    limited.listen(0, '127.0.0.1');
+    await once(limited, 'listening');
+    t.after(() => limited.close());
+    const { port } = limited.address() as AddressInfo;
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json']));
+    const trace = report.checks.find((check) => check.id === 'trace');
+    assert.equal(trace?.verdict, 'skipped', trace?.evidence);
+    assert.equal(trace?.evidence, 'TRACE /healthz → 429: rate limited; run again when its window has passed');
+  });
+
   it('judges an API from a URL that wants credentials (401): it is there, just not public', async (t) => {
     const app = await startBrokenApp([]);
     t.after(() => app.close());
@@ -455,6 +470,8 @@ describe('check for people and machines', () => {
         const report = parseReport(await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json']));
         const forged = report.checks.find((check) => check.id === 'rate-limit/forged-headers');
         assert.equal(forged?.verdict, verdict, `${flaw}, run ${round}: ${forged?.evidence}`);
+        const reached = report.checks.find((check) => check.id === 'rate-limit/reached')?.evidence ?? '';
+        assert.match(reached, round === 1 ? /→ 401, then 429 after 6 requests$/ : /→ 429 from the first request: its limit was used up before/);
       }
     }
   });

@@ -260,6 +260,7 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       const limit = context.plan.limit;
       if (!limit) return skipped('no --limit-path given: name a rate-limited path (and --limit-method) to probe it');
       const { method, path } = limit;
+      if (run.limited === run.first) return pass(`${method} ${path} → 429 from the first request: its limit was used up before (by the requests of this run before it, on an app-wide limit, or by an earlier run)`);
       if (run.limited) return pass(`${method} ${path} → ${run.first?.response.status}, then 429 after ${run.sentUntilLimited} requests`);
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
         return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, all the cap left: too few to tell (raise --max-requests)`);
