@@ -461,6 +461,47 @@ describe('check when the target is not an API that answers', () => {
   });
 });
 
+describe('check with --openapi on a hand-written API', () => {
+  it('warns, not fails, when a secured route refuses the {} body as invalid (400) before asking for credentials, and fails when it serves it', async (t) => {
+    // POST /api/notes validates, then authenticates (celebrate before passport, say); GET /api/notes has no authentication at all.
+    const api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+        if (req.url === '/healthz' && req.method === 'GET') return json(200, { status: 'ok' });
+        if (req.url === '/api/notes' && req.method === 'POST') {
+          if (!body.includes('"text"')) return json(400, { error: 'text is required' });
+          return json(req.headers.authorization ? 201 : 401, {});
+        }
+        if (req.url === '/api/notes' && req.method === 'GET') return json(200, []);
+        return json(404, { error: 'not found' });
+      });
+    });
+    api.listen(0, '127.0.0.1');
+    await once(api, 'listening');
+    t.after(() => api.close());
+    const { port } = api.address() as AddressInfo;
+    const dir = tempDir(t);
+    const secured = { security: [{ bearer: [] }], responses: { 200: { description: 'ok' } } };
+    const document = (paths: Record<string, unknown>) => {
+      const path = join(dir, `openapi-${Object.keys(paths).length}.json`);
+      writeFileSync(path, JSON.stringify({ openapi: '3.1.0', info: { title: 'notes', version: '1' }, paths: { '/healthz': { get: { responses: { 200: { description: 'up' } } } }, ...paths } }));
+      return path;
+    };
+    const notesPost = { post: { ...secured, requestBody: { content: { 'application/json': {} } } } };
+    const validatesFirst = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--openapi', document({ '/api/notes': notesPost }), '--json']));
+    const warned = validatesFirst.checks.find((check) => check.id === 'auth/anonymous');
+    assert.equal(warned?.verdict, 'warn', warned?.evidence);
+    assert.equal(warned?.severity, 'medium');
+    assert.match(warned?.evidence ?? '', /^refused as invalid before credentials were asked for: POST \/api\/notes → 400: the body is validated before authentication, or there is none/);
+    const open = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--openapi', document({ '/api/notes': { ...notesPost, get: secured } }), '--json']));
+    const failed = open.checks.find((check) => check.id === 'auth/anonymous');
+    assert.equal(failed?.verdict, 'fail', failed?.evidence);
+    assert.match(failed?.evidence ?? '', /^answered without credentials: GET \/api\/notes → 200 \(expected 401 or 403\)$/);
+  });
+});
+
 describe('check for people and machines', () => {
   it('tells trust proxy true from one hop again in a second run, when the first left the limit used up', async (t) => {
     for (const [flaw, verdict] of [['trust-proxy-true', 'fail'], ['trust-proxy-one', 'warn']] as const) {
