@@ -18,7 +18,7 @@ import { sarifErrors } from '../support/sarif-schema.ts';
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -134,6 +134,13 @@ const CASES: readonly {
     fails: [],
     alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
     evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 400: the body was refused before anything counted it: give --limit-body an attempt the API counts/ },
+  },
+  {
+    name: 'an app that answers 400 to any forwarding header (not a fresh count)',
+    flaws: ['refuses-forwarding-headers'],
+    args: LIMIT,
+    fails: [],
+    evidence: { 'rate-limit/forged-headers': /^POST \/api\/login: forged X-Forwarded-For, X-Real-IP and Forwarded kept the client's own count$/ },
   },
   {
     flaws: ['x-real-ip-key'],

@@ -103,8 +103,11 @@ async function keyingByCountdown(send: Counted, start: number): Promise<Keying> 
  * requests, `limitAfter` being the most the limit can be; or MAX_ENTRY_PROBE when the limit was used
  * up before the run and its size is unknown). No 429 within them is a fresh count each time.
  */
-async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined): Promise<Keying> {
-  return findKeying(send, (exchange) => exchange.response.status !== 429, async () => {
+async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined, unlimitedStatus: number | undefined): Promise<Keying> {
+  // A fresh count answers as the path did before its limit (a 401 for a failed login): a 400 or 403
+  // to a forged header is a refusal of the header, not a way around the limit.
+  const fresh = ({ response }: Exchange) => response.status !== 429 && (unlimitedStatus === undefined || response.status === unlimitedStatus);
+  return findKeying(send, fresh, async () => {
     const first = await send(sameLeft(1));
     if (first.response.status === 429) return true;
     const second = await send(sameLeft(2));
@@ -171,7 +174,8 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
     // Otherwise it is at most the requests of the run so far: an app-wide limit counted every one of
     // them, not only those sent to this path.
     const sentInRun = context.options.maxRequests - context.remaining();
-    const keying = limited ? await keyingByLimit(context, send, limited === first ? undefined : sentInRun) : undefined;
+    const before = limited === first ? undefined : first;
+    const keying = limited ? await keyingByLimit(context, send, before && sentInRun, before?.response.status) : undefined;
     return { unusable: undefined, first, sentUntilLimited, limited, keying };
   });
 }
