@@ -67,8 +67,10 @@ const NETWORK_ERRORS: Readonly<Record<string, string>> = {
 };
 
 function describeNetworkError(error: Error & { code?: string }): string {
-  // Node's HTTP parser (HPE_*) refused the answer: something else listens on that port.
-  if (error.code?.startsWith('HPE_')) return `the answer is not HTTP (${error.message}): is this the API's port?`;
+  // Node's HTTP parser (HPE_*) refused the answer: from its first bytes, something else listens there.
+  if (error.code === 'HPE_INVALID_CONSTANT') return `the answer is not HTTP (${error.message}): is this the API's port?`;
+  if (error.code === 'HPE_HEADER_OVERFLOW') return "the answer's headers are over Node's 16 KB limit";
+  if (error.code?.startsWith('HPE_')) return `the answer is not valid HTTP (${error.message})`;
   if (error.code === 'EPROTO' || error.code === 'ERR_SSL_WRONG_VERSION_NUMBER') return 'the TLS handshake failed: does this port speak https?';
   return (error.code && NETWORK_ERRORS[error.code]) ?? error.message;
 }

@@ -18,7 +18,7 @@ import { sarifErrors } from '../support/sarif-schema.ts';
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -197,6 +197,15 @@ const CASES: readonly {
       'cors/null': /^Origin: null is allowed wherever it was sent, as any origin is: \/healthz lets any origin in \(see cors\/other-site\)$/,
       'cors/suffix': /is allowed wherever it was sent, as any origin is/,
     },
+  },
+  {
+    name: 'a preflight that is never answered (not a CORS hole: a route that hangs)',
+    flaws: ['options-hangs'],
+    args: ['--timeout', '1000'],
+    fails: [],
+    warns: ['cors/other-site', 'cors/null'],
+    evidence: { 'cors/other-site': /^no answer: no answer within 1 s: nothing was judged/, 'cors/null': /^no answer: no answer within 1 s: nothing was judged/ },
+    severity: { 'cors/other-site': 'low' },
   },
   {
     name: 'per-route CORS on /api/private, named by --openapi',

@@ -46,6 +46,7 @@ export const FLAWS = [
   'cors-reflect-any', // cors({ origin: true, credentials: true }): every origin reflected
   'login-validates-first', // the login answers 400 to a body without an email before its limiter counts it
   'refuses-forwarding-headers', // not a flaw: 400 to any request that carries X-Forwarded-For, X-Real-IP or Forwarded
+  'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -145,6 +146,8 @@ export async function startBrokenApp(
   if (flaws.has('global-limit')) {
     app.use(rateLimit({ windowMs: 60_000, limit: 100, standardHeaders: 'draft-8', legacyHeaders: false, validate: false }));
   }
+
+  if (flaws.has('options-hangs')) app.options('/{*path}', () => {});
 
   if (flaws.has('refuses-forwarding-headers')) {
     app.use((req, res, next) => (['x-forwarded-for', 'x-real-ip', 'forwarded'].some((name) => req.get(name) !== undefined) ? problem(res, 400) : next()));
