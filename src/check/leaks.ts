@@ -30,10 +30,11 @@ const LEAKS: readonly Sign[] = [
  * for that): it names the runtime, nothing of the app's. In a 5xx it is a handler that passes every
  * error's message on, a crash's included: a leak.
  */
-const PARSER_SIGNS: readonly Sign[] = [
-  { what: "the body parser's error name", pattern: /\b(?:SyntaxError|PayloadTooLargeError|UnsupportedMediaTypeError)\b/ },
-  { what: "JSON.parse's own message", pattern: /\bUnexpected (?:token|end of JSON)|\b(?:in|after) JSON at position \d/ },
-];
+const JSON_PARSE_MESSAGE: Sign = { what: "JSON.parse's own message", pattern: /\bUnexpected (?:token|end of JSON)|\b(?:in|after) JSON at position \d/ };
+const PARSER_SIGNS: readonly Sign[] = [{ what: "the body parser's error name", pattern: /\b(?:SyntaxError|PayloadTooLargeError|UnsupportedMediaTypeError)\b/ }, JSON_PARSE_MESSAGE];
+
+/** Whether a body passes on JSON.parse's failure: the parser read the whole body before it failed. */
+export const showsJsonParseFailure = (body: string): boolean => JSON_PARSE_MESSAGE.pattern.test(body);
 
 const FINGERPRINTS: readonly Sign[] = [
   // Its 404 names the method and path ("Cannot GET /x"), the telling part; any other error page has the title.

@@ -280,6 +280,15 @@ const CASES: readonly {
     evidence: { 'csrf/simple-body': /^POST \/check-not-found: text\/plain → 404, .*: refused before the body was read \(not a route, or credentials first\): give --json-path/ },
   },
   {
+    name: 'json-limit-10mb behind an error handler that answers 500 with err.message',
+    flaws: ['json-limit-10mb', 'error-handler-500', 'parser-message'],
+    fails: ['errors/malformed-json', 'errors/body-too-large', 'errors/internals'],
+    evidence: {
+      'errors/body-too-large': /^POST \/check-not-found → 500: a client's mistake became a server error; the answer shows JSON\.parse's failure, so the parser read the whole 1 MB: the body limit is over 1 MB too$/,
+      'errors/internals': /JSON\.parse's own message/,
+    },
+  },
+  {
     flaws: ['json-limit-10mb'],
     fixes: { 'errors/body-too-large': /^Give the JSON parser a small limit/ },
     fails: ['errors/body-too-large'],

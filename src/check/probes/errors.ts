@@ -1,6 +1,6 @@
 import type { SentRequest } from '../client.ts';
 import { bodyHeaders, describeExchange, isJsonType, listed, MALFORMED_JSON, type Exchange, type ProbeContext } from '../context.ts';
-import { findFingerprints, findLeaks, isParserSign } from '../leaks.ts';
+import { findFingerprints, findLeaks, isParserSign, showsJsonParseFailure } from '../leaks.ts';
 import { fail, pass, skipped, warn, worst, type Check, type Outcome } from '../model.ts';
 
 const ONE_MEGABYTE = 1024 * 1024;
@@ -46,6 +46,8 @@ interface BodyProbe {
   readonly request: (context: ProbeContext, target: { method: string; path: string }) => SentRequest | 'shared';
   /** The verdict on a status that is neither the expected one, a 5xx, nor one that says the body was not read. */
   readonly otherwise: (exchange: Exchange) => Outcome;
+  /** What a 5xx's body still tells about the probe's own cause, hidden behind the error handler's. */
+  readonly behindServerError?: (exchange: Exchange) => string | undefined;
 }
 
 const JSON_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -85,6 +87,10 @@ const BODY_PROBES: readonly BodyProbe[] = [
       if (exchange.response.status < 300) return fail(`${head}: a body over 1 MB was accepted`);
       return warn(`${head}: expected 413`);
     },
+    // A handler that answers 500 whatever err.status says hides the limit, unless it passes the
+    // parser's message on: a parse failure means the whole body was read.
+    behindServerError: ({ response }) =>
+      showsJsonParseFailure(response.body) ? "; the answer shows JSON.parse's failure, so the parser read the whole 1 MB: the body limit is over 1 MB too" : undefined,
   },
 ];
 
@@ -112,7 +118,7 @@ async function judgeBody(probe: BodyProbe, context: ProbeContext, exchange: Exch
   const { status } = exchange.response;
   const path = exchange.request.path;
   if (status === probe.expected) return pass(describeExchange(exchange));
-  if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error`, { fix: SERVER_ERROR_FIX, path });
+  if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error${probe.behindServerError?.(exchange) ?? ''}`, { fix: SERVER_ERROR_FIX, path });
   // A route the document names does read JSON: no catch-all to rule out, and a refusal before reading is fine.
   if (!bodyRoute && [401, 403, 404, 405, 429].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
   const outcome = (bodyRoute ? await bodyNotRead(context, exchange) : undefined) ?? probe.otherwise(exchange);
