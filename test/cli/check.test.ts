@@ -18,7 +18,7 @@ import { sarifErrors } from '../support/sarif-schema.ts';
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -302,6 +302,19 @@ const CASES: readonly {
   },
   {
     flaws: ['bad-cookies'],
+    fails: ['cookies/attributes'],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },
+  },
+  {
+    name: 'a cookie deleted by res.clearCookie (nothing stored)',
+    flaws: ['clears-cookie'],
+    fails: [],
+    evidence: { 'cookies/attributes': /^the run's responses only deleted cookies \(token\): nothing stored to judge$/ },
+  },
+  {
+    name: 'a cookie deleted beside one set without its attributes',
+    flaws: ['clears-cookie', 'bad-cookies'],
     fails: ['cookies/attributes'],
     ran: ['cookies/attributes'],
     evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },

@@ -47,6 +47,7 @@ export const FLAWS = [
   'login-validates-first', // the login answers 400 to a body without an email before its limiter counts it
   'refuses-forwarding-headers', // not a flaw: 400 to any request that carries X-Forwarded-For, X-Real-IP or Forwarded
   'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
+  'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -195,6 +196,7 @@ export async function startBrokenApp(
   }
   app.get('/healthz', (_req, res) => {
     if (flaws.has('bad-cookies')) res.set('Set-Cookie', 'sid=check-fixture; Path=/');
+    if (flaws.has('clears-cookie')) res.clearCookie('token');
     res.json({ status: 'ok' });
   });
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
