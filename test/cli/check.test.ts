@@ -540,6 +540,36 @@ describe('check with --openapi on a hand-written API', () => {
   });
 });
 
+describe('check against a limit whose window ends during the forged requests', () => {
+  it('does not take a count that started over (a window that ended) for a forged header that worked, with or without --limit-path', async (t) => {
+    // Counts per connection's address, never by a header; the window ends just as the X-Real-IP request
+    // comes in (a per-second limit does so every second), so that request and every later one start over.
+    const counts = new Map<string, number>();
+    const limited = createServer((req, res) => {
+      if (req.headers['x-real-ip']) counts.clear();
+      const limit = req.url === '/login' ? 3 : 100;
+      const key = `${req.url} ${req.socket.remoteAddress}`;
+      const used = (counts.get(key) ?? 0) + 1;
+      counts.set(key, used);
+      const headers = { 'content-type': 'application/json', ratelimit: `"${limit}-in-1s"; r=${Math.max(limit - used, 0)}; t=1` };
+      if (used > limit) return res.writeHead(429, { ...headers, 'retry-after': '1' }).end('{"error":"too many requests"}');
+      if (req.url === '/login') return res.writeHead(401, headers).end('{"error":"wrong password"}');
+      res.writeHead(req.url === '/healthz' ? 200 : 404, headers).end('{}');
+    });
+    limited.listen(0, '127.0.0.1');
+    await once(limited, 'listening');
+    t.after(() => limited.close());
+    const { port } = limited.address() as AddressInfo;
+    for (const args of [[], ['--limit-path', '/login', '--limit-method', 'POST']]) {
+      counts.clear();
+      const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, ...args, '--json']));
+      const forged = report.checks.find((check) => check.id === 'rate-limit/forged-headers');
+      assert.equal(forged?.verdict, 'skipped', `${args.join(' ')}: ${forged?.evidence}`);
+      assert.match(forged?.evidence ?? '', /x-real-ip: 203\.0\.113\.10 → (200|401), a fresh count, but a plain request right after got one too: the limit's window ended in between, so nothing tells a forged header from the window: run again/);
+    }
+  });
+});
+
 describe('check for people and machines', () => {
   it('tells trust proxy true from one hop again in a second run, when the first left the limit used up', async (t) => {
     for (const [flaw, verdict] of [['trust-proxy-true', 'fail'], ['trust-proxy-one', 'warn']] as const) {

@@ -36,7 +36,13 @@ export function remainingOf(response: ReceivedResponse): number | undefined {
   return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
 }
 
-type Keying = { kind: 'own' } | { kind: 'header'; header: string; value: string; exchange: Exchange } | { kind: 'leftmost'; evidence: string } | { kind: 'rightmost'; evidence: string } | { kind: 'unknown'; evidence: string };
+type Keying =
+  | { kind: 'own' }
+  | { kind: 'header'; header: string; value: string; exchange: Exchange }
+  | { kind: 'leftmost'; evidence: string }
+  | { kind: 'rightmost'; evidence: string }
+  | { kind: 'unknown'; evidence: string }
+  | { kind: 'window-passed'; evidence: string };
 
 interface LimitRun {
   /** Why the limit could not be probed (the path answered 404, say), or undefined. */
@@ -50,17 +56,38 @@ interface LimitRun {
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
 
+/** How one limit shows a count: whether a request got a fresh one, and whether the client's own went on. */
+interface Counting {
+  readonly fresh: (exchange: Exchange) => boolean;
+  /**
+   * After a forged request that got a fresh count, a plain one: true when it still counts on the
+   * client's own, so the forged one was counted apart; false when the own count started over too,
+   * as it does when the limit's window ends (every second, for a per-second limit) mid-probe.
+   */
+  readonly ownCountWentOn: (forged: Exchange) => Promise<boolean>;
+}
+
 /**
  * Which address the limit counts: the client's own, one of the headers it wrote, and for
- * X-Forwarded-For which entry. `fresh` says whether a request got a fresh count.
+ * X-Forwarded-For which entry. A fresh count is believed only when a plain request right after it
+ * shows the client's own count going on: a window that ends in between looks the same otherwise.
  */
-async function findKeying(send: Counted, fresh: (exchange: Exchange) => boolean, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+async function findKeying(send: Counted, counting: Counting, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+  const apart = async (exchange: Exchange, what: string): Promise<boolean | Keying> => {
+    if (!counting.fresh(exchange)) return false;
+    if (await counting.ownCountWentOn(exchange)) return true;
+    return { kind: 'window-passed', evidence: `${what} → ${exchange.response.status}, a fresh count, but a plain request right after got one too: the limit's window ended in between` };
+  };
   for (const { header, value } of OTHER_HEADERS) {
     const exchange = await send({ [header]: value });
-    if (fresh(exchange)) return { kind: 'header', header, value, exchange };
+    const seen = await apart(exchange, `${header}: ${value}`);
+    if (seen === true) return { kind: 'header', header, value, exchange };
+    if (seen !== false) return seen;
   }
   const single = await send({ 'x-forwarded-for': FORGED_XFF });
-  if (!fresh(single)) return { kind: 'own' };
+  const seen = await apart(single, `X-Forwarded-For: ${FORGED_XFF}`);
+  if (seen === false) return { kind: 'own' };
+  if (seen !== true) return seen;
   // The address is chosen by the client. With `X-Forwarded-For: L, R` a limit that trusts one proxy
   // hop keys on R, the entry its proxy would have appended; one that trusts any (`trust proxy` true)
   // or more hops than there are proxies keys on L. Keep L, change R: the same count means L.
@@ -93,7 +120,15 @@ async function keyingByCountdown(send: Counted, start: number): Promise<Keying> 
     }
     return true;
   };
-  return findKeying(send, fresh, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
+  // Counted apart, the forged request left the own count where it was: the plain one goes below it.
+  // In a window that started over, the plain one goes on from the forged one's count instead.
+  const ownCountWentOn = async (forged: Exchange) => {
+    const before = own;
+    const plain = remainingOf((await send()).response);
+    if (plain !== undefined) own = plain;
+    return plain !== undefined && plain < before && plain !== (remainingOf(forged.response) ?? Number.NaN) - 1;
+  };
+  return findKeying(send, { fresh, ownCountWentOn }, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
 }
 
 /**
@@ -107,7 +142,8 @@ async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: n
   // A fresh count answers as the path did before its limit (a 401 for a failed login): a 400 or 403
   // to a forged header is a refusal of the header, not a way around the limit.
   const fresh = ({ response }: Exchange) => response.status !== 429 && (unlimitedStatus === undefined || response.status === unlimitedStatus);
-  return findKeying(send, fresh, async () => {
+  const ownCountWentOn = async () => (await send()).response.status === 429;
+  return findKeying(send, { fresh, ownCountWentOn }, async () => {
     const first = await send(sameLeft(1));
     if (first.response.status === 429) return true;
     const second = await send(sameLeft(2));
@@ -241,6 +277,8 @@ function judgeKeying(keying: Keying, where: string): Outcome {
           fix: 'Set `trust proxy` to the exact number of proxies in front of the app (0 with none), make the app reachable only through them (listen on a private address, or firewall it), and scan through them',
         },
       );
+    case 'window-passed':
+      return skipped(`${where}: ${keying.evidence}, so nothing tells a forged header from the window: run again (a limit whose window outlasts the probe, such as a login's, tells best)`);
     // A client that writes X-Forwarded-For gets a fresh count, but whether any client can (trust proxy
     // true) or only one that reaches the app without its proxy could not be told: a warning, as the
     // second is a correct setup scanned from the wrong side.
