@@ -48,6 +48,7 @@ export const FLAWS = [
   'refuses-forwarding-headers', // not a flaw: 400 to any request that carries X-Forwarded-For, X-Real-IP or Forwarded
   'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
   'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
+  'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -181,12 +182,12 @@ export async function startBrokenApp(
     const hasBody = req.get('transfer-encoding') !== undefined || (req.get('content-length') ?? '0') !== '0';
     next(hasBody && !req.is('application/json') ? httpError(415, 'Unsupported Media Type') : undefined);
   };
-  const readsAnyBody = flaws.has('catch-all') || flaws.has('form-bodies');
+  const readsAnyBody = flaws.has('catch-all') || flaws.has('form-bodies') || flaws.has('items-any-post');
   app.use(...(readsAnyBody ? [] : [jsonOnly]), express.json({ limit: flaws.has('json-limit-10mb') ? '10mb' : '100kb', type: 'application/json' }));
   if (flaws.has('form-bodies')) app.use(express.urlencoded({ extended: false }));
   app.post(ITEMS_PATH, (req, res) => {
     const fields = typeof req.body === 'object' && req.body !== null ? Object.keys(req.body) : [];
-    if (fields.length === 0) problem(res, 400);
+    if (fields.length === 0 && !flaws.has('items-any-post')) problem(res, 400);
     else res.status(201).json({ created: fields });
   });
 
