@@ -67,6 +67,11 @@ const NETWORK_ERRORS: Readonly<Record<string, string>> = {
 };
 
 function describeNetworkError(error: Error & { code?: string }): string {
+  // Node's HTTP parser (HPE_*) refused the answer: from its first bytes, something else listens there.
+  if (error.code === 'HPE_INVALID_CONSTANT') return `the answer is not HTTP (${error.message}): is this the API's port?`;
+  if (error.code === 'HPE_HEADER_OVERFLOW') return "the answer's headers are over Node's 16 KB limit";
+  if (error.code?.startsWith('HPE_')) return `the answer is not valid HTTP (${error.message})`;
+  if (error.code === 'EPROTO' || error.code === 'ERR_SSL_WRONG_VERSION_NUMBER') return 'the TLS handshake failed: does this port speak https?';
   return (error.code && NETWORK_ERRORS[error.code]) ?? error.message;
 }
 
@@ -113,14 +118,20 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
         answered = true;
         const chunks: Buffer[] = [];
         let kept = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (kept < MAX_BODY_BYTES) chunks.push(chunk.subarray(0, MAX_BODY_BYTES - kept));
-          kept += chunk.length;
-        });
         const done = () => {
           clearTimeout(timer);
           resolve({ status: response.statusCode ?? 0, headers: headersOf(response), body: Buffer.concat(chunks).toString('utf8') });
         };
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk.subarray(0, MAX_BODY_BYTES - kept));
+          kept += chunk.length;
+          // The start is all any probe reads: the rest of a huge or endless body is not downloaded,
+          // which would cost the API its bandwidth and the run a deadline per request.
+          if (kept >= MAX_BODY_BYTES) {
+            done();
+            response.destroy();
+          }
+        });
         response.on('end', done);
         // Cut off mid-body (a reset after the headers): what arrived is still the answer.
         response.on('error', done);

@@ -34,6 +34,24 @@ function isSecured(requirements: unknown): boolean {
   return requirements.every((requirement) => isObject(requirement) && Object.keys(requirement).length > 0);
 }
 
+/**
+ * The path a server URL puts before every path: a relative URL (/api/v1) is one, an absolute one
+ * contributes its path only. Its variables ({scheme}://{host}/v1) take their defaults, as the
+ * document says a client should; one without a default is an empty string.
+ */
+function serverPath(server: unknown): string {
+  if (!isObject(server) || typeof server.url !== 'string') return '';
+  const variables = isObject(server.variables) ? server.variables : {};
+  const url = server.url.replace(/\{([^}]*)\}/g, (_match, name: string) => {
+    const variable = variables[name];
+    return isObject(variable) && typeof variable.default === 'string' ? variable.default : '';
+  });
+  const absolute = /^[a-z][a-z\d+.-]*:\/\//i.test(url) || url.startsWith('//');
+  // An absolute URL whose host is still unusable (a variable with no default) keeps its path alone.
+  const path = absolute ? url.replace(/^(?:[a-z][a-z\d+.-]*:)?\/\/[^/]*/i, '') : url;
+  return new URL(path || '/', 'http://server.invalid').pathname.replace(/\/$/, '');
+}
+
 export class OpenapiError extends Error {}
 
 export function parseOpenapi(text: string, source: string): Operation[] {
@@ -47,9 +65,7 @@ export function parseOpenapi(text: string, source: string): Operation[] {
     throw new OpenapiError(`${source} is not an OpenAPI 3 document: expected "openapi": "3.x" and "paths"`);
   }
   const servers = Array.isArray(document.servers) ? document.servers : [];
-  // A relative server URL (/api/v1) prefixes every path; an absolute one contributes its path only.
-  const serverUrl = isObject(servers[0]) && typeof servers[0].url === 'string' ? servers[0].url : '';
-  const prefix = new URL(serverUrl || '/', 'http://server.invalid').pathname.replace(/\/$/, '');
+  const prefix = serverPath(servers[0]);
   const operations: Operation[] = [];
   for (const [template, item] of Object.entries(document.paths)) {
     if (!template.startsWith('/') || !isObject(item)) continue;

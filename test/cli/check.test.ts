@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
@@ -16,7 +16,10 @@ import { startForwardingProxy } from '../support/forwarding-proxy.ts';
 import { sarifErrors } from '../support/sarif-schema.ts';
 
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
-const WORST = FLAWS.filter((flaw) => !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404'].includes(flaw));
+const WORST = FLAWS.filter(
+  (flaw) =>
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post'].includes(flaw),
+);
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
 /** Skipped on every plain run: the look-alikes (no --origin), --openapi, --slow, cookies (none set) and HSTS (http). */
@@ -67,7 +70,7 @@ const CASES: readonly {
     args: LIMIT,
     fails: [],
     warns: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /keys on the last entry: the app trusts one proxy hop and was reached without its proxy/ },
+    evidence: { 'rate-limit/forged-headers': /keys on the entry a proxy would have appended: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or `trust proxy` counts more proxies than there are/ },
     severity: { 'rate-limit/forged-headers': 'medium' },
   },
   {
@@ -105,7 +108,39 @@ const CASES: readonly {
     args: LIMIT,
     fails: ['rate-limit/retry-after'],
     warns: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /got a fresh count each time: the limit keys on the last entry/ },
+    evidence: { 'rate-limit/forged-headers': /got a fresh count each time: the limit keys on the entry a proxy would have appended/ },
+  },
+  {
+    name: 'trust-proxy-two through one proxy (one hop too many)',
+    flaws: ['trust-proxy-two'],
+    viaProxy: true,
+    args: LIMIT,
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /it was reached without its proxy, or `trust proxy` counts more proxies than there are/ },
+  },
+  {
+    name: 'trust-proxy-true with one app-wide limit and no RateLimit headers (the probes before used part of it)',
+    flaws: ['trust-proxy-true', 'app-wide-limit'],
+    args: LIMIT,
+    fails: ['rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/forged-headers': /keys on the leftmost entry, which the client writes$/ },
+    severity: { 'rate-limit/forged-headers': 'high' },
+  },
+  {
+    name: 'a login that refuses the probe body (400) before its limiter counts it',
+    flaws: ['login-validates-first'],
+    args: LIMIT,
+    fails: [],
+    alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 400: the body was refused before anything counted it: give --limit-body an attempt the API counts/ },
+  },
+  {
+    name: 'an app that answers 400 to any forwarding header (not a fresh count)',
+    flaws: ['refuses-forwarding-headers'],
+    args: LIMIT,
+    fails: [],
+    evidence: { 'rate-limit/forged-headers': /^POST \/api\/login: forged X-Forwarded-For, X-Real-IP and Forwarded kept the client's own count$/ },
   },
   {
     flaws: ['x-real-ip-key'],
@@ -152,6 +187,27 @@ const CASES: readonly {
     severity: { 'cors/wildcard': 'low' },
   },
   {
+    name: 'cors-reflect-any (every origin, with credentials)',
+    flaws: ['cors-reflect-any'],
+    args: ['--origin', ALLOWED_ORIGIN],
+    fails: ['cors/other-site'],
+    alsoSkipped: ['cors/null', ...LOOK_ALIKE_IDS],
+    evidence: {
+      'cors/other-site': /^Origin: https:\/\/check-attacker\.example is allowed with Allow-Credentials: true/,
+      'cors/null': /^Origin: null is allowed wherever it was sent, as any origin is: \/healthz lets any origin in \(see cors\/other-site\)$/,
+      'cors/suffix': /is allowed wherever it was sent, as any origin is/,
+    },
+  },
+  {
+    name: 'a preflight that is never answered (not a CORS hole: a route that hangs)',
+    flaws: ['options-hangs'],
+    args: ['--timeout', '1000'],
+    fails: [],
+    warns: ['cors/other-site', 'cors/null'],
+    evidence: { 'cors/other-site': /^no answer: no answer within 1 s: nothing was judged/, 'cors/null': /^no answer: no answer within 1 s: nothing was judged/ },
+    severity: { 'cors/other-site': 'low' },
+  },
+  {
     name: 'per-route CORS on /api/private, named by --openapi',
     flaws: ['per-route-cors'],
     openapi: true,
@@ -180,7 +236,16 @@ const CASES: readonly {
     flaws: ['catch-all'],
     fails: [],
     warns: ['errors/unknown-route'],
-    evidence: { 'csrf/simple-body': /with no body: the route answers the same whatever is sent, nothing read the body$/ },
+    alsoSkipped: ['csrf/simple-body'],
+    evidence: { 'csrf/simple-body': /with no body: the route answers the same whatever is sent \(a catch-all\): give --json-path/ },
+  },
+  {
+    name: 'a route that creates an item whatever the body (express 4 req.body {} and defaults)',
+    flaws: ['items-any-post'],
+    args: ['--json-path', ITEMS_PATH],
+    fails: [],
+    warns: ['csrf/simple-body'],
+    evidence: { 'csrf/simple-body': /^POST \/api\/items: text\/plain → 201, .*, and POST \/api\/items → 201 with no body: the route answers the same whatever is sent: it ignores the body, or acts on any POST from any site/ },
   },
   {
     name: "Express's default HTML error pages, in production",
@@ -209,6 +274,30 @@ const CASES: readonly {
     fixes: { 'errors/malformed-json': /^Answer err\.status .* in your error handler/, 'errors/body-too-large': /^Answer err\.status / },
   },
   {
+    name: "an error handler that passes the body parser's message on in a 400 (err.expose)",
+    flaws: ['parser-message'],
+    fails: ['errors/default-page'],
+    evidence: { 'errors/default-page': /^JSON\.parse's own message: "Unexpected end of JSON.*" in POST \/check-not-found → 400$/, 'errors/internals': /^\d+ error responses: no stack/ },
+    severity: { 'errors/default-page': 'low' },
+    fixes: { 'errors/default-page': /^Answer a body the parser refuses with a fixed message of your own/ },
+  },
+  {
+    name: 'form-bodies without --json-path: the unknown path it posts to reads no body',
+    flaws: ['form-bodies'],
+    fails: [],
+    alsoSkipped: ['csrf/simple-body'],
+    evidence: { 'csrf/simple-body': /^POST \/check-not-found: text\/plain → 404, .*: refused before the body was read \(not a route, or credentials first\): give --json-path/ },
+  },
+  {
+    name: 'json-limit-10mb behind an error handler that answers 500 with err.message',
+    flaws: ['json-limit-10mb', 'error-handler-500', 'parser-message'],
+    fails: ['errors/malformed-json', 'errors/body-too-large', 'errors/internals'],
+    evidence: {
+      'errors/body-too-large': /^POST \/check-not-found → 500: a client's mistake became a server error; the answer shows JSON\.parse's failure, so the parser read the whole 1 MB: the body limit is over 1 MB too$/,
+      'errors/internals': /JSON\.parse's own message/,
+    },
+  },
+  {
     flaws: ['json-limit-10mb'],
     fixes: { 'errors/body-too-large': /^Give the JSON parser a small limit/ },
     fails: ['errors/body-too-large'],
@@ -222,6 +311,19 @@ const CASES: readonly {
   },
   {
     flaws: ['bad-cookies'],
+    fails: ['cookies/attributes'],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },
+  },
+  {
+    name: 'a cookie deleted by res.clearCookie (nothing stored)',
+    flaws: ['clears-cookie'],
+    fails: [],
+    evidence: { 'cookies/attributes': /^the run's responses only deleted cookies \(token\): nothing stored to judge$/ },
+  },
+  {
+    name: 'a cookie deleted beside one set without its attributes',
+    flaws: ['clears-cookie', 'bad-cookies'],
     fails: ['cookies/attributes'],
     ran: ['cookies/attributes'],
     evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },
@@ -315,6 +417,64 @@ describe('check when the target is not an API that answers', () => {
     assert.deepEqual(sarif.runs[0].results, []);
   });
 
+  it('reads only the start of an endless body, so a run against one takes seconds, not a deadline per request', async (t) => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    endless.listen(0, '127.0.0.1');
+    await once(endless, 'listening');
+    t.after(() => {
+      endless.closeAllConnections();
+      endless.close();
+    });
+    const { port } = endless.address() as AddressInfo;
+    const started = Date.now();
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--timeout', '20000', '--json'], { timeoutMs: 45_000 });
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stderr);
+    assert.ok(report.requests.sent > 5, `${report.requests.sent} requests`);
+    assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms: a deadline was waited out`);
+  });
+
+  it('says that a port that answers something other than HTTP is not HTTP', async (t) => {
+    const sockets = new Set<Socket>();
+    const banner = createNetServer((socket) => {
+      sockets.add(socket.on('error', () => {}));
+      socket.write('SSH-2.0-OpenSSH_9.2p1\r\n');
+    });
+    banner.listen(0, '127.0.0.1');
+    await once(banner, 'listening');
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      banner.close();
+    });
+    const { port } = banner.address() as AddressInfo;
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${port}/healthz: the answer is not HTTP \\(.*\\): is this the API's port\\?$`, 'm'));
+  });
+
+  it('does not pass TRACE when a rate limit answered it (429) before any route could', async (t) => {
+    const limited = createServer((req, res) => {
+      if (req.method === 'TRACE') res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' }).end('{"error":"too many requests"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    limited.listen(0, '127.0.0.1');
+    await once(limited, 'listening');
+    t.after(() => limited.close());
+    const { port } = limited.address() as AddressInfo;
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json']));
+    const trace = report.checks.find((check) => check.id === 'trace');
+    assert.equal(trace?.verdict, 'skipped', trace?.evidence);
+    assert.equal(trace?.evidence, 'TRACE /healthz → 429: rate limited; run again when its window has passed');
+  });
+
   it('judges an API from a URL that wants credentials (401): it is there, just not public', async (t) => {
     const app = await startBrokenApp([]);
     t.after(() => app.close());
@@ -348,6 +508,77 @@ describe('check when the target is not an API that answers', () => {
   });
 });
 
+describe('check with --openapi on a hand-written API', () => {
+  it('warns, not fails, when a secured route refuses the {} body as invalid (400) before asking for credentials, and fails when it serves it', async (t) => {
+    // POST /api/notes validates, then authenticates (celebrate before passport, say); GET /api/notes has no authentication at all.
+    const api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+        if (req.url === '/healthz' && req.method === 'GET') return json(200, { status: 'ok' });
+        if (req.url === '/api/notes' && req.method === 'POST') {
+          if (!body.includes('"text"')) return json(400, { error: 'text is required' });
+          return json(req.headers.authorization ? 201 : 401, {});
+        }
+        if (req.url === '/api/notes' && req.method === 'GET') return json(200, []);
+        return json(404, { error: 'not found' });
+      });
+    });
+    api.listen(0, '127.0.0.1');
+    await once(api, 'listening');
+    t.after(() => api.close());
+    const { port } = api.address() as AddressInfo;
+    const dir = tempDir(t);
+    const secured = { security: [{ bearer: [] }], responses: { 200: { description: 'ok' } } };
+    const document = (paths: Record<string, unknown>) => {
+      const path = join(dir, `openapi-${Object.keys(paths).length}.json`);
+      writeFileSync(path, JSON.stringify({ openapi: '3.1.0', info: { title: 'notes', version: '1' }, paths: { '/healthz': { get: { responses: { 200: { description: 'up' } } } }, ...paths } }));
+      return path;
+    };
+    const notesPost = { post: { ...secured, requestBody: { content: { 'application/json': {} } } } };
+    const validatesFirst = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--openapi', document({ '/api/notes': notesPost }), '--json']));
+    const warned = validatesFirst.checks.find((check) => check.id === 'auth/anonymous');
+    assert.equal(warned?.verdict, 'warn', warned?.evidence);
+    assert.equal(warned?.severity, 'medium');
+    assert.match(warned?.evidence ?? '', /^refused as invalid before credentials were asked for: POST \/api\/notes → 400: the body is validated before authentication, or there is none/);
+    const open = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--openapi', document({ '/api/notes': { ...notesPost, get: secured } }), '--json']));
+    const failed = open.checks.find((check) => check.id === 'auth/anonymous');
+    assert.equal(failed?.verdict, 'fail', failed?.evidence);
+    assert.match(failed?.evidence ?? '', /^answered without credentials: GET \/api\/notes → 200 \(expected 401 or 403\)$/);
+  });
+});
+
+describe('check against a limit whose window ends during the forged requests', () => {
+  it('does not take a count that started over (a window that ended) for a forged header that worked, with or without --limit-path', async (t) => {
+    // Counts per connection's address, never by a header; the window ends just as the X-Real-IP request
+    // comes in (a per-second limit does so every second), so that request and every later one start over.
+    const counts = new Map<string, number>();
+    const limited = createServer((req, res) => {
+      if (req.headers['x-real-ip']) counts.clear();
+      const limit = req.url === '/login' ? 3 : 100;
+      const key = `${req.url} ${req.socket.remoteAddress}`;
+      const used = (counts.get(key) ?? 0) + 1;
+      counts.set(key, used);
+      const headers = { 'content-type': 'application/json', ratelimit: `"${limit}-in-1s"; r=${Math.max(limit - used, 0)}; t=1` };
+      if (used > limit) return res.writeHead(429, { ...headers, 'retry-after': '1' }).end('{"error":"too many requests"}');
+      if (req.url === '/login') return res.writeHead(401, headers).end('{"error":"wrong password"}');
+      res.writeHead(req.url === '/healthz' ? 200 : 404, headers).end('{}');
+    });
+    limited.listen(0, '127.0.0.1');
+    await once(limited, 'listening');
+    t.after(() => limited.close());
+    const { port } = limited.address() as AddressInfo;
+    for (const args of [[], ['--limit-path', '/login', '--limit-method', 'POST']]) {
+      counts.clear();
+      const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, ...args, '--json']));
+      const forged = report.checks.find((check) => check.id === 'rate-limit/forged-headers');
+      assert.equal(forged?.verdict, 'skipped', `${args.join(' ')}: ${forged?.evidence}`);
+      assert.match(forged?.evidence ?? '', /x-real-ip: 203\.0\.113\.10 → (200|401), a fresh count, but a plain request right after got one too: the limit's window ended in between, so nothing tells a forged header from the window: run again/);
+    }
+  });
+});
+
 describe('check for people and machines', () => {
   it('tells trust proxy true from one hop again in a second run, when the first left the limit used up', async (t) => {
     for (const [flaw, verdict] of [['trust-proxy-true', 'fail'], ['trust-proxy-one', 'warn']] as const) {
@@ -357,6 +588,8 @@ describe('check for people and machines', () => {
         const report = parseReport(await runCheckCli([`${app.base}/healthz`, ...LIMIT, '--json']));
         const forged = report.checks.find((check) => check.id === 'rate-limit/forged-headers');
         assert.equal(forged?.verdict, verdict, `${flaw}, run ${round}: ${forged?.evidence}`);
+        const reached = report.checks.find((check) => check.id === 'rate-limit/reached')?.evidence ?? '';
+        assert.match(reached, round === 1 ? /→ 401, then 429 after 6 requests$/ : /→ 429 from the first request: its limit was used up before/);
       }
     }
   });

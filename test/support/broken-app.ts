@@ -40,6 +40,15 @@ export const FLAWS = [
   'x-real-ip-key', // the limiter keyed on a header the client writes
   'node-default-timeouts', // http.createServer with Node's timeouts (60 s for headers)
   'login-404', // not a flaw of check's: the login answers 404 for an unknown account, as some APIs do
+  'app-wide-limit', // one limiter for the whole app (20 a minute, no RateLimit headers), none of the login's own
+  'trust-proxy-two', // app.set('trust proxy', 2): one hop too many behind one proxy
+  'parser-message', // the error handler passes err.message on when err.expose (a 4xx), as http-errors allows
+  'cors-reflect-any', // cors({ origin: true, credentials: true }): every origin reflected
+  'login-validates-first', // the login answers 400 to a body without an email before its limiter counts it
+  'refuses-forwarding-headers', // not a flaw: 400 to any request that carries X-Forwarded-For, X-Real-IP or Forwarded
+  'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
+  'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
+  'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -102,7 +111,7 @@ export async function startBrokenApp(
 ): Promise<BrokenApp> {
   const flaws = new Set(flawList);
   const app = express();
-  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-one') ? 1 : 0);
+  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-two') ? 2 : flaws.has('trust-proxy-one') ? 1 : 0);
   app.disable('x-powered-by');
 
   if (flaws.has('helmet-defaults')) {
@@ -122,7 +131,11 @@ export async function startBrokenApp(
   }
 
   app.use(
-    flaws.has('cors-defaults') ? cors() : cors({ origin: (origin, callback) => callback(null, corsAllows(flaws, origin) ? origin : false), credentials: true }),
+    flaws.has('cors-defaults')
+      ? cors()
+      : flaws.has('cors-reflect-any')
+        ? cors({ origin: true, credentials: true })
+        : cors({ origin: (origin, callback) => callback(null, corsAllows(flaws, origin) ? origin : false), credentials: true }),
   );
 
   if (flaws.has('trace-echo')) {
@@ -136,7 +149,21 @@ export async function startBrokenApp(
     app.use(rateLimit({ windowMs: 60_000, limit: 100, standardHeaders: 'draft-8', legacyHeaders: false, validate: false }));
   }
 
-  if (!flaws.has('no-rate-limit')) {
+  if (flaws.has('options-hangs')) app.options('/{*path}', () => {});
+
+  if (flaws.has('refuses-forwarding-headers')) {
+    app.use((req, res, next) => (['x-forwarded-for', 'x-real-ip', 'forwarded'].some((name) => req.get(name) !== undefined) ? problem(res, 400) : next()));
+  }
+
+  if (flaws.has('app-wide-limit')) {
+    app.use(rateLimit({ windowMs: 60_000, limit: 20, standardHeaders: false, legacyHeaders: false, validate: false }));
+  }
+
+  if (flaws.has('login-validates-first')) {
+    app.use(LOGIN_PATH, express.json(), (req, res, next) => (typeof req.body?.email === 'string' ? next() : problem(res, 400)));
+  }
+
+  if (!flaws.has('no-rate-limit') && !flaws.has('app-wide-limit')) {
     app.use(
       LOGIN_PATH,
       rateLimit({
@@ -155,12 +182,12 @@ export async function startBrokenApp(
     const hasBody = req.get('transfer-encoding') !== undefined || (req.get('content-length') ?? '0') !== '0';
     next(hasBody && !req.is('application/json') ? httpError(415, 'Unsupported Media Type') : undefined);
   };
-  const readsAnyBody = flaws.has('catch-all') || flaws.has('form-bodies');
+  const readsAnyBody = flaws.has('catch-all') || flaws.has('form-bodies') || flaws.has('items-any-post');
   app.use(...(readsAnyBody ? [] : [jsonOnly]), express.json({ limit: flaws.has('json-limit-10mb') ? '10mb' : '100kb', type: 'application/json' }));
   if (flaws.has('form-bodies')) app.use(express.urlencoded({ extended: false }));
   app.post(ITEMS_PATH, (req, res) => {
     const fields = typeof req.body === 'object' && req.body !== null ? Object.keys(req.body) : [];
-    if (fields.length === 0) problem(res, 400);
+    if (fields.length === 0 && !flaws.has('items-any-post')) problem(res, 400);
     else res.status(201).json({ created: fields });
   });
 
@@ -170,6 +197,7 @@ export async function startBrokenApp(
   }
   app.get('/healthz', (_req, res) => {
     if (flaws.has('bad-cookies')) res.set('Set-Cookie', 'sid=check-fixture; Path=/');
+    if (flaws.has('clears-cookie')) res.clearCookie('token');
     res.json({ status: 'ok' });
   });
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
@@ -198,7 +226,8 @@ export async function startBrokenApp(
     app.use(flaws.has('catch-all') ? (_req, res) => void res.type('html').send('<!doctype html><title>API docs</title>') : (_req, res) => problem(res, 404));
     const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
       const status = !flaws.has('error-handler-500') && typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-      problem(res, status);
+      if (flaws.has('parser-message') && err?.expose) res.status(status).json({ error: err.message });
+      else problem(res, status);
     };
     app.use(errorHandler);
   }

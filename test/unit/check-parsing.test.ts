@@ -29,6 +29,20 @@ describe('check reads an OpenAPI 3 document', () => {
     ]);
   });
 
+  // swagger-jsdoc and many hand-written documents give their servers variables: each takes its default.
+  for (const [server, path] of [
+    [{ url: '/api' }, '/api/me'],
+    [{ url: 'http://localhost:3000/api/' }, '/api/me'],
+    [{ url: '{scheme}://localhost:{port}/api', variables: { scheme: { default: 'http' }, port: { default: '3000' } } }, '/api/me'],
+    [{ url: 'https://{host}/{version}', variables: { host: { default: 'api.example.com' }, version: { default: 'v2', enum: ['v1', 'v2'] } } }, '/v2/me'],
+    [{ url: '{origin}/api', variables: {} }, '/api/me'],
+  ] as const) {
+    it(`puts the path of server ${server.url} before every path`, () => {
+      const text = JSON.stringify({ openapi: '3.1.0', servers: [server], paths: { '/me': { get: {} } } });
+      assert.equal(parseOpenapi(text, 'doc.json')[0]?.path, path);
+    });
+  }
+
   for (const [text, message] of [
     ['{', /doc\.json is not JSON/],
     ['{"swagger": "2.0", "paths": {}}', /doc\.json is not an OpenAPI 3 document/],

@@ -34,9 +34,19 @@ export const ANONYMOUS_CHECK: Check = {
     const tail = unsent > 0 ? `; ${unsent} DELETE operation(s) not sent` : '';
     const answered = answers.filter(({ response }) => response.status !== 429);
     if (answered.length === 0) return skipped(`every request was rate limited (429)${tail}`);
-    const open = answered.filter(({ response }) => response.status < 400 || response.status >= 500 || [400, 409, 422].includes(response.status));
+    const open = answered.filter(({ response }) => response.status < 400 || response.status >= 500 || response.status === 409);
     if (open.length > 0) {
       return fail(`answered without credentials: ${listed(open.map(describeExchange), 4)} (expected 401 or 403)${tail}`, { path: open[0]?.request.path });
+    }
+    // The {} body was refused as invalid before anything asked for credentials: a route that validates
+    // first and one with no authentication at all answer alike, and only a valid body (which could be
+    // stored) would tell them apart.
+    const invalid = answered.filter(({ response }) => response.status === 400 || response.status === 422);
+    if (invalid.length > 0) {
+      return warn(
+        `refused as invalid before credentials were asked for: ${listed(invalid.map(describeExchange), 4)}: the body is validated before authentication, or there is none (only a valid body, which check never sends, would tell)${tail}`,
+        { path: invalid[0]?.request.path, severity: 'medium' },
+      );
     }
     const missing = answered.filter(({ response }) => response.status !== 401 && response.status !== 403);
     if (missing.length > 0) {

@@ -29,6 +29,20 @@ function problems(setCookie: string): string[] {
   return found.map((problem) => `${name}: ${problem}`);
 }
 
+/**
+ * A Set-Cookie that deletes its cookie (res.clearCookie: no value, an expiry in the past, or Max-Age
+ * 0 or less) stores nothing for a thief to read or a page to send: its attributes do not matter.
+ */
+function deletes(setCookie: string): boolean {
+  const [pair = '', ...attributes] = setCookie.split(';').map((part) => part.trim());
+  if (pair.slice(pair.indexOf('=') + 1).replace(/^"(.*)"$/, '$1') === '') return true;
+  return attributes.some((attribute) => {
+    const [key = '', value = ''] = attribute.split(/=(.*)/s);
+    if (key.toLowerCase() === 'max-age') return Number(value) <= 0;
+    return key.toLowerCase() === 'expires' && Date.parse(value) < Date.now();
+  });
+}
+
 export const COOKIE_CHECK: Check = {
   id: 'cookies/attributes',
   group: 'Cookies',
@@ -37,8 +51,12 @@ export const COOKIE_CHECK: Check = {
   severity: 'medium',
   fix: { text: "Set cookies with Secure, HttpOnly and SameSite=Lax (or Strict), named __Host-<name> with Path=/ and no Domain", file: 'src/auth/sessions.ts' },
   async run(context) {
-    const cookies = context.exchanges().flatMap((exchange) => setCookies(exchange.response).map((setCookie) => ({ exchange, setCookie })));
-    if (cookies.length === 0) return skipped('no response of the run set a cookie');
+    const all = context.exchanges().flatMap((exchange) => setCookies(exchange.response).map((setCookie) => ({ exchange, setCookie })));
+    const cookies = all.filter(({ setCookie }) => !deletes(setCookie));
+    if (all.length === 0) return skipped('no response of the run set a cookie');
+    if (cookies.length === 0) {
+      return skipped(`the run's responses only deleted cookies (${listed([...new Set(all.map(({ setCookie }) => setCookie.slice(0, setCookie.indexOf('='))))])}): nothing stored to judge`);
+    }
     const found = cookies.flatMap(({ exchange, setCookie }) => problems(setCookie).map((problem) => ({ exchange, problem })));
     const names = [...new Set(cookies.map(({ setCookie }) => setCookie.slice(0, setCookie.indexOf('='))))];
     if (found.length === 0) return pass(`${listed(names)}: Secure, HttpOnly, SameSite`);

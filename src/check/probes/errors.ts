@@ -1,6 +1,6 @@
 import type { SentRequest } from '../client.ts';
 import { bodyHeaders, describeExchange, isJsonType, listed, MALFORMED_JSON, type Exchange, type ProbeContext } from '../context.ts';
-import { findFingerprints, findLeaks } from '../leaks.ts';
+import { findFingerprints, findLeaks, isParserSign, showsJsonParseFailure } from '../leaks.ts';
 import { fail, pass, skipped, warn, worst, type Check, type Outcome } from '../model.ts';
 
 const ONE_MEGABYTE = 1024 * 1024;
@@ -8,6 +8,9 @@ const ONE_MEGABYTE = 1024 * 1024;
 /** The fix when a client's mistake comes back as a 5xx: the cause is the error handler, not the limit. */
 export const SERVER_ERROR_FIX =
   'Answer err.status (and err.statusCode) when it is a 4xx in your error handler: the body parser sets it, and a handler that ignores it turns every client mistake into a 500';
+
+/** The fix when the only fingerprint is the body parser's own message, passed on by a handler that is otherwise right. */
+const PARSER_MESSAGE_FIX = "Answer a body the parser refuses with a fixed message of your own for its status, not err.message: JSON.parse's words name the runtime";
 
 /**
  * What a status that is not the one expected says about a body probe. A body route that answers the
@@ -43,6 +46,8 @@ interface BodyProbe {
   readonly request: (context: ProbeContext, target: { method: string; path: string }) => SentRequest | 'shared';
   /** The verdict on a status that is neither the expected one, a 5xx, nor one that says the body was not read. */
   readonly otherwise: (exchange: Exchange) => Outcome;
+  /** What a 5xx's body still tells about the probe's own cause, hidden behind the error handler's. */
+  readonly behindServerError?: (exchange: Exchange) => string | undefined;
 }
 
 const JSON_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -82,6 +87,10 @@ const BODY_PROBES: readonly BodyProbe[] = [
       if (exchange.response.status < 300) return fail(`${head}: a body over 1 MB was accepted`);
       return warn(`${head}: expected 413`);
     },
+    // A handler that answers 500 whatever err.status says hides the limit, unless it passes the
+    // parser's message on: a parse failure means the whole body was read.
+    behindServerError: ({ response }) =>
+      showsJsonParseFailure(response.body) ? "; the answer shows JSON.parse's failure, so the parser read the whole 1 MB: the body limit is over 1 MB too" : undefined,
   },
 ];
 
@@ -109,7 +118,7 @@ async function judgeBody(probe: BodyProbe, context: ProbeContext, exchange: Exch
   const { status } = exchange.response;
   const path = exchange.request.path;
   if (status === probe.expected) return pass(describeExchange(exchange));
-  if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error`, { fix: SERVER_ERROR_FIX, path });
+  if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error${probe.behindServerError?.(exchange) ?? ''}`, { fix: SERVER_ERROR_FIX, path });
   // A route the document names does read JSON: no catch-all to rule out, and a refusal before reading is fine.
   if (!bodyRoute && [401, 403, 404, 405, 429].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
   const outcome = (bodyRoute ? await bodyNotRead(context, exchange) : undefined) ?? probe.otherwise(exchange);
@@ -200,7 +209,7 @@ const INTERNALS_CHECK: Check = {
   },
   async run(context) {
     const errors = context.exchanges().filter(({ response }) => response.status >= 400);
-    const found = errors.flatMap((exchange) => findLeaks(exchange.response.body).map((leak) => ({ exchange, leak })));
+    const found = errors.flatMap((exchange) => findLeaks(exchange.response.body, exchange.response.status).map((leak) => ({ exchange, leak })));
     if (found.length === 0) return pass(`${errors.length} error responses: no stack, file path or internal error name`);
     return fail(`${listed(found.map(({ leak }) => `${leak.what}: "${leak.excerpt}"`), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`, {
       path: found[0]?.exchange.request.path,
@@ -223,14 +232,15 @@ const DEFAULT_PAGE_CHECK: Check = {
   async run(context) {
     const errors = context.exchanges().filter(isErrorAnswer);
     const found = errors.flatMap((exchange) => {
-      const fingerprint = findFingerprints(exchange.response.body)[0];
+      const fingerprint = findFingerprints(exchange.response.body, exchange.response.status)[0];
       const type = exchange.response.headers['content-type']?.split(';')[0];
-      if (fingerprint) return [{ exchange, note: `${fingerprint.what}: "${fingerprint.excerpt}"` }];
-      if (exchange.response.body.length > 0 && !isJsonType(type)) return [{ exchange, note: `${type ?? 'no content type'}, not JSON` }];
+      if (fingerprint) return [{ exchange, note: `${fingerprint.what}: "${fingerprint.excerpt}"`, parser: isParserSign(fingerprint) }];
+      if (exchange.response.body.length > 0 && !isJsonType(type)) return [{ exchange, note: `${type ?? 'no content type'}, not JSON`, parser: false }];
       return [];
     });
     if (found.length === 0) return pass(`${errors.length} error responses, all JSON or empty`);
-    return fail(`${listed(found.map(({ note }) => note), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`, { path: found[0]?.exchange.request.path });
+    const evidence = `${listed(found.map(({ note }) => note), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`;
+    return fail(evidence, { path: found[0]?.exchange.request.path, ...(found.every(({ parser }) => parser) ? { fix: PARSER_MESSAGE_FIX } : {}) });
   },
 };
 

@@ -36,7 +36,13 @@ export function remainingOf(response: ReceivedResponse): number | undefined {
   return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
 }
 
-type Keying = { kind: 'own' } | { kind: 'header'; header: string; value: string; exchange: Exchange } | { kind: 'leftmost'; evidence: string } | { kind: 'rightmost'; evidence: string } | { kind: 'unknown'; evidence: string };
+type Keying =
+  | { kind: 'own' }
+  | { kind: 'header'; header: string; value: string; exchange: Exchange }
+  | { kind: 'leftmost'; evidence: string }
+  | { kind: 'rightmost'; evidence: string }
+  | { kind: 'unknown'; evidence: string }
+  | { kind: 'window-passed'; evidence: string };
 
 interface LimitRun {
   /** Why the limit could not be probed (the path answered 404, say), or undefined. */
@@ -50,17 +56,38 @@ interface LimitRun {
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
 
+/** How one limit shows a count: whether a request got a fresh one, and whether the client's own went on. */
+interface Counting {
+  readonly fresh: (exchange: Exchange) => boolean;
+  /**
+   * After a forged request that got a fresh count, a plain one: true when it still counts on the
+   * client's own, so the forged one was counted apart; false when the own count started over too,
+   * as it does when the limit's window ends (every second, for a per-second limit) mid-probe.
+   */
+  readonly ownCountWentOn: (forged: Exchange) => Promise<boolean>;
+}
+
 /**
  * Which address the limit counts: the client's own, one of the headers it wrote, and for
- * X-Forwarded-For which entry. `fresh` says whether a request got a fresh count.
+ * X-Forwarded-For which entry. A fresh count is believed only when a plain request right after it
+ * shows the client's own count going on: a window that ends in between looks the same otherwise.
  */
-async function findKeying(send: Counted, fresh: (exchange: Exchange) => boolean, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+async function findKeying(send: Counted, counting: Counting, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+  const apart = async (exchange: Exchange, what: string): Promise<boolean | Keying> => {
+    if (!counting.fresh(exchange)) return false;
+    if (await counting.ownCountWentOn(exchange)) return true;
+    return { kind: 'window-passed', evidence: `${what} → ${exchange.response.status}, a fresh count, but a plain request right after got one too: the limit's window ended in between` };
+  };
   for (const { header, value } of OTHER_HEADERS) {
     const exchange = await send({ [header]: value });
-    if (fresh(exchange)) return { kind: 'header', header, value, exchange };
+    const seen = await apart(exchange, `${header}: ${value}`);
+    if (seen === true) return { kind: 'header', header, value, exchange };
+    if (seen !== false) return seen;
   }
   const single = await send({ 'x-forwarded-for': FORGED_XFF });
-  if (!fresh(single)) return { kind: 'own' };
+  const seen = await apart(single, `X-Forwarded-For: ${FORGED_XFF}`);
+  if (seen === false) return { kind: 'own' };
+  if (seen !== true) return seen;
   // The address is chosen by the client. With `X-Forwarded-For: L, R` a limit that trusts one proxy
   // hop keys on R, the entry its proxy would have appended; one that trusts any (`trust proxy` true)
   // or more hops than there are proxies keys on L. Keep L, change R: the same count means L.
@@ -69,7 +96,7 @@ async function findKeying(send: Counted, fresh: (exchange: Exchange) => boolean,
   if (same === undefined) return { kind: 'unknown', evidence: head };
   return same
     ? { kind: 'leftmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> kept one count: the limit keys on the leftmost entry, which the client writes` }
-    : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the last entry` };
+    : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the entry a proxy would have appended` };
 }
 
 /** X-Forwarded-For with the same left entry and the n-th right one. */
@@ -93,17 +120,30 @@ async function keyingByCountdown(send: Counted, start: number): Promise<Keying> 
     }
     return true;
   };
-  return findKeying(send, fresh, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
+  // Counted apart, the forged request left the own count where it was: the plain one goes below it.
+  // In a window that started over, the plain one goes on from the forged one's count instead.
+  const ownCountWentOn = async (forged: Exchange) => {
+    const before = own;
+    const plain = remainingOf((await send()).response);
+    if (plain !== undefined) own = plain;
+    return plain !== undefined && plain < before && plain !== (remainingOf(forged.response) ?? Number.NaN) - 1;
+  };
+  return findKeying(send, { fresh, ownCountWentOn }, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
 }
 
 /**
  * Once the limit answers 429: a request that does not got a fresh count. To learn which
  * X-Forwarded-For entry is the key: if the answers count down, two requests with the same left entry
  * tell; if not, the same left entry is sent until the limit answers 429 (at most `limitAfter` + 1
- * requests, or MAX_ENTRY_PROBE when the limit was used up before the run and its size is unknown).
+ * requests, `limitAfter` being the most the limit can be; or MAX_ENTRY_PROBE when the limit was used
+ * up before the run and its size is unknown). No 429 within them is a fresh count each time.
  */
-async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined): Promise<Keying> {
-  return findKeying(send, (exchange) => exchange.response.status !== 429, async () => {
+async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined, unlimitedStatus: number | undefined): Promise<Keying> {
+  // A fresh count answers as the path did before its limit (a 401 for a failed login): a 400 or 403
+  // to a forged header is a refusal of the header, not a way around the limit.
+  const fresh = ({ response }: Exchange) => response.status !== 429 && (unlimitedStatus === undefined || response.status === unlimitedStatus);
+  const ownCountWentOn = async () => (await send()).response.status === 429;
+  return findKeying(send, { fresh, ownCountWentOn }, async () => {
     const first = await send(sameLeft(1));
     if (first.response.status === 429) return true;
     const second = await send(sameLeft(2));
@@ -167,7 +207,11 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
       if (exchange.response.status === 429) limited = exchange;
     }
     // Limited from the first request on (an earlier run used it up): the limit's size is unknown.
-    const keying = limited ? await keyingByLimit(context, send, limited === first ? undefined : sentUntilLimited) : undefined;
+    // Otherwise it is at most the requests of the run so far: an app-wide limit counted every one of
+    // them, not only those sent to this path.
+    const sentInRun = context.options.maxRequests - context.remaining();
+    const before = limited === first ? undefined : first;
+    const keying = limited ? await keyingByLimit(context, send, before && sentInRun, before?.response.status) : undefined;
     return { unusable: undefined, first, sentUntilLimited, limited, keying };
   });
 }
@@ -225,10 +269,16 @@ function judgeKeying(keying: Keying, where: string): Outcome {
         fix: 'Set `trust proxy` to the exact number of proxies in front of the app (never true): with more, req.ip is an address the client wrote',
       });
     case 'rightmost':
-      return warn(`${where}: ${keying.evidence}: the app trusts one proxy hop and was reached without its proxy, so a client that can do the same picks its address`, {
-        severity: 'medium',
-        fix: 'Make the app reachable only through its proxy (listen on a private address, or firewall it), and scan through the proxy; with no proxy in front, set `trust proxy` to 0',
-      });
+      // One trusted hop reached directly, and two behind one proxy, look the same from outside: say both.
+      return warn(
+        `${where}: ${keying.evidence}: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or \`trust proxy\` counts more proxies than there are (which one cannot be told from outside); either way a client that reaches it so picks its address`,
+        {
+          severity: 'medium',
+          fix: 'Set `trust proxy` to the exact number of proxies in front of the app (0 with none), make the app reachable only through them (listen on a private address, or firewall it), and scan through them',
+        },
+      );
+    case 'window-passed':
+      return skipped(`${where}: ${keying.evidence}, so nothing tells a forged header from the window: run again (a limit whose window outlasts the probe, such as a login's, tells best)`);
     // A client that writes X-Forwarded-For gets a fresh count, but whether any client can (trust proxy
     // true) or only one that reaches the app without its proxy could not be told: a warning, as the
     // second is a correct setup scanned from the wrong side.
@@ -252,9 +302,18 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       const limit = context.plan.limit;
       if (!limit) return skipped('no --limit-path given: name a rate-limited path (and --limit-method) to probe it');
       const { method, path } = limit;
+      if (run.limited === run.first) return pass(`${method} ${path} → 429 from the first request: its limit was used up before (by the requests of this run before it, on an app-wide limit, or by an earlier run)`);
       if (run.limited) return pass(`${method} ${path} → ${run.first?.response.status}, then 429 after ${run.sentUntilLimited} requests`);
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
         return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, all the cap left: too few to tell (raise --max-requests)`);
+      }
+      // Refused as invalid every time: the probe never became an attempt, and a limit may count only those.
+      const statuses = new Set(context.exchanges().filter(({ request }) => request.method === method && request.path === path).map(({ response }) => response.status));
+      const [only] = statuses;
+      if (statuses.size === 1 && (only === 400 || only === 422)) {
+        return skipped(
+          `${method} ${path}: no 429 after ${run.sentUntilLimited} requests, every one answered ${only}: the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login`,
+        );
       }
       return fail(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests: no limit on this path, or one too generous to protect it`);
     },

@@ -1,5 +1,5 @@
 import { describeExchange, listed, MALFORMED_JSON, type Exchange } from '../context.ts';
-import { fail, pass, skipped, type Check } from '../model.ts';
+import { fail, pass, skipped, warn, type Check } from '../model.ts';
 import { ATTACKER } from '../plan.ts';
 
 const BOUNDARY = 'cse-check-boundary';
@@ -38,11 +38,23 @@ export const SIMPLE_BODY_CHECK: Check = {
     const reached = exchanges.filter(({ response }) => response.status < 300);
     const type = (exchange: Exchange) => exchange.request.headers?.['content-type']?.split(';')[0] ?? '';
     const statuses = exchanges.map((exchange) => `${type(exchange)} → ${exchange.response.status}`).join(', ');
+    // Not a route, or one that wants credentials first: refused before anything looked at the body,
+    // which says nothing about what a route that reads bodies does with one.
+    if (exchanges.every(({ response }) => [401, 404, 405, 429].includes(response.status))) {
+      return skipped(`${json.method} ${json.path}: ${statuses}: refused before the body was read (not a route, or credentials first): give --json-path a public route that reads JSON (or --openapi)`);
+    }
     if (reached.length === 0) return pass(`${json.method} ${json.path}: ${statuses}`);
     // A route that answers the same with no body at all never read the body (a catch-all).
     const baseline = await context.shared('no-body');
     const acted = reached.filter(({ response }) => response.status !== baseline.response.status);
-    if (acted.length === 0) return pass(`${json.method} ${json.path}: ${statuses}, and ${describeExchange(baseline)} with no body: the route answers the same whatever is sent, nothing read the body`);
+    if (acted.length === 0) {
+      const same = `${json.method} ${json.path}: ${statuses}, and ${describeExchange(baseline)} with no body: the route answers the same whatever is sent`;
+      // The unknown path answered by a catch-all (a docs page at /) is no route of the API: nothing learnt.
+      if (json.path === context.plan.notFoundPath) return skipped(`${same} (a catch-all): give --json-path a route that reads JSON (or --openapi)`);
+      // A route of the API that succeeds with any body or none either ignores bodies or acts on any
+      // POST, which a page on another site can send as well: which one cannot be told from outside.
+      return warn(`${same}: it ignores the body, or acts on any ${json.method} from any site; only what it did would tell`, { path: json.path });
+    }
     return fail(`${json.method} ${json.path} from Origin https://${ATTACKER}: ${listed(acted.map((exchange) => `${type(exchange)} → ${exchange.response.status}`))} (with no body: ${baseline.response.status}): the route acted on a body another site can send`, { path: json.path });
   },
 };
