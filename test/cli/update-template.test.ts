@@ -208,6 +208,17 @@ describe('update of a project made from a team template', () => {
   });
 });
 
+/** A template repository at V1 (one commit) and a project `svc` made from it. */
+function projectFromTemplate(t: TestContext): { work: string; dir: string } {
+  const work = tempDir(t, 'cse-template-');
+  writeTree(work, V1);
+  git(work, 'init', '--quiet');
+  commitAll(work, 'v1');
+  const cwd = tempDir(t);
+  assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+  return { work, dir: join(cwd, 'svc') };
+}
+
 describe('update of a record edited to show what it should not', () => {
   const EDITS = [
     { field: 'name', value: 'acme-api\u001b]0;pwned\u0007', expected: "a template manifest's name" },
@@ -215,13 +226,7 @@ describe('update of a record edited to show what it should not', () => {
   ] as const;
   for (const { field, value, expected } of EDITS) {
     it(`refuses a terminal escape in template.${field}, in one line, even for --check`, (t) => {
-      const work = tempDir(t, 'cse-template-');
-      writeTree(work, V1);
-      git(work, 'init', '--quiet');
-      commitAll(work, 'v1');
-      const cwd = tempDir(t);
-      assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
-      const dir = join(cwd, 'svc');
+      const { dir } = projectFromTemplate(t);
       const edited = record(dir);
       edited.template[field] = value;
       writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(edited, null, 2));
@@ -236,13 +241,7 @@ describe('update of a record edited to show what it should not', () => {
 
 describe('update of a record made before credentials were kept out of it', () => {
   it('does not echo the token of its recorded URL when the repository cannot be reached', (t) => {
-    const work = tempDir(t, 'cse-template-');
-    writeTree(work, V1);
-    git(work, 'init', '--quiet');
-    commitAll(work, 'v1');
-    const cwd = tempDir(t);
-    assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
-    const dir = join(cwd, 'svc');
+    const { dir } = projectFromTemplate(t);
     const old = record(dir);
     old.template.source = 'https://x-access-token:s3cret-token-9a2e@127.0.0.1:9/api-template.git';
     writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(old, null, 2));
@@ -256,13 +255,7 @@ describe('update of a record made before credentials were kept out of it', () =>
 
 describe('update to a template version that writes into .git', () => {
   it("refuses it: the project's hooks stay git's own, and nothing changes", (t) => {
-    const work = tempDir(t, 'cse-template-');
-    writeTree(work, V1);
-    git(work, 'init', '--quiet');
-    commitAll(work, 'v1');
-    const cwd = tempDir(t);
-    assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
-    const dir = join(cwd, 'svc');
+    const { work, dir } = projectFromTemplate(t);
     writeTree(work, { ...V1, 'templates/_git/hooks/post-checkout': '#!/bin/sh\necho ran\n' });
     commitAll(work, 'v2 with a hook');
     const before = snapshot(dir);
