@@ -66,6 +66,24 @@ export async function connect(config: DatabaseConfig, logger: Logger, { startupW
 }
 
 /**
+ * A migrated connection made ready to serve: the shared settings read (the keys the migrations made),
+ * and its health watched from now on. Closes the connection when it fails.
+ */
+export async function servingDatabase(connection: Connection): Promise<Database> {
+  try {
+    const setting = async (name: string) =>
+      (await connection.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
+    const accountKey = await setting('account_hash_key');
+    const deviceKey = await setting('device_proof_key');
+    connection.health.watch(() => sql`select 1`.execute(connection.db));
+    return { ...connection, accountKey, deviceKey };
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * What the server opens before it listens: the connection, every pending migration applied, and the
  * shared settings read. Anything that fails here stops the start with one line (src/server.ts).
  */
@@ -78,14 +96,9 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger, optio
       },
     });
     if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
-    const setting = async (name: string) =>
-      (await connection.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
-    const accountKey = await setting('account_hash_key');
-    const deviceKey = await setting('device_proof_key');
-    connection.health.watch(() => sql`select 1`.execute(connection.db));
-    return { ...connection, accountKey, deviceKey };
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;
   }
+  return servingDatabase(connection);
 }
