@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { test } from 'node:test';
 import { Readiness } from '../src/readiness.ts';
-import { failingDatabase, PASSWORD, postJson, sameOrigin, startApp, testDatabase } from './helpers.ts';
+import { failingDatabase, PASSWORD, postJson, rawExchange, sameOrigin, startApp, testDatabase } from './helpers.ts';
 
 /** The headers every response must carry, whatever its status. */
 function assertSecurityHeaders(res: Response): void {
@@ -87,21 +85,11 @@ test('CORS preflights, allowed or refused, carry them', async (t) => {
   }
 });
 
-/** What the server writes back to `request`, sent raw over one connection, until it closes it. */
-async function rawAnswer(url: string, request: string): Promise<string> {
-  const socket = connect(Number(new URL(url).port), '127.0.0.1');
-  let received = '';
-  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-  // The server may close while the rest of the request is still being written.
-  socket.on('error', () => undefined);
-  socket.end(request);
-  await once(socket, 'close');
-  return received;
-}
-
 test("requests Node cannot parse never reach the app: Node's bare 400 or 431, no body, nothing else", async (t) => {
   const { url } = await startApp(t);
-  assert.equal(await rawAnswer(url, 'GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n'), 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  const malformed = await rawExchange(url, 'GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n');
+  assert.deepEqual([malformed.received, malformed.closed], ['HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', true]);
   const oversized = `GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`;
-  assert.equal(await rawAnswer(url, oversized), 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+  const tooLarge = await rawExchange(url, oversized);
+  assert.deepEqual([tooLarge.received, tooLarge.closed], ['HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n', true]);
 });
