@@ -17,6 +17,8 @@ const DURATION = Number(process.env.BENCH_DURATION || 10);
 const WARMUP = Number(process.env.BENCH_WARMUP || 2);
 const VARIANT_DURATION = Number(process.env.BENCH_VARIANT_DURATION || 3);
 const VARIANT_ROUNDS = Number(process.env.BENCH_VARIANT_ROUNDS || 3);
+// BENCH_HOLD=1 seeds, starts both apps, prints where they are and waits for Ctrl-C: for profiling by hand.
+const HOLD = process.env.BENCH_HOLD === '1';
 // BENCH_LAYERS=0 measures the two routes alone, without the per-layer copies (a quicker check).
 const LAYERS = process.env.BENCH_LAYERS !== '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
@@ -35,6 +37,8 @@ const RATE_LIMIT_GLOBAL = '999999/1h';
 // Issue 23's targets for a signed-in request against bare Express doing the same lookup.
 const TARGET_THROUGHPUT = 0.7;
 const TARGET_P99 = 1.5;
+// What Express and Node write on every response themselves: the bare app sends its own.
+const EXPRESS_OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'transfer-encoding', 'etag']);
 
 function requireWrk() {
   if (spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error) {
@@ -138,6 +142,16 @@ function caller(req) {
 }
 
 const app = express();
+// BARE_HEADERS: [name, value] pairs set on every response, as fixed strings (the generated app's own,
+// to measure what sending them costs bare Express); ETag off then, as the generated app has it.
+const extraHeaders = JSON.parse(process.env.BARE_HEADERS ?? '[]');
+if (extraHeaders.length > 0) {
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    for (const [name, value] of extraHeaders) res.setHeader(name, value);
+    next();
+  });
+}
 app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
 app.get('/api/v1/users/me', (req, res) => {
   const user = caller(req);
@@ -177,26 +191,39 @@ const mean = (list, key) => list.reduce((sum, r) => sum + r[key], 0) / list.leng
  */
 async function compare(target, token, start, bare, logDir) {
   const hardened = await start('dist/server.js', `hardened-${target.id}.log`);
-  const results = { hardened: [], bare: [] };
+  let headed;
+  const results = { hardened: [], bare: [], headed: [] };
   try {
     const auth = { headers: { authorization: `Bearer ${token}` } };
-    const expected = (await sendExpecting(200, hardened.base, 'GET', target.path, auth)).text;
+    const answer = await sendExpecting(200, hardened.base, 'GET', target.path, auth);
     const bareBody = (await sendExpecting(200, bare.base, 'GET', target.path, auth)).text;
-    if (bareBody !== expected) throw new Error(`the bare app's JSON differs from the generated app's on ${target.path}:\n${bareBody}\n${expected}`);
-    log(`runtime: GET ${target.path}, generated vs bare, ${DURATION} s each, A B B A ...`);
-    for (const which of ['hardened', 'bare', 'bare', 'hardened']) {
-      const result = await load(which === 'bare' ? bare : hardened, target, token, DURATION);
+    if (bareBody !== answer.text) throw new Error(`the bare app's JSON differs from the generated app's on ${target.path}:\n${bareBody}\n${answer.text}`);
+    const headers = Object.entries(answer.headers).filter(([name]) => !EXPRESS_OWN_HEADERS.has(name));
+    headed = await start('server.js', `bare-headers-${target.id}.log`, bare.dir, { BARE_HEADERS: JSON.stringify(headers) });
+    const headedAnswer = await sendExpecting(200, headed.base, 'GET', target.path, auth);
+    if (headedAnswer.text !== answer.text || headers.some(([name, value]) => headedAnswer.headers[name] !== value)) throw new Error(`the bare app with headers answers differently on ${target.path}`);
+    results.headerCount = headers.length;
+    log(`runtime: GET ${target.path}, generated vs bare vs bare with the generated app's ${headers.length} headers, ${DURATION} s each, A B C C B A ...`);
+    const servers = { hardened, bare, headed };
+    for (const which of ['hardened', 'bare', 'headed', 'headed', 'bare', 'hardened']) {
+      const result = await load(servers[which], target, token, DURATION);
       log(`  ${which}: ${figure(result)}`);
       results[which].push(result);
     }
   } finally {
     await hardened.stop();
+    await headed?.stop();
   }
   const loggedLines = readFileSync(join(logDir, `hardened-${target.id}.log`), 'utf8').split('\n').length - 1;
-  const [h, b] = ['hardened', 'bare'].map((which) => ({ rps: mean(results[which], 'rps'), p50: mean(results[which], 'p50'), p99: mean(results[which], 'p99'), cpu: mean(results[which], 'cpu') }));
+  const [h, b, hb] = ['hardened', 'bare', 'headed'].map((which) => ({ rps: mean(results[which], 'rps'), p50: mean(results[which], 'p50'), p99: mean(results[which], 'p99'), cpu: mean(results[which], 'cpu') }));
   const name = `GET ${target.path.replace('/api/v1', '')} (${target.who})`;
   return [
     row('runtime', `${name}: bare Express 5, same lookup (mean of 2 x ${DURATION} s)`, figure(b)),
+    row(
+      'runtime',
+      `${name}: bare, plus the generated app's ${results.headerCount} response headers as fixed strings, ETag off (mean of 2 x ${DURATION} s)`,
+      `${figure(hb)}; the headers cost bare ${(hb.cpu - b.cpu).toFixed(0)} us of CPU a request (${ratio(hb.rps / b.rps)} its throughput)`,
+    ),
     row('runtime', `${name}: generated, every layer on (mean of 2 x ${DURATION} s)`, `${figure(h)}; ${loggedLines} log lines`),
     row('runtime', `${name}: throughput, generated / bare`, ratio(h.rps / b.rps), `>= ${ratio(TARGET_THROUGHPUT)}`, h.rps / b.rps >= TARGET_THROUGHPUT),
     row('runtime', `${name}: p99 latency, generated / bare`, ratio(h.p99 / b.p99), `<= ${ratio(TARGET_P99)}`, h.p99 / b.p99 <= TARGET_P99),
@@ -249,6 +276,21 @@ async function layers(dir, token, start) {
   );
 }
 
+/** Both apps left running, seeded, for a profiler: their addresses, process ids and tokens on stdout. */
+async function hold(start, bare, tokens, dir) {
+  const hardened = await start('dist/server.js', 'hardened.log');
+  try {
+    const servers = Object.fromEntries(Object.entries({ hardened, bare }).map(([name, { base, pid }]) => [name, { base, pid }]));
+    console.log(JSON.stringify({ project: dir, servers, tokens, routes: TARGETS }, null, 2));
+    log('holding both servers: Ctrl-C (SIGINT) stops them');
+    await new Promise((resolve) => process.once('SIGINT', resolve));
+  } finally {
+    await hardened.stop();
+    await bare.stop();
+  }
+  return [];
+}
+
 export async function runtimeBench() {
   requireWrk();
   const project = generatedProject('sqlite');
@@ -278,8 +320,10 @@ async function measure(project, mailSink) {
   // The generated app exactly as built (dist/server.js), seeded through its own API.
   log('runtime: seeding the generated app through its API (20 verified sign-ups, an admin, two sessions) ...');
   const tokens = await seed(project, env, mailSink, join(logs, 'seed.log'));
-  const start = (entry, logName, cwd = dir) => startServer(join(node24, 'node'), cwd, entry, env, join(logs, logName));
-  const bare = await start('server.js', 'bare.log', bareApp(expressRange, envWith(node24, WARM_CACHE)));
+  const start = (entry, logName, cwd = dir, extraEnv = {}) => startServer(join(node24, 'node'), cwd, entry, { ...env, ...extraEnv }, join(logs, logName));
+  const bareDir = bareApp(expressRange, envWith(node24, WARM_CACHE));
+  const bare = { ...(await start('server.js', 'bare.log', bareDir)), dir: bareDir };
+  if (HOLD) return hold(start, bare, tokens, dir);
   try {
     // The machine's own floor, to compare runs on different days: bare Express answering a constant.
     log(`runtime: the floor, bare Express on GET /healthz, ${DURATION} s ...`);
