@@ -14,7 +14,7 @@ export interface ControlFlag {
 export const CONTROL_FLAGS = Object.freeze([
   { flag: 'template', kind: 'value', placeholder: '<dir|git-url>', help: 'a team template repository layered over the built-in templates' },
   { flag: 'var', kind: 'value', placeholder: '<name=value>', multiple: true, help: "answer a team template's extra question (repeatable)" },
-  { flag: 'trust', kind: 'boolean', help: "run a team template's plopfile (its code) without asking" },
+  { flag: 'trust', kind: 'boolean', help: 'use the team template named by --template (never one a file names) without asking, though it has code: a plopfile, package-manager settings' },
   { flag: 'preset', kind: 'value', placeholder: '<file.json>', help: "answers from a file, such as another project's .secure-express.json" },
   { flag: 'force', kind: 'boolean', help: 'allow a non-empty target folder (no file is deleted; replaced files are listed first)' },
   { flag: 'dry-run', kind: 'boolean', help: 'print the answers and the files that would be written, write nothing' },

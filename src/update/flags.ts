@@ -14,6 +14,12 @@ const UPDATE_ONLY = [
   { flag: 'dry-run', kind: 'boolean', help: 'print what would change (new, updated, merged, conflicting, deleted, kept), write nothing' },
   { flag: 'allow-dirty', kind: 'boolean', help: 'update even with uncommitted changes, or outside a git repository' },
   {
+    flag: 'template',
+    kind: 'value',
+    placeholder: '<source>',
+    help: "the project's team template, as .secure-express.json records it (a URL may add credentials): names the template --trust trusts",
+  },
+  {
     flag: 'base-generator',
     kind: 'value',
     placeholder: '<tgz|dir>',
@@ -33,6 +39,7 @@ export interface UpdateArgs {
   readonly dryRun: boolean;
   readonly allowDirty: boolean;
   readonly baseGenerator: string | undefined;
+  readonly template: string | undefined;
   readonly vars: readonly string[];
   readonly trust: boolean;
   readonly yes: boolean;
@@ -53,6 +60,7 @@ export function parseUpdateArgv(argv: readonly string[]): UpdateArgs {
     dryRun: on('dry-run'),
     allowDirty: on('allow-dirty'),
     baseGenerator: text('base-generator'),
+    template: text('template'),
     vars: (controls.var as string[] | undefined) ?? [],
     trust: on('trust'),
     yes: on('yes'),
