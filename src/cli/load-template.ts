@@ -16,7 +16,9 @@ export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined,
   const inPreset = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
   if (args.template === undefined && !inPreset) return undefined;
   const [{ templateToGenerate }, { loadTeamTemplate }] = await Promise.all([import('../team/named-template.ts'), import('../team/team-template.ts')]);
-  const { spec, recorded } = templateToGenerate(args.template, inPreset, args.trust, cwd);
+  const chosen = templateToGenerate(args.template, inPreset, args.trust, cwd);
+  if (!chosen) return undefined;
+  const { spec, recorded } = chosen;
   const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
   const { fetched, manifest, plopfile, installSettings } = template;
   const code = [

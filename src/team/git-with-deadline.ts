@@ -1,5 +1,5 @@
 import { execa, type Result } from 'execa';
-import { GenerationError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { stopOnAbort } from '../run/cleanup.ts';
 import { killTree } from '../run/kill-tree.ts';
 import { GIT_TIMEOUT_VARIABLE, type GitDeadline } from './git-timeout.ts';
@@ -25,7 +25,8 @@ export async function gitWithin(deadline: GitDeadline, source: string, args: rea
   try {
     const result = await subprocess;
     if (timedOut) {
-      throw new GenerationError(`fetching ${source} took longer than ${deadline.seconds} s, so git was stopped (${GIT_TIMEOUT_VARIABLE} sets the limit, in seconds)`);
+      // Exit 2, as when the source cannot be reached: `update --check` keeps exit 1 for "an update is available".
+      throw new UsageError(`fetching ${source} took longer than ${deadline.seconds} s, so git was stopped (${GIT_TIMEOUT_VARIABLE} sets the limit, in seconds)`);
     }
     return result;
   } finally {

@@ -26,9 +26,9 @@ export function templateToGenerate(
   recorded: TemplateProvenance | undefined,
   trust: boolean,
   cwd: string,
-): { readonly spec: string; readonly recorded: TemplateProvenance | undefined } {
+): { readonly spec: string; readonly recorded: TemplateProvenance | undefined } | undefined {
   if (named === undefined) {
-    if (!recorded) throw new Error('templateToGenerate needs --template or a recorded template');
+    if (!recorded) return undefined;
     if (trust) {
       throw new UsageError(`--trust covers the template named by --template, not one a preset names: if you trust ${withoutCredentials(recorded.source)}, add --template ${withoutCredentials(recorded.source)}`);
     }

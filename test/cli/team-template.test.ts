@@ -415,7 +415,7 @@ describe('a team template too large to read, or a server too slow to answer', ()
     const [code] = (await once(cli, 'exit')) as [number | null];
     clearTimeout(hung);
     const seconds = (Date.now() - started) / 1000;
-    assert.equal(code, 1, stderr);
+    assert.equal(code, 2, stderr);
     assert.equal(stderr, `error: fetching ${url} took longer than 1 s, so git was stopped (CREATE_SECURE_EXPRESS_GIT_TIMEOUT sets the limit, in seconds)\n`);
     assert.ok(seconds < 15, `stopped after ${seconds} s`);
     assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);

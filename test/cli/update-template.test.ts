@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -331,5 +333,24 @@ describe('update --trust trusts the template named on the command line, not the 
     assert.ok(existsSync(marker), 'trusted, it ran');
     assert.equal(read(dir, 'VERSION'), 'two\n');
     assert.equal(record(dir).template.source, `file://${work}`);
+  });
+});
+
+describe('update of a template whose server stops answering', () => {
+  it('gives git the time CREATE_SECURE_EXPRESS_GIT_TIMEOUT sets, then stops it, naming the source and the limit', async (t) => {
+    const { dir } = projectFromTemplate(t);
+    const server = createServer((socket) => socket.resume()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api-template.git`;
+    const moved = record(dir);
+    moved.template.source = url;
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(moved, null, 2));
+    commitAll(dir, 'the template moved to a server that accepts and never answers');
+    const before = snapshot(dir);
+    const result = runCli(['update', '--yes'], { cwd: dir, env: { CREATE_SECURE_EXPRESS_GIT_TIMEOUT: '1' } });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(result.stderr, `error: fetching ${url} took longer than 1 s, so git was stopped (CREATE_SECURE_EXPRESS_GIT_TIMEOUT sets the limit, in seconds)\n`);
+    assert.deepEqual(snapshot(dir), before);
   });
 });
