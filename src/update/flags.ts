@@ -2,6 +2,7 @@ import { CONTROL_FLAGS, type ControlFlag } from '../cli/control-flags.ts';
 import { answerRows, controlRows, table } from '../cli/help.ts';
 import { parseFlags } from '../cli/parse-argv.ts';
 import type { AnswerKey } from '../options/registry.ts';
+import { DEFAULT_GIT_TIMEOUT_SECONDS, GIT_TIMEOUT_VARIABLE } from '../team/git-timeout.ts';
 
 /**
  * `update`'s command line: its own control flags, the generator's flags that still make sense during
@@ -86,6 +87,7 @@ export function updateHelpText(version: string): string {
     table(answerRows()),
     '',
     'The project folder defaults to the current one; it must hold .secure-express.json.',
+    `Each fetch of the team template gets ${DEFAULT_GIT_TIMEOUT_SECONDS} s; ${GIT_TIMEOUT_VARIABLE}=<seconds> changes that.`,
     'Exit codes: 0 updated (or nothing to do), 1 updated with conflicts to resolve (or, with --check, an update',
     'is available), 2 refused (a usage error, uncommitted changes), 130 cancelled.',
     '',
