@@ -1,3 +1,5 @@
+import { DEFAULT_GIT_TIMEOUT_SECONDS, GIT_TIMEOUT_VARIABLE } from '../team/git-timeout.ts';
+
 /**
  * Flags that steer a run rather than answer a question about the project. They are not written to
  * `.secure-express.json`. Listed in `--help` after the answer options, in this order.
@@ -12,9 +14,14 @@ export interface ControlFlag {
 }
 
 export const CONTROL_FLAGS = Object.freeze([
-  { flag: 'template', kind: 'value', placeholder: '<dir|git-url>', help: 'a team template repository layered over the built-in templates' },
+  {
+    flag: 'template',
+    kind: 'value',
+    placeholder: '<dir|git-url>',
+    help: `a team template repository layered over the built-in templates (git gets ${DEFAULT_GIT_TIMEOUT_SECONDS} s to fetch it; ${GIT_TIMEOUT_VARIABLE}=<seconds> changes that)`,
+  },
   { flag: 'var', kind: 'value', placeholder: '<name=value>', multiple: true, help: "answer a team template's extra question (repeatable)" },
-  { flag: 'trust', kind: 'boolean', help: "run a team template's plopfile (its code) without asking" },
+  { flag: 'trust', kind: 'boolean', help: 'use the team template named by --template (never one a file names) without asking, though it has code: a plopfile, package-manager settings' },
   { flag: 'preset', kind: 'value', placeholder: '<file.json>', help: "answers from a file, such as another project's .secure-express.json" },
   { flag: 'force', kind: 'boolean', help: 'allow a non-empty target folder (no file is deleted; replaced files are listed first)' },
   { flag: 'dry-run', kind: 'boolean', help: 'print the answers and the files that would be written, write nothing' },

@@ -9,13 +9,16 @@ import type { ParsedArgv } from './parse-argv.ts';
  * The team template named by --template, or by the preset when reproducing a project. A plopfile is
  * code from someone else, and so are package-manager settings the install would obey (a registry of
  * the template's choosing serves the packages, and their install scripts, for example): a template
- * with either is used only with --trust, or after a yes on a terminal naming the source.
+ * with either is used only with --trust (for the template --template names), or after a yes on a
+ * terminal naming the source.
  */
 export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined, cwd: string, out: Output, prompter: Prompter | undefined) {
-  const recorded = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
-  const spec = args.template ?? (recorded ? `${recorded.source}${recorded.commit ? `#${recorded.commit}` : ''}` : undefined);
-  if (!spec) return undefined;
-  const { loadTeamTemplate } = await import('../team/team-template.ts');
+  const inPreset = preset?.template?.source !== 'built-in' ? preset?.template : undefined;
+  if (args.template === undefined && !inPreset) return undefined;
+  const [{ templateToGenerate }, { loadTeamTemplate }] = await Promise.all([import('../team/named-template.ts'), import('../team/team-template.ts')]);
+  const chosen = templateToGenerate(args.template, inPreset, args.trust, cwd);
+  if (!chosen) return undefined;
+  const { spec, recorded } = chosen;
   const template = await loadTeamTemplate(spec, cwd, PACKAGE.version);
   const { fetched, manifest, plopfile, installSettings } = template;
   const code = [
@@ -24,11 +27,12 @@ export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined,
   ];
   if (code.length > 0 && !args.trust) {
     const where = fetched.commit ? `${fetched.source} at ${fetched.commit.slice(0, 12)}` : fetched.source;
-    if (!prompter) throw new UsageError(`--template ${fetched.shown} has ${code.join(' and ')}: pass --trust to use it`);
+    const toTrust = args.template ? '--trust' : `--template ${fetched.source} --trust`;
+    if (!prompter) throw new UsageError(`--template ${fetched.shown} has ${code.join(' and ')}: pass ${toTrust} to use it, if you trust it`);
     out.warn(`template ${manifest.name} from ${where} has ${code.join(' and ')}: code that runs on this machine with your permissions`);
     if (!(await prompter.confirm(`Trust the template ${where}?`, false))) throw new CancelledError('the template was not trusted; nothing was written');
   }
-  const ref = args.template ? fetched.ref : (recorded?.ref ?? fetched.ref);
+  const ref = recorded ? (recorded.ref ?? fetched.ref) : fetched.ref;
   const provenance: TemplateProvenance = {
     source: fetched.source,
     name: manifest.name,

@@ -25,6 +25,7 @@ export interface TemplateProvenance {
  * a newline or an option must not get there.
  */
 const TEMPLATE_FIELDS = [
+  ['source', /^[^\u0000-\u001F\u007F-\u009F]+$/, '"built-in" or where the team template came from'],
   ['name', /^[a-z0-9][a-z0-9._-]*$/, "a template manifest's name"],
   ['ref', /^\w[\w./-]*$/, 'a branch or tag'],
   ['commit', /^[0-9a-f]{4,64}$/, 'a commit hash'],

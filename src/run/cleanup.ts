@@ -16,8 +16,22 @@ export function removeNow(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
 
-/** Removes everything still registered; says whether there was anything to remove. */
+/**
+ * Processes this run is waiting on (git fetching a template, with its helpers). Ctrl-C reaches them
+ * from the terminal, but a SIGTERM sent to this process alone does not: they are stopped here, before
+ * the folders they write into are removed.
+ */
+const stoppers = new Set<() => void>();
+
+export function stopOnAbort(stop: () => void): () => void {
+  stoppers.add(stop);
+  return () => stoppers.delete(stop);
+}
+
+/** Stops what is still running, then removes everything still registered; says whether there was anything to remove. */
 export function cleanUp(): boolean {
+  for (const stop of stoppers) stop();
+  stoppers.clear();
   const pending = [...paths].reverse();
   for (const path of pending) removeNow(path);
   return pending.length > 0;

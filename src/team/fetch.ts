@@ -1,27 +1,22 @@
 import { stat } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { join } from 'node:path';
 import fs from 'fs-extra';
 import { UsageError } from '../errors.ts';
 import { removeOnAbort } from '../run/cleanup.ts';
+import { gitDeadline } from './git-timeout.ts';
+import { gitWithin } from './git-with-deadline.ts';
+import { filesOf, refuseLargeFiles, type SizedFile } from './size-limits.ts';
+import type { TemplateLocation } from './template-spec.ts';
+
+/** Folders of a local template that are not part of it. */
+const COPIED_NOT: ReadonlySet<string> = new Set(['.git', 'node_modules']);
 
 /**
  * Brings a team template into a private temporary folder: a local folder is copied, a git repository is
  * fetched shallowly at its ref (branch, tag or commit). The caller removes the folder when the run ends.
  */
-export interface TemplateLocation {
-  readonly kind: 'local' | 'git';
-  /** What `.secure-express.json` records and messages show: an absolute path or a URL, without the ref or credentials. */
-  readonly source: string;
-  readonly ref?: string;
-  /** What git fetches from: the URL as given, with any credentials in it. Never shown, never recorded. */
-  readonly url?: string;
-  /** The --template value as given, without credentials: how messages name it. */
-  readonly shown: string;
-}
-
 export interface FetchedTemplate extends TemplateLocation {
   /** The template's files. */
   readonly dir: string;
@@ -30,49 +25,21 @@ export interface FetchedTemplate extends TemplateLocation {
   readonly commit?: string;
 }
 
-const GIT_URL = /^(?:(?:https?|ssh|git|file):\/\/|\w[\w.-]*@[\w.-]+:)/;
-
-/**
- * A URL without the secrets it may carry: an https token (`https://x-access-token:TOKEN@host/...`, or
- * the token alone as the user name) or any password. Git is given the URL as typed; what is recorded in
- * `.secure-express.json` (committed with the project) and shown in messages and logs is this.
- */
-export function withoutCredentials(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url; // scp-like `git@host:path`, which has no place for a password
-  }
-  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  if (!parsed.password && !(http && parsed.username)) return url;
-  parsed.password = '';
-  if (http) parsed.username = '';
-  return parsed.href;
-}
-
-export function parseTemplateSpec(spec: string, cwd: string): TemplateLocation {
-  const hash = spec.lastIndexOf('#');
-  const [base, ref] = hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
-  // A ref is the last argument of `git fetch`: one starting with "-" would be read as an option.
-  if (ref !== undefined && !/^\w[\w./-]*$/.test(ref)) throw new UsageError(`--template: ${JSON.stringify(ref)} is not a branch, tag or commit`);
-  const shorthand = /^github:([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(base);
-  if (shorthand) return { kind: 'git', source: `https://github.com/${shorthand[1]}.git`, shown: spec, ...(ref ? { ref } : {}) };
-  if (GIT_URL.test(base)) {
-    const source = withoutCredentials(base);
-    return { kind: 'git', source, url: base, shown: `${source}${ref ? `#${ref}` : ''}`, ...(ref ? { ref } : {}) };
-  }
-  if (ref !== undefined) throw new UsageError(`--template: a #ref needs a git URL; ${base} is a local folder`);
-  return { kind: 'local', source: resolve(cwd, spec), shown: spec };
-}
-
-const git = (args: readonly string[], cwd?: string) =>
-  execa('git', args, { cwd, reject: false, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' } });
-
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '')?.replace(/^fatal: /, '') ?? 'no reason given';
+
+/** What `git ls-tree -r -l -z` lists: `<mode> <type> <object> <size>\t<path>`, each entry ended by NUL. */
+function blobSizes(listing: string): SizedFile[] {
+  return listing
+    .split('\0')
+    .map((entry) => /^\d+ blob \w+ +(\d+)\t(.*)$/s.exec(entry))
+    .filter((match) => match !== null)
+    .map((match) => ({ path: match[2] ?? '', size: Number(match[1]) }));
+}
 
 async function fetchGit(location: TemplateLocation, dir: string): Promise<string> {
   const url = location.url ?? location.source;
+  const deadline = gitDeadline();
+  const git = (args: readonly string[]) => gitWithin(deadline, location.source, args);
   const reachable = await git(['ls-remote', '--quiet', url, 'HEAD']);
   if (reachable.failed) {
     throw new UsageError(`--template: cannot reach ${location.source}: ${firstLine(String(reachable.stderr ?? reachable.message ?? ''))}`);
@@ -81,6 +48,8 @@ async function fetchGit(location: TemplateLocation, dir: string): Promise<string
     ['init', '--quiet', dir],
     ['-C', dir, 'remote', 'add', 'origin', url],
     ['-C', dir, 'fetch', '--quiet', '--depth', '1', 'origin', location.ref ?? 'HEAD'],
+    // Sizes are known before checkout writes anything: a file of zeros packs to almost nothing.
+    ['-C', dir, 'ls-tree', '-r', '-l', '-z', 'FETCH_HEAD'],
     ['-C', dir, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', 'FETCH_HEAD'],
   ];
   for (const args of steps) {
@@ -89,6 +58,7 @@ async function fetchGit(location: TemplateLocation, dir: string): Promise<string
       const what = args.includes('fetch') && location.ref ? `unknown ref ${JSON.stringify(location.ref)} in ${location.source}` : `git ${args[2] ?? args[0]} failed`;
       throw new UsageError(`--template: ${what}: ${firstLine(String(result.stderr ?? ''))}`);
     }
+    if (args.includes('ls-tree')) refuseLargeFiles(blobSizes(String(result.stdout)), location.shown);
   }
   const head = await git(['-C', dir, 'rev-parse', 'HEAD']);
   await fs.remove(join(dir, '.git'));
@@ -104,9 +74,15 @@ export async function fetchTemplate(location: TemplateLocation): Promise<Fetched
   }
   const info = await stat(location.source).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`--template: ${location.source} is not a folder or a git URL`);
+  try {
+    refuseLargeFiles(filesOf(location.source, COPIED_NOT), location.shown);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--template ${location.shown}: cannot read it: ${(error as Error).message.split('\n')[0]}`);
+  }
   await fs
     .copy(location.source, join(dir, 'repo'), {
-      filter: (path) => !/[\\/](?:\.git|node_modules)(?:[\\/]|$)/.test(path.slice(location.source.length)),
+      filter: (path) => !path.slice(location.source.length).split(/[\\/]/).some((name) => COPIED_NOT.has(name)),
     })
     // A socket, a FIFO or an unreadable file: a template folder holds plain files.
     .catch((error: Error) => {

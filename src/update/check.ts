@@ -8,13 +8,14 @@ import { loadTemplateVersions } from './templates.ts';
  * or a newer commit on its template's branch (or on `--to`)? Nothing is rendered and nothing written.
  * Exit 0: up to date; 1: an update is available.
  */
-export async function checkForUpdate(record: ProjectRecord, to: string | undefined, shown: string, out: Output): Promise<number> {
+export async function checkForUpdate(record: ProjectRecord, fetching: { to: string | undefined; source: string | undefined }, shown: string, out: Output): Promise<number> {
+  const { to } = fetching;
   const rows: string[] = [];
   if (record.generator.version !== PACKAGE.version) rows.push(`generator  ${PACKAGE.name} ${record.generator.version} → ${PACKAGE.version}`);
   const { template } = record;
   const short = (commit: string | undefined) => commit?.slice(0, 12) ?? '(none)';
   if (template.source !== 'built-in') {
-    const next = (await loadTemplateVersions(record, { to, needBase: false })).nextProvenance;
+    const next = (await loadTemplateVersions(record, { ...fetching, needBase: false })).nextProvenance;
     if (next.commit !== template.commit) rows.push(`template   ${template.name ?? template.source} ${next.ref ?? 'HEAD'}: ${short(template.commit)} → ${short(next.commit)}`);
   }
   if (rows.length === 0) {

@@ -2,6 +2,7 @@ import { CONTROL_FLAGS, type ControlFlag } from '../cli/control-flags.ts';
 import { answerRows, controlRows, table } from '../cli/help.ts';
 import { parseFlags } from '../cli/parse-argv.ts';
 import type { AnswerKey } from '../options/registry.ts';
+import { DEFAULT_GIT_TIMEOUT_SECONDS, GIT_TIMEOUT_VARIABLE } from '../team/git-timeout.ts';
 
 /**
  * `update`'s command line: its own control flags, the generator's flags that still make sense during
@@ -13,6 +14,12 @@ const UPDATE_ONLY = [
   { flag: 'check', kind: 'boolean', help: 'only say whether an update is available: exit 0 when there is none, 1 when there is one' },
   { flag: 'dry-run', kind: 'boolean', help: 'print what would change (new, updated, merged, conflicting, deleted, kept), write nothing' },
   { flag: 'allow-dirty', kind: 'boolean', help: 'update even with uncommitted changes, or outside a git repository' },
+  {
+    flag: 'template',
+    kind: 'value',
+    placeholder: '<source>',
+    help: "the project's team template, as .secure-express.json records it (a URL may add credentials): names the template --trust trusts",
+  },
   {
     flag: 'base-generator',
     kind: 'value',
@@ -33,6 +40,7 @@ export interface UpdateArgs {
   readonly dryRun: boolean;
   readonly allowDirty: boolean;
   readonly baseGenerator: string | undefined;
+  readonly template: string | undefined;
   readonly vars: readonly string[];
   readonly trust: boolean;
   readonly yes: boolean;
@@ -53,6 +61,7 @@ export function parseUpdateArgv(argv: readonly string[]): UpdateArgs {
     dryRun: on('dry-run'),
     allowDirty: on('allow-dirty'),
     baseGenerator: text('base-generator'),
+    template: text('template'),
     vars: (controls.var as string[] | undefined) ?? [],
     trust: on('trust'),
     yes: on('yes'),
@@ -78,6 +87,7 @@ export function updateHelpText(version: string): string {
     table(answerRows()),
     '',
     'The project folder defaults to the current one; it must hold .secure-express.json.',
+    `Each fetch of the team template gets ${DEFAULT_GIT_TIMEOUT_SECONDS} s; ${GIT_TIMEOUT_VARIABLE}=<seconds> changes that.`,
     'Exit codes: 0 updated (or nothing to do), 1 updated with conflicts to resolve (or, with --check, an update',
     'is available), 2 refused (a usage error, uncommitted changes), 130 cancelled.',
     '',

@@ -21,7 +21,8 @@ export interface OldGeneratorInput {
   readonly baseGenerator: string | undefined;
   /** A private temporary folder for the package and the child's own temporary files. */
   readonly workDir: string;
-  readonly trust: boolean;
+  /** The template to pass with --trust (`<source>#<commit>`), or undefined to trust none. */
+  readonly trustedTemplate: string | undefined;
 }
 
 const NPM_TIMEOUT_MS = 300_000;
@@ -89,7 +90,7 @@ export function renderWithGenerator(input: OldGeneratorInput, dest: string): voi
   if (pkg.name !== name || pkg.version !== version) {
     throw new UsageError(`--base-generator ${shown} is ${pkg.name ?? '(unnamed)'} ${pkg.version ?? ''}, but the project was made by ${name} ${version}: give that version`);
   }
-  const args = [binOf(pkg, dir, shown), dest, '--preset', input.record.file, '--yes', '--no-install', '--no-git', ...(input.trust ? ['--trust'] : [])];
+  const args = [binOf(pkg, dir, shown), dest, '--preset', input.record.file, '--yes', '--no-install', '--no-git', ...(input.trustedTemplate ? ['--template', input.trustedTemplate, '--trust'] : [])];
   const result = execaSync(process.execPath, args, {
     cwd: input.workDir,
     reject: false,

@@ -32,13 +32,25 @@ export function countsText(changes: readonly Change[]): string {
   return counts.map(([kind, count]) => `${count} ${kind === 'conflict' && count > 1 ? 'conflicts' : kind}`).join(', ');
 }
 
-/** The next steps: conflicts to resolve, a reinstall when package.json changed, a review and a commit. */
+/**
+ * The next steps: conflicts to resolve, a reinstall when package.json changed, a review and a commit.
+ * A conflict in a text file has markers in it; one at a binary file, a link or a folder of yours has
+ * none (nothing was written there), and the steps say which is which.
+ */
 export function nextStepsText(out: Output, changes: readonly Change[], pm: string): string[] {
   const conflicts = changes.filter((change) => change.kind === 'conflict');
+  const withMarkers = conflicts.filter((change) => change.file);
+  const withoutMarkers = conflicts.filter((change) => !change.file);
   const dependencies = changes.some((change) => change.path === 'package.json' && change.file);
   return [
-    ...(conflicts.length > 0
-      ? [`Resolve the conflicts (between <<<<<<< and >>>>>>> markers) in:`, ...conflicts.map((change) => `  ${out.bold(change.path)}`)]
+    ...(withMarkers.length > 0
+      ? [`Resolve the conflicts (between <<<<<<< and >>>>>>> markers) in:`, ...withMarkers.map((change) => `  ${out.bold(change.path)}`)]
+      : []),
+    ...(withoutMarkers.length > 0
+      ? [
+          'Decide by hand what to keep in these (they were left as they were, with no markers):',
+          ...withoutMarkers.map((change) => `  ${out.bold(change.path)}${change.note ? out.dim(`  (${change.note})`) : ''}`),
+        ]
       : []),
     ...(dependencies ? [`package.json changed: run ${out.cyan(`${pm} install`)} to update the lockfile and node_modules`] : []),
     `Review with ${out.cyan('git diff')}, then commit.`,

@@ -1,7 +1,7 @@
 import { CancelledError, UsageError } from '../errors.ts';
 import type { TemplateProvenance } from '../options/answers-file.ts';
 import { PACKAGE } from '../package-info.ts';
-import { withoutCredentials } from '../team/fetch.ts';
+import { withoutCredentials } from '../team/template-spec.ts';
 import { loadTeamTemplate, type TeamTemplate } from '../team/team-template.ts';
 import type { Output } from '../ui/output.ts';
 import type { Prompter } from '../ui/prompter.ts';
@@ -30,9 +30,10 @@ async function load(spec: string, source: string): Promise<TeamTemplate> {
   }
 }
 
-export async function loadTemplateVersions(record: ProjectRecord, options: { to: string | undefined; needBase: boolean }): Promise<TemplateVersions> {
+/** `source` is where to fetch the recorded template from: its recorded source, or the --template that names it. */
+export async function loadTemplateVersions(record: ProjectRecord, options: { to: string | undefined; needBase: boolean; source: string | undefined }): Promise<TemplateVersions> {
   const recorded = record.template;
-  if (recorded.source === 'built-in') {
+  if (recorded.source === 'built-in' || options.source === undefined) {
     if (options.to) throw new UsageError('--to picks a team template\'s branch, tag or commit; this project uses the built-in templates only');
     return { base: undefined, next: undefined, nextProvenance: { source: 'built-in' } };
   }
@@ -43,9 +44,9 @@ export async function loadTemplateVersions(record: ProjectRecord, options: { to:
     );
   }
   const ref = options.to ?? recorded.ref;
-  const next = await load(ref ? `${recorded.source}#${ref}` : recorded.source, recorded.source);
+  const next = await load(ref ? `${options.source}#${ref}` : options.source, recorded.source);
   const commit = next.fetched.commit;
-  const base = !options.needBase ? undefined : commit === recorded.commit ? next : await load(`${recorded.source}#${recorded.commit}`, recorded.source);
+  const base = !options.needBase ? undefined : commit === recorded.commit ? next : await load(`${options.source}#${recorded.commit}`, recorded.source);
   return {
     base,
     next,
@@ -59,8 +60,8 @@ export async function loadTemplateVersions(record: ProjectRecord, options: { to:
 }
 
 /**
- * A template's plopfile is code: as when generating, it runs only with --trust, or after a yes on a
- * terminal naming the repository. The answer also covers the base, rendered from the same repository.
+ * A template's plopfile is code: as when generating, it runs only with --trust (given for the template
+ * --template names, see named-template.ts), or after a yes on a terminal naming the repository. The answer also covers the base, rendered from the same repository.
  */
 export async function trustPlopfiles(
   versions: TemplateVersions,
@@ -72,7 +73,7 @@ export async function trustPlopfiles(
   if (trust || !withPlopfile) return trust;
   const { fetched, manifest } = withPlopfile;
   const where = `${fetched.source}${fetched.commit ? ` at ${fetched.commit.slice(0, 12)}` : ''}`;
-  if (!prompter) throw new UsageError(`template ${manifest.name} (${fetched.source}) has a plopfile (code that would run here): pass --trust to run it`);
+  if (!prompter) throw new UsageError(`template ${manifest.name} (${fetched.source}) has a plopfile (code that would run here): pass --trust --template ${fetched.source} to run it, if you trust it`);
   out.warn(`template ${manifest.name} from ${where} has a plopfile: code that runs on this machine with your permissions`);
   if (!(await prompter.confirm(`Run the plopfile of ${where}?`, false))) throw new CancelledError("the template's plopfile was not trusted; nothing was changed");
   return true;

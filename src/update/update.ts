@@ -21,6 +21,7 @@ import { renderWithGenerator } from './old-generator.ts';
 import { describeVersion, readRecord, type ProjectRecord } from './record.ts';
 import { renderInProcess } from './render-in-process.ts';
 import { countsText, headingText, nextStepsText, planText } from './report.ts';
+import { templateToUpdate } from '../team/named-template.ts';
 import { loadTemplateVersions, trustPlopfiles } from './templates.ts';
 import { readTree } from './tree.ts';
 
@@ -51,7 +52,9 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
   // Run inside the project, it goes by its own name, not the folder's (`My-Api` holds `my-api`).
   const shown = relative(io.cwd, projectDir) || (typeof record.answers.name === 'string' ? record.answers.name : basename(projectDir));
   refuseOtherGenerator(record);
-  if (args.check) return checkForUpdate(record, args.to, shown, out);
+  // Where the template comes from, and whether --trust may cover it: only when --template names it.
+  const source = templateToUpdate(args.template, record.template, args.trust, io.cwd);
+  if (args.check) return checkForUpdate(record, { to: args.to, source }, shown, out);
 
   // 3. Safe by default: only committed work is rewritten. A dry run writes nothing, so it may look anyway.
   if (!args.dryRun && !args.allowDirty) await refuseUncommittedWork(projectDir, shown);
@@ -60,7 +63,7 @@ export async function runUpdate(io: Io, out: Output): Promise<number> {
   const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true && !io.env.CI;
   const prompter = interactive ? promptsOnDemand((await import('../ui/prompter.ts')).createPrompter, out, io.stdin) : undefined;
   try {
-    return await updateWith(io, out, args, { projectDir, shown, record, prompter });
+    return await updateWith(io, out, args, { projectDir, shown, record, source, prompter });
   } finally {
     // The prompter reads the terminal in raw mode until closed: give it back, or the process stays.
     prompter?.close();
@@ -92,12 +95,14 @@ interface UpdateContext {
   readonly projectDir: string;
   readonly shown: string;
   readonly record: ProjectRecord;
+  /** Where the team template is fetched from; undefined on the built-in templates. */
+  readonly source: string | undefined;
   readonly prompter: Prompter | undefined;
 }
 
-async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpdateArgv>, { projectDir, shown, record, prompter }: UpdateContext): Promise<number> {
+async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpdateArgv>, { projectDir, shown, record, source, prompter }: UpdateContext): Promise<number> {
   const sameGenerator = record.generator.version === PACKAGE.version;
-  const templates = await loadTemplateVersions(record, { to: args.to, needBase: sameGenerator });
+  const templates = await loadTemplateVersions(record, { to: args.to, needBase: sameGenerator, source });
   const trusted = await trustPlopfiles(templates, args.trust, prompter, out);
 
   // 5. The new answers: the recorded ones, changed by this run's flags, plus any asked for the first time.
@@ -116,7 +121,9 @@ async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpda
   } else {
     prompter?.close();
     out.step(`Rebuilding the project as ${describeVersion(recorded)} made it…`);
-    renderWithGenerator({ record, baseGenerator: args.baseGenerator && resolve(io.cwd, args.baseGenerator), workDir: work, trust: trusted }, baseDir);
+    // A trusted template is named to that version too, at the recorded commit: it trusts no preset's template either.
+    const trustedTemplate = trusted && source ? `${source}#${record.template.commit}` : undefined;
+    renderWithGenerator({ record, baseGenerator: args.baseGenerator && resolve(io.cwd, args.baseGenerator), workDir: work, trustedTemplate }, baseDir);
   }
   await renderInProcess({ resolved: next, provenance: nextProvenance, template: templates.next }, nextDir);
 

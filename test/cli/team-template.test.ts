@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
+import { CLI_BIN, CLI_NODE, QUICK, runCli, snapshot, tempDir } from '../support/cli.ts';
 
 /** Team templates from real git repositories: a work tree with commits and a tag, cloned bare as the remote. */
 const git = (cwd: string, ...args: string[]) =>
@@ -355,4 +357,77 @@ describe('template manifests', () => {
       assert.ok(readdirSync(join(cwd, 'svc')).includes(shown));
     });
   }
+});
+
+describe('a team template too large to read, or a server too slow to answer', () => {
+  const SIZES = [
+    { what: 'a 2 GiB file in templates/', path: 'templates/big.bin', size: '2G', message: 'templates/big.bin is 2 GiB (2147483648 bytes); a template file may be at most 10 MiB' },
+    { what: 'a manifest of 257 KiB', path: 'secure-express.template.json', size: '257K', message: 'secure-express.template.json is 257 KiB (263168 bytes); the manifest may be at most 256 KiB' },
+  ] as const;
+  for (const { what, path, size, message } of SIZES) {
+    it(`refuses ${what} (sparse: nothing is read) from a local folder, before copying it`, (t) => {
+      const dir = tempDir(t, 'cse-template-');
+      writeTree(dir, { 'secure-express.template.json': JSON.stringify({ name: 'large' }), 'templates/VERSION': 'one\n' });
+      execFileSync('truncate', ['-s', size, join(dir, path)]);
+      const [cwd, tmp] = [tempDir(t), tempDir(t, 'cse-tmp-')];
+      const result = runCli(['svc', ...QUICK, '--template', dir], { cwd, env: { TMPDIR: tmp } });
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.equal(result.stderr, `error: --template ${dir}: ${message}\n`);
+      assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);
+    });
+  }
+
+  it('refuses a file over the limit in a git repository before checking it out', (t) => {
+    const work = tempDir(t, 'cse-template-');
+    // Zeros pack to a few kilobytes: the download is small, the checkout would not be.
+    writeTree(work, { 'secure-express.template.json': JSON.stringify({ name: 'large' }), 'templates/VERSION': 'one\n' });
+    writeFileSync(join(work, 'templates', 'zeros.bin'), Buffer.alloc(10 * 1024 * 1024 + 1));
+    git(work, 'init', '--quiet');
+    git(work, 'add', '-A');
+    git(work, 'commit', '--quiet', '-m', 'large');
+    const [cwd, tmp] = [tempDir(t), tempDir(t, 'cse-tmp-')];
+    const result = runCli(['svc', ...QUICK, '--template', `file://${work}`], { cwd, env: { TMPDIR: tmp } });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(result.stderr, `error: --template file://${work}: templates/zeros.bin is 10.0 MiB (10485761 bytes); a template file may be at most 10 MiB\n`);
+    assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);
+  });
+
+  it('stops git and its helpers when a server accepts the connection and never answers, within the limit set', async (t) => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket)).resume();
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => (sockets.forEach((socket) => socket.destroy()), server.close()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api-template.git`;
+    const [cwd, tmp] = [tempDir(t), tempDir(t, 'cse-tmp-')];
+    const started = Date.now();
+    const cli = spawn(CLI_NODE, [CLI_BIN, 'svc', ...QUICK, '--template', url], {
+      cwd,
+      env: { ...process.env, CI: 'true', TMPDIR: tmp, CREATE_SECURE_EXPRESS_GIT_TIMEOUT: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    // Without a limit the run would wait for ever: the test gives it 30 s.
+    const hung = setTimeout(() => cli.kill('SIGKILL'), 30_000);
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(cli, 'exit')) as [number | null];
+    clearTimeout(hung);
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(code, 2, stderr);
+    assert.equal(stderr, `error: fetching ${url} took longer than 1 s, so git was stopped (CREATE_SECURE_EXPRESS_GIT_TIMEOUT sets the limit, in seconds)\n`);
+    assert.ok(seconds < 15, `stopped after ${seconds} s`);
+    assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);
+    // git-remote-http held the connection: once it is stopped too, the server sees it close.
+    for (let waited = 0; sockets.size > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(sockets.size, 0, 'no helper of git still holds the connection');
+  });
+
+  it('refuses a limit that is not a number of seconds, naming the variable', (t) => {
+    const cwd = tempDir(t);
+    const result = runCli(['svc', ...QUICK, '--template', 'file:///nowhere/api-template.git'], { cwd, env: { CREATE_SECURE_EXPRESS_GIT_TIMEOUT: 'soon' } });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, 'error: CREATE_SECURE_EXPRESS_GIT_TIMEOUT: "soon" is not accepted: expected a number of seconds above 0, such as 120\n');
+  });
 });

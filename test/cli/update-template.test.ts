@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -198,9 +200,25 @@ describe('update of a project made from a team template', () => {
     assert.match(result.stderr, /--trust-proxy: locked to 2 by template acme-api/);
   });
 
-  it('a new generator release and a new template version at once: the old release rebuilds the base at the recorded commit', (t) => {
+  it('--preset with --trust takes --template naming its source, and still makes the recorded commit', (t) => {
     const dir = makeProject(t, 'v1');
-    const result = runCli(['update', '--to', 'v2', '--yes', '--base-generator', process.env.CSE_TARBALL ?? ''], { cwd: dir, bin: changed.bin });
+    const cwd = tempDir(t);
+    const preset = join(dir, '.secure-express.json');
+    const refused = runCli(['svc', '--yes', '--no-install', '--preset', preset, '--trust'], { cwd });
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.equal(refused.stderr, `error: --trust covers the template named by --template, not one a preset names: if you trust ${url}, add --template ${url}\n`);
+    assert.deepEqual(readdirSync(cwd), []);
+    const named = runCli(['svc', '--yes', '--no-install', '--preset', preset, '--template', url, '--trust'], { cwd });
+    assert.equal(named.code, 0, named.stderr);
+    assert.deepEqual(record(join(cwd, 'svc')).template, { source: url, name: 'acme-api', ref: 'v1', commit: commits.v1 });
+    assert.deepEqual(files(join(cwd, 'svc')), files(dir));
+  });
+
+  it('a new generator release and a new template version at once: the old release rebuilds the base at the recorded commit, trusting the named template', (t) => {
+    const dir = makeProject(t, 'v1');
+    // With --trust, the old release is named the template too (as `<url>#<commit>`): it trusts no preset's.
+    const trusted = ['--trust', '--template', url];
+    const result = runCli(['update', '--to', 'v2', '--yes', ...trusted, '--base-generator', process.env.CSE_TARBALL ?? ''], { cwd: dir, bin: changed.bin });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(record(dir).generator.version, changed.version);
     assert.deepEqual(files(dir), freshGeneration(t, dir, changed.bin));
@@ -263,6 +281,76 @@ describe('update to a template version that writes into .git', () => {
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.match(result.stderr, /\.git\/hooks\/post-checkout \(from template:acme-api\) would be written into the repository's \.git folder/);
     assert.ok(!existsSync(join(dir, '.git', 'hooks', 'post-checkout')));
+    assert.deepEqual(snapshot(dir), before);
+  });
+});
+
+describe('update --trust trusts the template named on the command line, not the one the record names', () => {
+  /** The next version of a template, with a plopfile that leaves a mark when it is loaded. */
+  const withPlopfile = (marker: string) => ({
+    ...V1,
+    'plopfile.js': `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\nexport default function () {}\n`,
+    'templates/VERSION': 'two\n',
+  });
+  const quoted = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+  it('refuses a record whose template.source a pull request pointed elsewhere: nothing runs, nothing changes', (t) => {
+    const { work, dir } = projectFromTemplate(t);
+    // Another repository holding the project's commit, and one more with a plopfile.
+    const elsewhere = tempDir(t, 'cse-elsewhere-');
+    git(elsewhere, 'clone', '--quiet', work, '.');
+    const marker = join(tempDir(t, 'cse-marker-'), 'loaded');
+    writeTree(elsewhere, withPlopfile(marker));
+    commitAll(elsewhere, 'a plopfile');
+    const edited = record(dir);
+    edited.template.source = `file://${elsewhere}`;
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(edited, null, 2));
+    commitAll(dir, 'a pull request that changes template.source only');
+    const before = snapshot(dir);
+
+    const result = runCli(['update', '--trust', '--yes'], { cwd: dir });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, new RegExp(`^error: --trust covers the template named by --template, not the one \\.secure-express\\.json names \\(a file anyone can edit\\): if you trust ${quoted(edited.template.source)}, add --template ${quoted(edited.template.source)}\n$`));
+    // Naming the template the job trusts does not let the edited record through either.
+    const named = runCli(['update', '--trust', '--yes', '--template', `file://${work}`], { cwd: dir });
+    assert.equal(named.code, 2, named.stdout + named.stderr);
+    assert.match(named.stderr, new RegExp(`^error: --template ${quoted(`file://${work}`)} is not the project's template: \\.secure-express\\.json records ${quoted(edited.template.source)} \\(if that was not you, restore the file from git\\)\n$`));
+    assert.ok(!existsSync(marker), 'the plopfile was never loaded');
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('runs the plopfile of the template --template names when it is the recorded one', (t) => {
+    const { work, dir } = projectFromTemplate(t);
+    const marker = join(tempDir(t, 'cse-marker-'), 'loaded');
+    writeTree(work, withPlopfile(marker));
+    commitAll(work, 'v2 with a plopfile');
+    const untrusted = runCli(['update', '--yes'], { cwd: dir });
+    assert.equal(untrusted.code, 2, untrusted.stdout + untrusted.stderr);
+    assert.match(untrusted.stderr, new RegExp(`has a plopfile \\(code that would run here\\): pass --trust --template ${quoted(`file://${work}`)} to run it`));
+    assert.ok(!existsSync(marker));
+    const trusted = runCli(['update', '--trust', '--yes', '--template', `file://${work}`], { cwd: dir });
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.ok(existsSync(marker), 'trusted, it ran');
+    assert.equal(read(dir, 'VERSION'), 'two\n');
+    assert.equal(record(dir).template.source, `file://${work}`);
+  });
+});
+
+describe('update of a template whose server stops answering', () => {
+  it('gives git the time CREATE_SECURE_EXPRESS_GIT_TIMEOUT sets, then stops it, naming the source and the limit', async (t) => {
+    const { dir } = projectFromTemplate(t);
+    const server = createServer((socket) => socket.resume()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api-template.git`;
+    const moved = record(dir);
+    moved.template.source = url;
+    writeFileSync(join(dir, '.secure-express.json'), JSON.stringify(moved, null, 2));
+    commitAll(dir, 'the template moved to a server that accepts and never answers');
+    const before = snapshot(dir);
+    const result = runCli(['update', '--yes'], { cwd: dir, env: { CREATE_SECURE_EXPRESS_GIT_TIMEOUT: '1' } });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(result.stderr, `error: fetching ${url} took longer than 1 s, so git was stopped (CREATE_SECURE_EXPRESS_GIT_TIMEOUT sets the limit, in seconds)\n`);
     assert.deepEqual(snapshot(dir), before);
   });
 });

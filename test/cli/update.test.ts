@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -370,6 +370,8 @@ describe('update and symbolic links in the project', () => {
     assert.ok(lstatSync(join(dir, 'README.md')).isSymbolicLink() && lstatSync(join(dir, 'src')).isSymbolicLink(), 'the links are left as they were');
     assert.match(read(dir, '.env.example'), /RATE_LIMIT_GLOBAL=50\/15m/, 'the files of the project itself are updated');
     assert.doesNotMatch(git(dir, 'diff'), /s3cret-from-home/, 'the linked file was not merged into the project');
+    assert.doesNotMatch(result.stdout, /markers\) in:/, 'no file has markers to resolve');
+    assert.match(result.stdout, /Decide by hand what to keep in these \(they were left as they were, with no markers\):\n {4}README\.md {2}\(a symbolic link/);
   });
 
   it('refuses a .secure-express.json that is a link, changing nothing', (t) => {
@@ -381,6 +383,36 @@ describe('update and symbolic links in the project', () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /\.secure-express\.json is a symbolic link: update reads and writes the project's own record only/);
     assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
+});
+
+describe('update and the conflicts it leaves', () => {
+  it('points at markers only in the files that have them, and names the others with the reason', (t) => {
+    const { dir } = makeProject(t);
+    // --rate-limit strict changes these three files: a text edit on the same line, a binary file, a folder.
+    replaceIn(dir, 'src/config.ts', "rateLimitGlobal: '100/15m'", "rateLimitGlobal: '80/15m'");
+    writeFileSync(join(dir, 'README.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    unlinkSync(join(dir, '.env.example'));
+    mkdirSync(join(dir, '.env.example'));
+    writeFileSync(join(dir, '.env.example', 'production'), 'PORT=3000\n');
+    commitAll(dir, 'three kinds of conflict');
+    const result = runCli(['update', '--rate-limit', 'strict'], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(
+      result.stdout.slice(result.stdout.indexOf('Next steps:')),
+      [
+        'Next steps:',
+        '  Resolve the conflicts (between <<<<<<< and >>>>>>> markers) in:',
+        '    src/config.ts',
+        '  Decide by hand what to keep in these (they were left as they were, with no markers):',
+        '    .env.example  (a folder of yours is at this path: the new version of the file was not written)',
+        '    README.md  (a binary file changed on both sides: yours is left as it is; compare it with the new version by hand)',
+        '  Review with git diff, then commit.',
+        '',
+      ].join('\n'),
+    );
+    assert.match(read(dir, 'src/config.ts'), /^<<<<<<< yours$/m);
+    assert.deepEqual(readFileSync(join(dir, 'README.md')), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
   });
 });
 
