@@ -14,7 +14,7 @@ export type PlannedFile =
   | { readonly target: string; readonly kind: 'render' | 'copy'; readonly source: string; readonly layer: string }
   | { readonly target: string; readonly kind: 'write'; readonly content: string; readonly layer: string };
 
-function outputPath(templatePath: string): string {
+export function outputPath(templatePath: string): string {
   return templatePath
     .split('/')
     .map((segment) => segment.replace(/^_/, '.'))

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { OPTIONS, type OptionSpec } from '../options/registry.ts';
 import type { AnswerSource, Locks } from '../options/resolve.ts';
 import type { Layer } from '../render/layers.ts';
+import { outputPath } from '../render/plan.ts';
 import { fetchTemplate, type FetchedTemplate } from './fetch.ts';
 import { parseTemplateSpec } from './template-spec.ts';
 import { readManifest, type TemplateManifest } from './manifest.ts';
@@ -52,8 +53,13 @@ const ENV_FILES = ['', '.local', '.production', '.development', '.test', '.produ
 const INSTALL_SETTINGS = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', '.pnpmfile.mjs', 'pnpm-workspace.yaml', 'bunfig.toml', ...ENV_FILES];
 
 function installSettingsIn(templates: string): string[] {
-  const written = readdirSync(templates).map((name) => name.replace(/^_/, '.').replace(/\.hbs$/, ''));
+  const written = readdirSync(templates).map(outputPath);
   return INSTALL_SETTINGS.filter((name) => written.includes(name));
+}
+
+/** Whether the file at this output path (`.npmrc`, `.yarn/plugins/x.cjs`) is package-manager settings the template writes. */
+export function isInstallSettingOf(template: TeamTemplate, path: string): boolean {
+  return template.installSettings.includes(path.split('/')[0] ?? path);
 }
 
 /**

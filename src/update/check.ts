@@ -1,11 +1,12 @@
 import { PACKAGE } from '../package-info.ts';
 import type { Output } from '../ui/output.ts';
 import type { ProjectRecord } from './record.ts';
-import { loadTemplateVersions } from './templates.ts';
+import { codeToTrust, loadTemplateVersions } from './templates.ts';
 
 /**
  * `update --check`, for a scheduled job: is there a newer generator than the one that made the project,
- * or a newer commit on its template's branch (or on `--to`)? Nothing is rendered and nothing written.
+ * or a newer commit on its template's branch (or on `--to`)? Nothing is rendered and nothing written;
+ * when applying it would need --trust, the command to run says so, and why.
  * Exit 0: up to date; 1: an update is available.
  */
 export async function checkForUpdate(record: ProjectRecord, fetching: { to: string | undefined; source: string | undefined }, shown: string, out: Output): Promise<number> {
@@ -14,8 +15,9 @@ export async function checkForUpdate(record: ProjectRecord, fetching: { to: stri
   if (record.generator.version !== PACKAGE.version) rows.push(`generator  ${PACKAGE.name} ${record.generator.version} → ${PACKAGE.version}`);
   const { template } = record;
   const short = (commit: string | undefined) => commit?.slice(0, 12) ?? '(none)';
-  if (template.source !== 'built-in') {
-    const next = (await loadTemplateVersions(record, { ...fetching, needBase: false })).nextProvenance;
+  const versions = template.source === 'built-in' ? undefined : await loadTemplateVersions(record, { ...fetching, needBase: 'for install settings' });
+  if (versions) {
+    const next = versions.nextProvenance;
     if (next.commit !== template.commit) rows.push(`template   ${template.name ?? template.source} ${next.ref ?? 'HEAD'}: ${short(template.commit)} → ${short(next.commit)}`);
   }
   if (rows.length === 0) {
@@ -23,6 +25,10 @@ export async function checkForUpdate(record: ProjectRecord, fetching: { to: stri
     out.info(`${shown} is up to date (${PACKAGE.name} ${PACKAGE.version}${at})`);
     return 0;
   }
-  out.info([`An update is available for ${shown}:`, ...rows.map((row) => `  ${row}`), `Run ${out.cyan(`create-secure-express update${to ? ` --to ${to}` : ''}`)} to apply it.`].join('\n'));
+  const code = versions ? codeToTrust(versions) : [];
+  const trust = versions?.next && code.length > 0 ? ` --trust --template ${versions.next.fetched.source}` : '';
+  const run = `Run ${out.cyan(`create-secure-express update${to ? ` --to ${to}` : ''}${trust}`)} to apply it`;
+  const why = trust ? `, if you trust the template: ${code.join('; ')}.` : '.';
+  out.info([`An update is available for ${shown}:`, ...rows.map((row) => `  ${row}`), `${run}${why}`].join('\n'));
   return 1;
 }

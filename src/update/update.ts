@@ -22,7 +22,7 @@ import { describeVersion, readRecord, type ProjectRecord } from './record.ts';
 import { renderInProcess } from './render-in-process.ts';
 import { countsText, headingText, nextStepsText, planText } from './report.ts';
 import { templateToUpdate } from '../team/named-template.ts';
-import { loadTemplateVersions, trustPlopfiles } from './templates.ts';
+import { loadTemplateVersions, trustInstallSettings, trustPlopfiles } from './templates.ts';
 import { readTree } from './tree.ts';
 
 /**
@@ -132,6 +132,8 @@ async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpda
   const labels = { yours: 'yours', base: `base ${describeVersion(recorded)}`, theirs: `new ${describeVersion(nextProvenance)}` };
   const merger = await textMerger(labels, work, { git: await hasGit() });
   const changes = await planChanges(readTree(baseDir), readTree(nextDir), projectDir, merger);
+  // Package-manager settings the template adds or changes: trusted as a plopfile is, now that the plan names them.
+  await trustInstallSettings(changes, templates.next, trusted, prompter, out);
 
   // 8. The plan. A dry run ends here; on a terminal, one last question once everything is staged.
   const answers = answerChanges(record, next);

@@ -20,6 +20,8 @@ const git = (cwd: string, ...args: string[]) =>
 const commitAll = (dir: string, message: string) => (git(dir, 'add', '-A'), git(dir, 'commit', '--quiet', '-m', message));
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
 const record = (dir: string) => JSON.parse(read(dir, '.secure-express.json'));
+/** Text to match literally inside a RegExp. */
+const quoted = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const files = (dir: string) => new Map([...snapshot(dir)].filter(([path]) => !path.startsWith(`.git${sep}`)));
 
 const RUNBOOK = (second: string) => ['# Runbook', second, 'Page the on-call engineer.', 'Check the dashboards.', 'Write the incident report.', ''].join('\n');
@@ -226,14 +228,15 @@ describe('update of a project made from a team template', () => {
   });
 });
 
-/** A template repository at V1 (one commit) and a project `svc` made from it. */
-function projectFromTemplate(t: TestContext): { work: string; dir: string } {
+/** A template repository at V1 (or `tree`, one commit) and a project `svc` made from it (with `--trust` when given). */
+function projectFromTemplate(t: TestContext, tree: Readonly<Record<string, string>> = V1, trust: string[] = []): { work: string; dir: string } {
   const work = tempDir(t, 'cse-template-');
-  writeTree(work, V1);
+  writeTree(work, tree);
   git(work, 'init', '--quiet');
   commitAll(work, 'v1');
   const cwd = tempDir(t);
-  assert.equal(runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...OWNER], { cwd }).code, 0);
+  const made = runCli(['svc', '--yes', '--no-install', '--template', `file://${work}`, ...trust, ...OWNER], { cwd });
+  assert.equal(made.code, 0, made.stderr);
   return { work, dir: join(cwd, 'svc') };
 }
 
@@ -292,7 +295,6 @@ describe('update --trust trusts the template named on the command line, not the 
     'plopfile.js': `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\nexport default function () {}\n`,
     'templates/VERSION': 'two\n',
   });
-  const quoted = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
   it('refuses a record whose template.source a pull request pointed elsewhere: nothing runs, nothing changes', (t) => {
     const { work, dir } = projectFromTemplate(t);
@@ -333,6 +335,94 @@ describe('update --trust trusts the template named on the command line, not the 
     assert.ok(existsSync(marker), 'trusted, it ran');
     assert.equal(read(dir, 'VERSION'), 'two\n');
     assert.equal(record(dir).template.source, `file://${work}`);
+  });
+});
+
+describe('update of a template version that writes package-manager settings', () => {
+  const REGISTRY = 'registry=http://127.0.0.1:9/\n';
+  const refusal = (url: string, files: string) =>
+    `error: template acme-api (${url}) would write ${files}, package-manager settings the install would obey: pass --trust --template ${url} to write them, if you trust it\n`;
+
+  const ADDED = [
+    { file: 'templates/_npmrc', written: '.npmrc' },
+    { file: 'templates/_yarn/plugins/registry.cjs', written: '.yarn/plugins/registry.cjs' },
+  ];
+  for (const { file, written } of ADDED) {
+    it(`refuses a version that adds ${written} without trust (--check says what to pass); --trust --template writes it`, (t) => {
+      const { work, dir } = projectFromTemplate(t);
+      const url = `file://${work}`;
+      writeTree(work, { ...V1, [file]: REGISTRY, 'templates/VERSION': 'two\n' });
+      commitAll(work, `v2 adds ${written}`);
+      const before = snapshot(dir);
+
+      const check = runCli(['update', '--check'], { cwd: dir });
+      assert.equal(check.code, 1, check.stdout + check.stderr);
+      assert.match(check.stdout, new RegExp(`Run create-secure-express update --trust --template ${quoted(url)} to apply it, if you trust the template: its new version adds or changes ${quoted(written)} \\(package-manager settings the install would obey\\)\\.\n$`));
+      for (const args of [['--yes'], ['--yes', '--dry-run']]) {
+        const refused = runCli(['update', ...args], { cwd: dir });
+        assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+        assert.equal(refused.stderr, refusal(url, `${written} (new)`));
+      }
+      assert.deepEqual(snapshot(dir), before);
+
+      const trusted = runCli(['update', '--yes', '--trust', '--template', url], { cwd: dir });
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.equal(read(dir, written), REGISTRY);
+      assert.equal(read(dir, 'VERSION'), 'two\n');
+    });
+  }
+
+  /** A project made, trusted, from a template with an .npmrc; the next version changes VERSION, and .npmrc as `npmrc` says. */
+  const CASES = [
+    { name: 'leaves .npmrc as it was: no trust needed', npmrc: REGISTRY, yours: undefined, refused: undefined },
+    { name: 'changes .npmrc you never touched: refused', npmrc: 'registry=http://127.0.0.1:8/\n', yours: undefined, refused: '.npmrc (updated)' },
+    { name: 'changes .npmrc you changed too: the merge is refused', npmrc: `${REGISTRY}ignore-scripts=false\n`, yours: `save-exact=true\n${REGISTRY}`, refused: '.npmrc (merged)' },
+    { name: 'changes .npmrc you deleted: it stays deleted, no trust needed', npmrc: 'registry=http://127.0.0.1:8/\n', yours: null, refused: undefined },
+  ] as const;
+  for (const { name, npmrc, yours, refused } of CASES) {
+    it(`a version that ${name}`, (t) => {
+      const v1 = { ...V1, 'templates/_npmrc': REGISTRY };
+      const { work, dir } = projectFromTemplate(t, v1, ['--trust']);
+      const url = `file://${work}`;
+      if (yours !== undefined) {
+        if (yours === null) rmSync(join(dir, '.npmrc'));
+        else writeFileSync(join(dir, '.npmrc'), yours);
+        commitAll(dir, 'yours');
+      }
+      writeTree(work, { ...v1, 'templates/_npmrc': npmrc, 'templates/VERSION': 'two\n' });
+      commitAll(work, 'v2');
+      const before = snapshot(dir);
+      const result = runCli(['update', '--yes'], { cwd: dir });
+      if (refused) {
+        assert.equal(result.code, 2, result.stdout + result.stderr);
+        assert.equal(result.stderr, refusal(url, refused));
+        assert.deepEqual(snapshot(dir), before);
+      } else {
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.equal(read(dir, 'VERSION'), 'two\n');
+        assert.equal(existsSync(join(dir, '.npmrc')) ? read(dir, '.npmrc') : null, yours === null ? null : REGISTRY);
+      }
+    });
+  }
+
+  it('on a terminal, names the file and writes nothing unless the answer is yes', async (t) => {
+    const { work, dir } = projectFromTemplate(t);
+    writeTree(work, { ...V1, 'templates/_npmrc': REGISTRY });
+    commitAll(work, 'v2 adds .npmrc');
+    const before = snapshot(dir);
+    const declined = Terminal.start([CLI_NODE, CLI_BIN, 'update'], dir, {});
+    t.after(() => declined.close());
+    const asked = await declined.waitForQuestion(/Write the package-manager settings of /);
+    assert.match(asked, /would write \.npmrc \(new\): package-manager settings the install would obey/);
+    await declined.press('Enter');
+    await declined.waitFor(/__EXIT=130/);
+    assert.deepEqual(snapshot(dir), before);
+    const accepted = Terminal.start([CLI_NODE, CLI_BIN, 'update'], dir, {});
+    t.after(() => accepted.close());
+    await accepted.answer(/Write the package-manager settings of /, 'y');
+    await accepted.answer(/Apply these changes\?/, 'y');
+    await accepted.waitFor(/__EXIT=0/);
+    assert.equal(read(dir, '.npmrc'), REGISTRY);
   });
 });
 
