@@ -16,7 +16,7 @@ import { readTree, type Tree } from './tree.ts';
  * neither. Both are fetched into private temporary folders, removed when the run ends.
  */
 export interface TemplateVersions {
-  /** At the recorded commit; only loaded when this generator renders the base itself (or `--check` compares settings). */
+  /** At the recorded commit; only loaded when asked for (see `needBase`). */
   readonly base: TeamTemplate | undefined;
   readonly next: TeamTemplate | undefined;
   /** What the updated `.secure-express.json` records. */
@@ -34,7 +34,10 @@ async function load(spec: string, source: string): Promise<TeamTemplate> {
 }
 
 /** `source` is where to fetch the recorded template from: its recorded source, or the --template that names it. */
-/** `needBase`: true when this generator renders the base; `--check` needs it only to compare the package-manager settings the template writes. */
+/**
+ * `needBase`: true when this generator renders the base, or the trust the release that rebuilds it needs
+ * is to be known; `--check` needs it only to compare the package-manager settings the template writes.
+ */
 export async function loadTemplateVersions(
   record: ProjectRecord,
   options: { to: string | undefined; needBase: boolean | 'for install settings'; source: string | undefined },

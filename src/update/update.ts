@@ -102,7 +102,8 @@ interface UpdateContext {
 
 async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpdateArgv>, { projectDir, shown, record, source, prompter }: UpdateContext): Promise<number> {
   const sameGenerator = record.generator.version === PACKAGE.version;
-  const templates = await loadTemplateVersions(record, { to: args.to, needBase: sameGenerator, source });
+  // The base is loaded to render it here, or, for the release that rebuilds it, to see what trust it needs.
+  const templates = await loadTemplateVersions(record, { to: args.to, needBase: sameGenerator || !args.trust, source });
   const trusted = await trustPlopfiles(templates, args.trust, prompter, out);
 
   // 5. The new answers: the recorded ones, changed by this run's flags, plus any asked for the first time.
@@ -122,7 +123,9 @@ async function updateWith(io: Io, out: Output, args: ReturnType<typeof parseUpda
     prompter?.close();
     out.step(`Rebuilding the project as ${describeVersion(recorded)} made it…`);
     // A trusted template is named to that version too, at the recorded commit: it trusts no preset's template either.
-    const trustedTemplate = trusted && source ? `${source}#${record.template.commit}` : undefined;
+    // So is one whose only code is package-manager settings: they land in the temporary folder, where nothing installs.
+    const onlySettings = templates.base !== undefined && templates.base.plopfile === undefined && templates.base.installSettings.length > 0;
+    const trustedTemplate = (trusted || onlySettings) && source ? `${source}#${record.template.commit}` : undefined;
     renderWithGenerator({ record, baseGenerator: args.baseGenerator && resolve(io.cwd, args.baseGenerator), workDir: work, trustedTemplate }, baseDir);
   }
   await renderInProcess({ resolved: next, provenance: nextProvenance, template: templates.next }, nextDir);

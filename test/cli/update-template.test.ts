@@ -226,6 +226,19 @@ describe('update of a project made from a team template', () => {
     assert.deepEqual(files(dir), freshGeneration(t, dir, changed.bin));
     assert.ok(existsSync(join(dir, changed.added)) && existsSync(join(dir, 'TEAM.md')));
   });
+
+  it('a new generator release, and a template whose .npmrc stays as it was: the old release rebuilds the base without --trust', (t) => {
+    const npmrc = 'registry=http://127.0.0.1:9/\n';
+    const v1 = { ...V1, 'templates/_npmrc': npmrc };
+    const { work, dir } = projectFromTemplate(t, v1, ['--trust']);
+    writeTree(work, { ...v1, 'templates/VERSION': 'two\n' });
+    commitAll(work, 'v2');
+    const result = runCli(['update', '--yes', '--base-generator', process.env.CSE_TARBALL ?? ''], { cwd: dir, bin: changed.bin });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(record(dir).generator.version, changed.version);
+    assert.equal(read(dir, 'VERSION'), 'two\n');
+    assert.equal(read(dir, '.npmrc'), npmrc);
+  });
 });
 
 /** A template repository at V1 (or `tree`, one commit) and a project `svc` made from it (with `--trust` when given). */
@@ -326,6 +339,10 @@ describe('update --trust trusts the template named on the command line, not the 
     const marker = join(tempDir(t, 'cse-marker-'), 'loaded');
     writeTree(work, withPlopfile(marker));
     commitAll(work, 'v2 with a plopfile');
+    const check = runCli(['update', '--check'], { cwd: dir });
+    assert.equal(check.code, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, new RegExp(`Run create-secure-express update --trust --template ${quoted(`file://${work}`)} to apply it, if you trust the template: the template has a plopfile \\(code that would run here\\)\\.\n$`));
+    assert.ok(!existsSync(marker), '--check loads no plopfile');
     const untrusted = runCli(['update', '--yes'], { cwd: dir });
     assert.equal(untrusted.code, 2, untrusted.stdout + untrusted.stderr);
     assert.match(untrusted.stderr, new RegExp(`has a plopfile \\(code that would run here\\): pass --trust --template ${quoted(`file://${work}`)} to run it`));
