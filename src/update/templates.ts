@@ -33,10 +33,11 @@ async function load(spec: string, source: string): Promise<TeamTemplate> {
   }
 }
 
-/** `source` is where to fetch the recorded template from: its recorded source, or the --template that names it. */
 /**
- * `needBase`: true when this generator renders the base, or the trust the release that rebuilds it needs
- * is to be known; `--check` needs it only to compare the package-manager settings the template writes.
+ * `source` is where to fetch the recorded template from: its recorded source, or the --template that
+ * names it. `needBase`: true when this generator renders the base, or when the trust the release that
+ * rebuilds it needs is to be known; `--check` needs it only to compare the package-manager settings
+ * the template writes.
  */
 export async function loadTemplateVersions(
   record: ProjectRecord,
