@@ -59,9 +59,9 @@ export function containsEmailName(password: string, email: string): boolean {
 }
 
 /**
- * A new password, wherever one is set (sign-up, change, reset): 12 to 128 characters, well-formed, not blank, not one
- * of the most common passwords. Messages name the rule, never the password. The rule that needs the
- * email is `refusePasswordContainingEmail`, on the body that has both.
+ * A new password, wherever one is set (sign-up, change, reset): 12 to 128 characters, well-formed, not
+ * blank, not one of the most common passwords. Messages name the rule, never the password. The rule
+ * that needs the email is `refusePasswordContainingEmail`, on the body that has both.
  */
 export const newPassword = z
   .string()
