@@ -42,6 +42,7 @@ const HOSTS: readonly [host: string, status: number][] = [
   ['localhost:3000:3000', 400],
   ['localhost/path', 400],
   ['[::1', 400],
+  ['[fe80::1%25eth0]:3000', 400],
 ];
 
 test('outside production only localhost, 127.0.0.1 and [::1] (any port) reach a route; a rebound name is a 421 problem, a malformed Host a 400', async (t) => {

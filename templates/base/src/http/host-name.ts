@@ -18,7 +18,16 @@ export function hostNameOf(value: string): string | undefined {
   const end = bracketed ? value.indexOf(']') + 1 : colon === -1 ? value.length : colon;
   if (!PORT.test(value.slice(end))) return undefined;
   const name = value.slice(0, end);
-  if (bracketed) return isIP(name.slice(1, -1)) === 6 ? new URL(`http://${name}`).hostname : undefined;
+  if (bracketed) return isIP(name.slice(1, -1)) === 6 ? compressedIpv6(name) : undefined;
   const lower = name.toLowerCase().replace(/\.$/, '');
   return lower.split('.').every((label) => LABEL.test(label)) ? lower : undefined;
+}
+
+/** `[0:0:0:0:0:0:0:1]` as `[::1]`; undefined for an address with a zone (`[fe80::1%eth0]`), which no URL names. */
+function compressedIpv6(bracketed: string): string | undefined {
+  try {
+    return new URL(`http://${bracketed}`).hostname;
+  } catch {
+    return undefined;
+  }
 }
