@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pageDom, pageResult, serveHtml, servePage, serveScript } from '../support/browser.ts';
+import { pageDom, pageResult, serveHtml, servePage, serveRebound, serveScript } from '../support/browser.ts';
 import { QUICK, runCli } from '../support/cli.ts';
 import { freePort, mustPass, npm, projectEnv, type RunningServer, startServer } from '../support/project.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
@@ -14,7 +14,8 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
  * and what they achieve. One cookie project (the browser carries its session by itself) is generated
  * from the packed CLI, built and started once in production; every page talks to that one server.
  * Pages load from two sites: `localhost`, the API's own site (as a sibling subdomain would be: Lax
- * cookies go with its requests), and `127.0.0.1`, another site.
+ * cookies go with its requests), and `127.0.0.1`, another site; `rebound.localhost` stands for an
+ * attacker's name rebound to the API's address.
  */
 describe('in Chromium, a generated project with cookie sessions', { concurrency: false }, () => {
   const env = projectEnv(24);
@@ -49,6 +50,8 @@ describe('in Chromium, a generated project with cookie sessions', { concurrency:
   let readMe: { port: number };
   let attacker: { port: number };
   let formPoster: { port: number };
+  let rebound: { port: number };
+  let reboundControl: { port: number };
 
   before(async () => {
     const result = runCli(['api', ...QUICK, '--session', 'cookie'], { cwd });
@@ -95,6 +98,11 @@ describe('in Chromium, a generated project with cookie sessions', { concurrency:
     formPoster = await served(serveHtml(`<!doctype html><form method="post" action="${api}/api/v1/auth/logout" enctype="text/plain">
 <input name="a" value="b"></form><script>document.forms[0].submit();</script>`));
 
+    // DNS rebinding: a page whose name now points at the API reads it as its own origin.
+    const readOwnOrigin = "const me = await fetch('/api/v1/users/me'); return me.status + ' ' + (await me.json()).status;";
+    rebound = await served(serveRebound(readOwnOrigin, apiPort));
+    reboundControl = await served(serveRebound(readOwnOrigin, apiPort));
+
     sink = await startSmtpSink();
     server = await startServer(dir, ['dist/server.js'], {
       ...env,
@@ -130,6 +138,12 @@ describe('in Chromium, a generated project with cookie sessions', { concurrency:
     assert.equal(await pageResult(`${onAnotherSite(embedder)}/`), 'loaded');
     assert.equal(await answered('GET', '/api/v1/users/me', 403, 114), 114, 'every frame reached the API and was refused');
     assert.equal(await remaining(), left - 1, 'only the visitor’s own request counted');
+  });
+
+  it('answers a page whose name was rebound to the API (DNS rebinding) with a 421; the same page on an allowed name reaches the route', async () => {
+    // `*.localhost` is loopback to Chromium: the attacker's name, pointed at this machine.
+    assert.equal(await pageResult(`http://rebound.localhost:${String(rebound.port)}/`), '421 421');
+    assert.equal(await pageResult(`http://localhost:${String(reboundControl.port)}/`), '401 401', 'the forwarding itself reaches the route');
   });
 
   it('lets an allowed page sign in, post and read the caller; pages of other origins can neither read it nor sign the caller out', async () => {

@@ -72,7 +72,7 @@ describe('the generated Dockerfile, built with buildah and run', { concurrency: 
 
   it('starts in production and keeps its data in /app/data', async () => {
     const port = await freePort();
-    const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', '--env', 'SMTP_URL=smtp://127.0.0.1:9', '--env', 'MAIL_FROM=no-reply@example.com', '--env', 'APP_URL=https://app.example.com', container, '--', 'node', 'dist/server.js'], {
+    const child = spawn('buildah', ['run', '--network', 'host', '--user', 'node', '--env', `PORT=${String(port)}`, '--env', 'HOST=127.0.0.1', '--env', 'SMTP_URL=smtp://127.0.0.1:9', '--env', 'MAIL_FROM=no-reply@example.com', '--env', 'APP_URL=https://app.example.com', '--env', 'ALLOWED_HOSTS=127.0.0.1', container, '--', 'node', 'dist/server.js'], {
       env: { ...process.env, STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -119,7 +119,8 @@ describe('the generated compose files', { skip: spawnSync('docker-compose', ['ve
       assert.match(withoutPasswords.stderr, /set POSTGRES_PASSWORD/);
       const passwords = { POSTGRES_PASSWORD: 'pgsecret', REDIS_PASSWORD: 'redissecret' };
       assert.match(config(passwords).stderr, /set SMTP_URL/, 'production needs a mail server');
-      const valid = config({ ...passwords, SMTP_URL: 'smtp://mailpit:1025', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' });
+      assert.match(config({ ...passwords, SMTP_URL: 'smtp://mailpit:1025', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' }).stderr, /set ALLOWED_HOSTS/);
+      const valid = config({ ...passwords, SMTP_URL: 'smtp://mailpit:1025', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com', ALLOWED_HOSTS: 'localhost' });
       assert.equal(valid.status, 0, valid.stderr);
       const block = (service: string) => new RegExp(`^  ${service}:\\n([\\s\\S]*?)(?=^  \\S|^\\S)`, 'm').exec(valid.stdout)?.[1] ?? '';
       const text = readFileSync(file, 'utf8');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,12 +43,47 @@ fetch(${JSON.stringify(apiUrl)}, { credentials: ${JSON.stringify(credentials ? '
  * and shows what it returns: for a sequence of fetches, such as signing in and reading a session.
  */
 export function serveScript(api: string, script: string): Promise<{ server: Server; port: number }> {
-  const html = `<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script>
+  return serveHtml(scriptPage(api, script));
+}
+
+/** The page of serveScript. */
+function scriptPage(api: string, script: string): string {
+  return `<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script>
 (async (api) => { ${script} })(${JSON.stringify(api)})
   .catch((error) => 'threw ' + error.name)
   .then((text) => { document.getElementById('result').textContent = String(text); });
 </script>`;
-  return serveHtml(html);
+}
+
+/**
+ * DNS rebinding without a DNS server: a port on loopback that answers the first request it gets with
+ * the page of serveScript (its `api` is the page's own origin) and then forwards every connection,
+ * untouched, to `targetPort`, as the page's name would reach the target once the attacker pointed it
+ * there. The page's later requests go to its own origin: the browser sends them as same-origin, and
+ * they reach the target with the page's name in `Host`.
+ */
+export async function serveRebound(script: string, targetPort: number): Promise<{ server: TcpServer; port: number }> {
+  const html = scriptPage('', script);
+  let pageServed = false;
+  const server = createTcpServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (request: Buffer) => {
+      if (!pageServed) {
+        pageServed = true;
+        socket.end(`HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${String(Buffer.byteLength(html))}\r\nConnection: close\r\n\r\n${html}`);
+        return;
+      }
+      socket.pause();
+      const target = connect(targetPort, '127.0.0.1', () => {
+        target.write(request);
+        socket.pipe(target).pipe(socket);
+      });
+      target.on('error', () => socket.destroy());
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port };
 }
 
 /**

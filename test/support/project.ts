@@ -83,7 +83,8 @@ export interface RunningServer {
 /** Starts `node <entry>` in `cwd` on a free port and waits until /healthz answers. */
 export async function startServer(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, fixedPort?: number): Promise<RunningServer> {
   const port = fixedPort ?? (await freePort());
-  const child = spawn('node', args, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // ALLOWED_HOSTS: the names tests reach it by, which production requires (other Host headers get a 421).
+  const child = spawn('node', args, { cwd, env: { ALLOWED_HOSTS: '127.0.0.1,localhost', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));

@@ -18,9 +18,6 @@ import { startMailServer, tokenIn } from './mail-server.ts';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
-/** Mail the app sends goes out after its answer: long enough for a mail that was coming to arrive. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-
 /** A status and its problem, without the request id that differs from one request to the next. */
 async function answerOf(res: Response): Promise<{ status: number; problem: Record<string, unknown> }> {
   const problem = (await res.json()) as Record<string, unknown>;
@@ -96,7 +93,7 @@ async function victimSignedUpByAStranger(t: TestContext) {
   const post = (path: string, body: Record<string, string>) => postJson(`${server.url}/api/v1${path}`, body);
   assert.equal((await post('/users', { email: VICTIM, password: STRANGER_PASSWORD })).status, 202);
   const trap = await mail.next(VICTIM);
-  return { mail, trap, post, login: (password: string) => post('/auth/login', { email: VICTIM, password }) };
+  return { mail, trap, post, login: (password: string) => post('/auth/login', { email: VICTIM, password }), mailSettled: server.mailSettled };
 }
 
 test('sign-up then login with a password of one\'s own: the same answer for a new and a taken address', async (t) => {
@@ -146,13 +143,13 @@ test('pre-account hijacking through a resend: once the owner signed up, a verifi
 });
 
 test('pre-account hijacking with the mail budget spent: the sign-up sends nothing, and still kills the verification link already mailed', async (t) => {
-  const { mail, post } = await victimSignedUpByAStranger(t);
+  const { mail, post, mailSettled } = await victimSignedUpByAStranger(t);
   for (let resend = 0; resend < 2; resend += 1) assert.equal((await post('/auth/verify-email/resend', { email: VICTIM })).status, 202);
   await mail.next(VICTIM);
   const latest = tokenIn(await mail.next(VICTIM), 'verify-email');
 
   assert.equal((await post('/users', { email: VICTIM, password: PASSWORD })).status, 202);
-  await settle();
+  await mailSettled();
   assert.equal(mail.received.length, 3, 'the budget of 3 mails was spent: no fourth');
   assert.equal((await post('/auth/verify-email', { token: latest })).status, 400);
 });
@@ -215,7 +212,7 @@ test('password reset: 202 with the same body for a known and an unknown address;
   assert.deepEqual([known.status, unknown.status], [202, 202]);
   assert.deepEqual(await known.json(), await unknown.json());
   await mail.next('known@example.com');
-  await settle();
+  await server.mailSettled();
   assert.deepEqual(mail.received.map((received) => received.to), ['known@example.com']);
 });
 
@@ -298,7 +295,7 @@ test('resend: 202 for any address; a mail only to an unverified account', async 
     assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email/resend`, { email })).status, 202, email);
   }
   const token = tokenIn(await mail.next('waiting@example.com'), 'verify-email');
-  await settle();
+  await server.mailSettled();
   assert.deepEqual(mail.received.map((received) => received.to), ['waiting@example.com', 'waiting@example.com']);
   assert.equal((await postJson(`${server.url}/api/v1/auth/verify-email`, { token })).status, 204);
 });
@@ -314,7 +311,7 @@ test('mailbox flooding is capped: 3 mails per account per 30 minutes from any nu
   // Sign-ups with the taken address and resends draw on the same budget.
   assert.equal((await postJson(`${server.url}/api/v1/users`, { email: 'eve@example.com', password: PASSWORD }, { 'x-forwarded-for': '198.51.100.99' })).status, 202);
   for (let i = 0; i < 3; i += 1) await mail.next('eve@example.com');
-  await settle();
+  await server.mailSettled();
   assert.equal(mail.received.length, 3);
   // The requests past the budget replaced no token: the newest link still works (mails may arrive in any order).
   const confirmed = [];
@@ -350,11 +347,8 @@ test('no token and no email address in the logs, mail failures included: the acc
   const unreachable = await startApp(t, { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com' }, { logger: failingLogger });
   await signUp(unreachable, 'gus@example.com');
   await postJson(`${unreachable.url}/api/v1/auth/password-reset`, { email: 'gus@example.com' });
-  let failure: Record<string, unknown> | undefined;
-  for (let wait = 0; wait < 50 && !failure; wait += 1) {
-    await settle();
-    failure = failingLines().find((line) => line.event === 'mail_failed');
-  }
+  await unreachable.mailSettled();
+  const failure = failingLines().find((line) => line.event === 'mail_failed');
   assert.ok(failure, 'the failed delivery is logged');
   assert.equal(failure.account, accountHasher(unreachable.database.accountKey)('gus@example.com'));
 

@@ -7,13 +7,10 @@ import { startMailServer } from './mail-server.ts';
 
 test('in development, a mail is printed to the log, link included; without SMTP_URL production does not start', async (t) => {
   const { logger, lines } = captureLogs();
-  const { url } = await startApp(t, { NODE_ENV: 'development' }, { logger });
+  const { url, mailSettled } = await startApp(t, { NODE_ENV: 'development' }, { logger });
   assert.equal((await postJson(`${url}/api/v1/users`, { email: 'dev@example.com', password: PASSWORD })).status, 202);
-  let printed: Record<string, unknown> | undefined;
-  for (let wait = 0; wait < 20 && !printed; wait += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    printed = lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('mail to dev@example.com (development: printed, not sent)'));
-  }
+  await mailSettled();
+  const printed = lines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('mail to dev@example.com (development: printed, not sent)'));
   assert.ok(printed, 'the mail is in the log');
   assert.match(String(printed.msg), /http:\/\/localhost:5173\/verify-email\?token=[A-Za-z0-9_-]{43}\n/);
 

@@ -18,8 +18,8 @@ import { PROJECT, runScript, says, startScript } from './processes.ts';
 
 // Real processes (a dev server restarting, migrations run by commands): generous, for a busy machine.
 const OPTIONS = { timeout: 120_000 };
-/** What production needs besides the database to get as far as its migrations: mail settings (no mail is sent). */
-const PRODUCTION_MAIL = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com' };
+/** What production needs besides the database to get as far as its migrations: mail settings (no mail is sent) and its host names. */
+const PRODUCTION_SETTINGS = { SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'no-reply@example.com', APP_URL: 'https://app.example.com', ALLOWED_HOSTS: '127.0.0.1' };
 
 /**
  * What a filled-in migration looks like: a table the test then finds, named so that no table or
@@ -173,7 +173,7 @@ test('an applied migration whose file changed: production refuses to start or mi
   assert.ok(refused.stderr.startsWith(`db:migrate: Nothing was applied: ${changed}`), refused.stderr);
   assert.ok(refused.stderr.includes('a new migration (npm run new:migration)'), refused.stderr);
   assert.equal(refused.stderr.split('\n').length, 2, refused.stderr);
-  const server = await serverRun(dir, { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_MAIL, ...env });
+  const server = await serverRun(dir, { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', ...PRODUCTION_SETTINGS, ...env });
   assert.equal(server.status, 1);
   assert.ok(server.stderr.startsWith(`Could not open the database: Nothing was applied: ${changed}`), server.stderr);
   assert.doesNotMatch(server.stdout, /listening/);

@@ -59,3 +59,29 @@ test('a password change follows the same policy: common passwords and the email 
 
   assert.equal((await change('a brand new passphrase')).status, 204);
 });
+
+test('a password holding half of a character (a lone surrogate) is refused wherever one is given, naming the field', async (t) => {
+  const server = await startApp(t);
+  const ada = await newUser(server, 'ada@example.com');
+  // Hashed as UTF-8, both halves would become U+FFFD: two different passwords, one hash.
+  for (const half of ['\ud800', '\udfff']) {
+    const password = `correct horse ${half} staple`;
+    const attempts: [path: string, field: string, body: Record<string, string>, method?: string][] = [
+      ['/api/v1/users', 'password', { email: 'new@example.com', password }],
+      ['/api/v1/auth/login', 'password', { email: 'ada@example.com', password }],
+      ['/api/v1/users/me/password', 'currentPassword', { currentPassword: password, newPassword: 'a brand new passphrase' }, 'PATCH'],
+      ['/api/v1/users/me/password', 'newPassword', { currentPassword: PASSWORD, newPassword: password }, 'PATCH'],
+      ['/api/v1/auth/password-reset/confirm', 'newPassword', { token: 'A'.repeat(43), newPassword: password }],
+    ];
+    for (const [path, field, body, method] of attempts) {
+      const res = await postJson(`${server.url}${path}`, body, ada.headers, method);
+      assert.equal(res.status, 400, `${path} ${field}`);
+      const { errors } = (await res.json()) as Problem;
+      assert.equal(errors?.length, 1, `${path} ${field}`);
+      assert.equal(errors[0]?.path, `body.${field}`);
+      assert.match(errors[0].message, /lone surrogate/);
+    }
+  }
+  // Whole characters beyond U+FFFF (a surrogate pair, such as an emoji) are welcome.
+  assert.equal((await signUpWith(server.url, 'rider@example.com', 'correct horse \u{1F40E} staple')).status, 202);
+});

@@ -50,6 +50,8 @@ test('types are exact and lengths bounded', async (t) => {
     [{ email: ['a@example.com'], password: 'long enough pass' }, 'body.email'],
     [{ email: 'not an email', password: 'long enough pass' }, 'body.email'],
     [{ email: `${'a'.repeat(250)}@example.com`, password: 'long enough pass' }, 'body.email'],
+    // Half of a character (a lone surrogate): addresses are ASCII; names are tested in test/text.test.ts.
+    [{ email: 'a\ud800@example.com', password: 'long enough pass' }, 'body.email'],
     [{ email: 'a@example.com', password: 'long enough pass', name: 'n'.repeat(101) }, 'body.name'],
     [['a@example.com', 'long enough pass'], 'body'],
   ];

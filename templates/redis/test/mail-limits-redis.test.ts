@@ -33,7 +33,7 @@ test('redis: instances share each account\'s mail budget, and a reset clears the
     assert.equal((await postJson(`${url}/api/v1/auth/password-reset`, { email: 'victim@example.com' }, headers)).status, 202);
   }
   for (let i = 0; i < 3; i += 1) await mail.next('victim@example.com');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await Promise.all([one.mailSettled(), two.mailSettled()]);
   assert.equal(mail.received.length, 3, 'one budget for both instances');
 
   const owner = { 'x-forwarded-for': '198.51.100.1' };

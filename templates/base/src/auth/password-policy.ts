@@ -8,6 +8,25 @@ export const MAX_PASSWORD_LENGTH = 128;
 
 const EMAIL_NAME_RULE = 'The password must not contain the part of the email address before the @';
 
+/**
+ * Half of a character (a lone surrogate, U+D800 to U+DFFF), which a JSON body can carry as `\ud800`.
+ * Hashing encodes the password as UTF-8, which has no such thing and writes U+FFFD in its place, so
+ * `pass\ud800word` and `pass\udfffword` would be one password. `/\p{Cs}/u` finds what
+ * `String#isWellFormed` refuses, with the lib of every Node version this project supports.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const WELL_FORMED_RULE = 'The password must not hold half of a character (a lone surrogate such as \\ud800)';
+
+/**
+ * A password given to be checked (a login, the current password of a change): bounded, well-formed,
+ * and no other rule, so it reveals nothing of the policy and an old password that predates it still works.
+ */
+export const givenPassword = z
+  .string()
+  .min(1)
+  .max(MAX_PASSWORD_LENGTH)
+  .refine((password) => !LONE_SURROGATE.test(password), WELL_FORMED_RULE);
+
 /** A local part shorter than this (`al@…`) is too likely to appear in a good password by chance. */
 const MIN_EMAIL_NAME_LENGTH = 3;
 
@@ -40,14 +59,15 @@ export function containsEmailName(password: string, email: string): boolean {
 }
 
 /**
- * A new password, wherever one is set (sign-up, change, reset): 12 to 128 characters, not blank, not one
- * of the most common passwords. Messages name the rule, never the password. The rule that needs the
- * email is `refusePasswordContainingEmail`, on the body that has both.
+ * A new password, wherever one is set (sign-up, change, reset): 12 to 128 characters, well-formed, not
+ * blank, not one of the most common passwords. Messages name the rule, never the password. The rule
+ * that needs the email is `refusePasswordContainingEmail`, on the body that has both.
  */
 export const newPassword = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `The password must have at least ${String(MIN_PASSWORD_LENGTH)} characters`)
   .max(MAX_PASSWORD_LENGTH, `The password must have at most ${String(MAX_PASSWORD_LENGTH)} characters`)
+  .refine((password) => !LONE_SURROGATE.test(password), WELL_FORMED_RULE)
   .refine((password) => password.trim() !== '', 'The password must not be only spaces')
   .refine((password) => !isCommonPassword(password), 'The password is one of the most common passwords: choose another');
 

@@ -29,18 +29,18 @@ function changedMessage(file: MigrationFile): string {
 }
 
 /**
- * Applies the migrations not applied yet, in a transaction where the database allows it, and without
- * DATABASE_STATEMENT_TIMEOUT_MS (a migration may rightly run longer than a request). On PostgreSQL
- * Kysely's migration lock makes instances starting together wait for each other, so none runs one
- * twice (test/concurrent-migrations.test.ts); SQLite has no lock between processes, which is one more
- * reason to run one server per SQLite file. Returns the names applied now: none when up to date.
+ * Applies the migrations not applied yet, in a transaction, and without DATABASE_STATEMENT_TIMEOUT_MS
+ * (a migration may rightly run longer than a request). Processes starting together wait for each
+ * other's migrations (Kysely's lock on PostgreSQL, SQLite's write lock on SQLite: src/db/engine.ts), so
+ * none runs one twice (test/concurrent-migrations.test.ts). Returns the names applied now: none when up
+ * to date.
  *
  * Two mistakes are caught before anything runs: a file still the empty template of `npm run
  * new:migration` is refused (a running `npm run dev` would otherwise apply it empty, and the body
  * written afterwards would never run), and an applied file that changed since is reported or refused.
  */
 export function migrateToLatest(db: Kysely<Schema>, options: MigrateOptions = {}): Promise<string[]> {
-  return engine.withoutStatementTimeout(db, (connection) => applyPending(connection, options));
+  return engine.withoutStatementTimeout(db, (connection) => engine.withMigrationLock(connection, (locked) => applyPending(locked, options)));
 }
 
 async function applyPending(

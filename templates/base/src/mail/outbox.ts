@@ -21,6 +21,30 @@ export interface Outbox {
   send(account: string, write: () => Promise<Outgoing | undefined>, first?: () => Promise<void>): void;
 }
 
+/**
+ * The deliveries an outbox was handed and has not finished (sent, skipped, refused by the budget or
+ * failed). Nothing about a request's answer says when its mail is done, so this is what a test waits
+ * for before it says no other mail is coming.
+ */
+export class PendingDeliveries {
+  #count = 0;
+  #waiting: (() => void)[] = [];
+
+  /** Counts `delivery` until it settles; it must never reject. */
+  track(delivery: Promise<void>): void {
+    this.#count += 1;
+    void delivery.finally(() => {
+      this.#count -= 1;
+      if (this.#count === 0) for (const wake of this.#waiting.splice(0)) wake();
+    });
+  }
+
+  /** Resolves once no delivery is pending: at once when none is. */
+  idle(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiting.push(resolve));
+  }
+}
+
 /** What an SMTP failure may say without the address it was for (its message may quote it). */
 const failureOf = (error: unknown) => {
   const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
@@ -31,7 +55,7 @@ const failureOf = (error: unknown) => {
  * Mail sent off the request path, within each account's mail budget. Each delivery is logged by the account's keyed hash
  * (src/auth/account-hash.ts), never by its address, and never with the mail's text, which holds a token.
  */
-export function createOutbox(mailer: Mailer, logger: Logger, budget: MailBudget): Outbox {
+export function createOutbox(mailer: Mailer, logger: Logger, budget: MailBudget, pending = new PendingDeliveries()): Outbox {
   const deliver = async (account: string, write: () => Promise<Outgoing | undefined>, first?: () => Promise<void>) => {
     await first?.();
     if (!(await budget(account))) {
@@ -49,11 +73,13 @@ export function createOutbox(mailer: Mailer, logger: Logger, budget: MailBudget)
   };
   return {
     send(account, write, first) {
-      setImmediate(() => {
-        deliver(account, write, first).catch((error: unknown) => {
-          logger.error({ event: 'mail_failed', account, err: error }, 'mail could not be written');
-        });
-      });
+      pending.track(
+        new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() => deliver(account, write, first))
+          .catch((error: unknown) => {
+            logger.error({ event: 'mail_failed', account, err: error }, 'mail could not be written');
+          }),
+      );
     },
   };
 }

@@ -96,9 +96,9 @@ export function openApiDocument(routes: readonly RouteEntry[], info: DocumentInf
     info: {
       title: info.title,
       version: info.version,
-      // Said once rather than on every operation: it only ever concerns browsers on other sites.
+      // Said once rather than on every operation: it only ever concerns browsers on other sites, or other names.
       description:
-        'Errors are RFC 9457 problem documents (`application/problem+json`). Requests that pages of other sites make a browser send (and, with cookie sessions, unsafe requests from origins this API does not allow) are refused with 403 before any route runs.',
+        'Errors are RFC 9457 problem documents (`application/problem+json`). Requests that pages of other sites make a browser send (and, with cookie sessions, unsafe requests from origins this API does not allow) are refused with 403 before any route runs. A request whose `Host` is not a name this API answers for is refused with 421, on every route but /healthz and /readyz.',
     },
     paths,
     components: {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { publicRoute, requireAuth, unauthenticated } from '../auth/access.ts';
 import { tryingAccount } from '../auth/account-hash.ts';
 import { knownDevice, type PasswordChangedAt } from '../auth/device-proof.ts';
+import { givenPassword } from '../auth/password-policy.ts';
 import { signInFields } from '../auth/session-scheme.ts';
 import { transport } from '../auth/transport.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
@@ -16,8 +17,7 @@ import { email } from './users.ts';
 
 const loginBody = z.strictObject({
   email,
-  // No length rule beyond the bounds: a login must not reveal the password policy.
-  password: z.string().min(1).max(128),
+  password: givenPassword,
   ...transport.loginFields,
 });
 

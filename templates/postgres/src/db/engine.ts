@@ -140,6 +140,12 @@ export const engine = {
     });
   },
 
+  /**
+   * Kysely's migrator locks on PostgreSQL itself (a row lock in kysely_migration_lock), so instances
+   * starting together wait for each other (test/concurrent-migrations.test.ts): nothing to add.
+   */
+  withMigrationLock: <T>(db: Kysely<Schema>, work: (connection: Kysely<Schema>) => Promise<T>): Promise<T> => work(db),
+
   /** The email (or another unique column) is taken. */
   isUniqueViolation(error: unknown): boolean {
     return error instanceof Error && (error as { code?: unknown }).code === '23505';

@@ -1,4 +1,4 @@
-import { SqliteDialect, type Dialect, type Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { sql, SqliteDialect, type Dialect, type Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
 import { ServiceUnavailable, type ServiceHealth } from '../service-health.ts';
 import type { Schema } from './schema.ts';
@@ -9,6 +9,9 @@ const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+/** How long a starting process waits for another one's migrations to finish before it gives up. */
+const MIGRATION_LOCK_WAIT_MS = 60_000;
 
 const errcodeOf = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null && 'errcode' in error && typeof error.errcode === 'number' ? error.errcode : undefined;
@@ -69,6 +72,37 @@ export const engine = {
 
   /** SQLite has no statement timeout to lift. */
   withoutStatementTimeout: <T>(db: Kysely<Schema>, work: (connection: Kysely<Schema>) => Promise<T>): Promise<T> => work(db),
+
+  /**
+   * Kysely takes no lock between processes on SQLite (its adapter's lock is a no-op) and applies each
+   * migration outside any transaction, so two processes starting together on one file would both find a
+   * migration pending and both run it: the second fails with "table already exists" and does not start
+   * (test/concurrent-migrations.test.ts). Here the whole of `work` is one `BEGIN IMMEDIATE` transaction:
+   * SQLite's write lock is taken before anything is read, the next process waits for it (up to
+   * MIGRATION_LOCK_WAIT_MS) and then finds nothing left to apply. A failed migration also leaves nothing
+   * half done. The price: a migration cannot change `PRAGMA foreign_keys`, which is ignored inside a
+   * transaction.
+   */
+  async withMigrationLock<T>(db: Kysely<Schema>, work: (connection: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (connection) => {
+      const [setting] = (await sql<{ timeout: number }>`pragma busy_timeout`.execute(connection)).rows;
+      await sql.raw(`pragma busy_timeout = ${String(MIGRATION_LOCK_WAIT_MS)}`).execute(connection);
+      try {
+        await sql`begin immediate`.execute(connection);
+      } finally {
+        await sql.raw(`pragma busy_timeout = ${String(setting?.timeout ?? 0)}`).execute(connection);
+      }
+      try {
+        const result = await work(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        // Some errors end the transaction themselves: the one to report is the migration's, not rollback's.
+        await sql`rollback`.execute(connection).catch(() => undefined);
+        throw error;
+      }
+    });
+  },
 
   /** The email (or another unique column) is taken. */
   isUniqueViolation(error: unknown): boolean {
