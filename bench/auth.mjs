@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifiedAccount } from './accounts.mjs';
-import { envWith, generatedProject, log, median, nodeBin, ROOT, row, runAlone, seconds, tempDir, timed, WARM_CACHE } from './lib.mjs';
+import { envWith, generatedProject, log, median, nodeBin, PRODUCTION, ROOT, row, runAlone, seconds, tempDir, timed, WARM_CACHE } from './lib.mjs';
 import { startMailSink } from './mail-sink.mjs';
 import { send, sendExpecting, startServer } from './servers.mjs';
 
@@ -60,7 +60,7 @@ export function starter(project, logs, name, mailSink) {
   let count = 0;
   return (extra = {}) => {
     count += 1;
-    const env = { ...project.env, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '0', DATABASE_PATH: join(logs, `${name}-${count}`, 'app.db'), ...mailSink.env, ...extra };
+    const env = { ...project.env, ...PRODUCTION, DATABASE_PATH: join(logs, `${name}-${count}`, 'app.db'), ...mailSink.env, ...extra };
     return startServer(join(project.node24, 'node'), project.dir, 'dist/server.js', env, join(logs, `${name}-${count}.log`));
   };
 }

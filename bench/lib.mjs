@@ -105,6 +105,12 @@ export function nodeBin(major) {
 }
 
 /** An environment whose `node` and `npm` are those of `bin`, with the given npm cache. */
+/**
+ * How the benches run a generated server: in production, stopping at once, and answering the name
+ * they reach it by (production requires ALLOWED_HOSTS; an older generator ignores it).
+ */
+export const PRODUCTION = { NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '0', ALLOWED_HOSTS: '127.0.0.1' };
+
 export function envWith(bin, cache, extra = {}) {
   const { NODE_ENV: _nodeEnv, npm_config_prefix: _prefix, ...rest } = process.env;
   return {

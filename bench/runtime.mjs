@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifiedAccount } from './accounts.mjs';
-import { envWith, generatedProject, log, median, ratio, row, runAlone, tempDir, timed, WARM_CACHE } from './lib.mjs';
+import { envWith, generatedProject, log, median, PRODUCTION, ratio, row, runAlone, tempDir, timed, WARM_CACHE } from './lib.mjs';
 import { startMailSink } from './mail-sink.mjs';
 import { sendExpecting, startServer } from './servers.mjs';
 import { VARIANTS, makeVariant } from './variants.mjs';
@@ -305,7 +305,7 @@ export async function runtimeBench() {
 async function measure(project, mailSink) {
   const { dir, env: projectEnv, node24 } = project;
   const data = tempDir('cse-bench-data-');
-  const env = { ...projectEnv, NODE_ENV: 'production', RATE_LIMIT_GLOBAL, SHUTDOWN_GRACE_MS: '0', DATABASE_PATH: join(data, 'app.db'), ...mailSink.env };
+  const env = { ...projectEnv, ...PRODUCTION, RATE_LIMIT_GLOBAL, DATABASE_PATH: join(data, 'app.db'), ...mailSink.env };
   const logs = tempDir('cse-bench-logs-');
   const version = timed(join(node24, 'node'), ['--version']).stdout.trim();
   const expressRange = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies.express;

@@ -4,7 +4,7 @@
 // and for PostgreSQL (a private server on 127.0.0.1). Fresh and migrated runs are interleaved. Production
 // needs a mail server (issue 20): SMTP_URL names the bench's sink, which nothing mails at start-up.
 import { join } from 'node:path';
-import { generatedProject, log, median, row, runAlone, seconds, tempDir, timed } from './lib.mjs';
+import { generatedProject, log, median, PRODUCTION, row, runAlone, seconds, tempDir, timed } from './lib.mjs';
 import { startMailSink } from './mail-sink.mjs';
 import { startPostgres } from './postgres.mjs';
 import { timeToListening } from './servers.mjs';
@@ -19,7 +19,7 @@ const range = (values) => `${seconds(Math.min(...values))} to ${seconds(Math.max
  */
 async function measure(project, label, mail, fresh, migrated) {
   const node = join(project.node24, 'node');
-  const env = { ...project.env, NODE_ENV: 'production', SHUTDOWN_GRACE_MS: '0', ...mail };
+  const env = { ...project.env, ...PRODUCTION, ...mail };
   const start = (database) => timeToListening(node, project.dir, 'dist/server.js', { ...env, ...database });
   // One untimed start first (it also migrates the database the "migrated" runs use): the file system
   // cache then holds the code for every timed run alike.
