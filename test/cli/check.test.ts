@@ -7,6 +7,7 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { CHECK_FLAGS } from '../../src/check/args.ts';
 import { CHECKS } from '../../src/check/probes/index.ts';
 import { ALLOWED_ORIGIN, FLAWS, ITEMS_PATH, LOGIN_PATH, makeCertificate, OPENAPI_DOCUMENT, startBrokenApp, type Flaw } from '../support/broken-app.ts';
@@ -18,7 +19,7 @@ import { sarifErrors } from '../support/sarif-schema.ts';
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -134,6 +135,14 @@ const CASES: readonly {
     fails: [],
     alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
     evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 400: the body was refused before anything counted it: give --limit-body an attempt the API counts/ },
+  },
+  {
+    name: 'a login behind a CSRF check (403 without a token) that comes before its limiter',
+    flaws: ['csrf-before-limit'],
+    args: LIMIT,
+    fails: [],
+    alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 403: refused before anything counted it \(a CSRF check/ },
   },
   {
     name: 'an app that answers 400 to any forwarding header (not a fresh count)',
@@ -767,6 +776,55 @@ describe('check is bounded', () => {
     assert.equal(run.code, 1);
     assert.equal(run.stderr.split('\n').filter((line) => line.startsWith('error:')).join('\n'), `error: cannot reach http://127.0.0.1:${port}/healthz: connection refused`);
     assert.equal(run.stdout, '');
+  });
+});
+
+describe('check against APIs as they are deployed', () => {
+  it('asks for compressed answers as a browser does and reads them: a stack in a gzip or br error body is a leak', async (t) => {
+    const stack = 'TypeError: boom\n    at handler (/srv/app/src/routes/items.js:12:7)';
+    const asked: string[] = [];
+    // Brotli when asked for, else gzip whether asked or not (a proxy or server that always compresses).
+    const compressing = createServer((req, res) => {
+      asked.push(req.headers['accept-encoding'] ?? '');
+      const [status, body] = req.url === '/healthz' && req.method === 'GET' ? [200, '{"status":"ok"}'] : [400, JSON.stringify({ error: 'bad request', stack })];
+      const brotli = /\bbr\b/.test(req.headers['accept-encoding'] ?? '');
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': brotli ? 'br' : 'gzip', vary: 'Accept-Encoding' });
+      res.end(brotli ? brotliCompressSync(body) : gzipSync(body));
+    });
+    compressing.listen(0, '127.0.0.1');
+    await once(compressing, 'listening');
+    t.after(() => compressing.close());
+    const { port } = compressing.address() as AddressInfo;
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json']));
+    assert.ok(asked.length > 0 && asked.every((value) => value === 'gzip, deflate, br'), `Accept-Encoding sent: ${[...new Set(asked)].join(' | ')}`);
+    const internals = report.checks.find((check) => check.id === 'errors/internals');
+    assert.equal(internals?.verdict, 'fail');
+    assert.match(internals?.evidence ?? '', /^a stack frame: "at handler \(\/srv\/app\/src\/routes\/items\.js:12:7\)"/);
+
+    const unasked = createServer((req, res) => {
+      const [status, body] = req.url === '/healthz' && req.method === 'GET' ? [200, '{"status":"ok"}'] : [404, JSON.stringify({ error: 'not found', stack })];
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(body));
+    });
+    unasked.listen(0, '127.0.0.1');
+    await once(unasked, 'listening');
+    t.after(() => unasked.close());
+    const gzipped = parseReport(await runCheckCli([`http://127.0.0.1:${(unasked.address() as AddressInfo).port}/healthz`, '--json']));
+    assert.equal(gzipped.checks.find((check) => check.id === 'errors/internals')?.verdict, 'fail', 'gzip sent whether asked or not is read too');
+  });
+
+  it('says in one line that a certificate is not trusted and how to trust a private CA; with NODE_EXTRA_CA_CERTS it checks the API', async (t) => {
+    const dir = tempDir(t);
+    const certificate = makeCertificate(dir);
+    const app = await startBrokenApp([], { tls: certificate });
+    t.after(() => app.close());
+    const untrusted = await runCheckCli([`${app.base}/healthz`, '--json']);
+    assert.equal(untrusted.code, 1);
+    const reason = `cannot reach ${app.base}/healthz: the certificate is not trusted (self-signed certificate): for a private CA, run check with NODE_EXTRA_CA_CERTS=<the CA's certificate, PEM>`;
+    assert.deepEqual(parseReport(untrusted).execution, { successful: false, reason });
+    assert.equal(untrusted.stderr.split('\n').filter((line) => line.startsWith('error:')).join('\n'), `error: ${reason}`);
+    const trusted = parseReport(await runCheckCli([`${app.base}/healthz`, '--json'], { env: { NODE_EXTRA_CA_CERTS: certificate.certPath } }));
+    assert.equal(trusted.execution.successful, true);
+    assert.equal(trusted.checks.find((check) => check.id === 'headers/hsts')?.verdict, 'pass');
   });
 });
 

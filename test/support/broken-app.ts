@@ -49,6 +49,7 @@ export const FLAWS = [
   'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
   'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
   'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
+  'csrf-before-limit', // not a flaw of check's: the login refuses a request without a CSRF token (403) before its limiter counts it
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -161,6 +162,10 @@ export async function startBrokenApp(
 
   if (flaws.has('login-validates-first')) {
     app.use(LOGIN_PATH, express.json(), (req, res, next) => (typeof req.body?.email === 'string' ? next() : problem(res, 400)));
+  }
+
+  if (flaws.has('csrf-before-limit')) {
+    app.use(LOGIN_PATH, (req, res, next) => (req.get('x-csrf-token') === 'fixture-token' ? next() : problem(res, 403)));
   }
 
   if (!flaws.has('no-rate-limit') && !flaws.has('app-wide-limit')) {

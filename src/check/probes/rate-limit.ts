@@ -256,6 +256,17 @@ function rateLimitCheck(check: Omit<Check, 'run' | 'group'>, judge: (run: LimitR
 
 const FIX_FILE = 'src/security/rate-limit.ts';
 
+/**
+ * A status the limit path gave every time that says the probe was turned away before it was an
+ * attempt: a limit behind the refusal never counted it. A CSRF check in front of a login (csrf-csrf,
+ * csurf) refuses a request without its token with 403, and anyone can fetch a token first.
+ */
+const NEVER_AN_ATTEMPT: Readonly<Record<number, string>> = {
+  400: 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login',
+  422: 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login',
+  403: 'refused before anything counted it (a CSRF check, or a credential the probe lacks, in front of the limit), and a client that passes it (anyone can fetch a CSRF token) may meet a limit or none: name a path the limit counts without it',
+};
+
 function judgeKeying(keying: Keying, where: string): Outcome {
   switch (keying.kind) {
     case 'own':
@@ -307,14 +318,11 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
         return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, all the cap left: too few to tell (raise --max-requests)`);
       }
-      // Refused as invalid every time: the probe never became an attempt, and a limit may count only those.
+      // Refused the same way every time: the probe never became an attempt, and a limit may count only those.
       const statuses = new Set(context.exchanges().filter(({ request }) => request.method === method && request.path === path).map(({ response }) => response.status));
       const [only] = statuses;
-      if (statuses.size === 1 && (only === 400 || only === 422)) {
-        return skipped(
-          `${method} ${path}: no 429 after ${run.sentUntilLimited} requests, every one answered ${only}: the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login`,
-        );
-      }
+      const refusal = statuses.size === 1 && only !== undefined ? NEVER_AN_ATTEMPT[only] : undefined;
+      if (refusal) return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, every one answered ${only}: ${refusal}`);
       return fail(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests: no limit on this path, or one too generous to protect it`);
     },
   ),
