@@ -35,6 +35,8 @@ export interface Client {
   /** Requests sent so far (or attempted: a request that failed still counts). */
   readonly sent: number;
   send(request: SentRequest): Promise<ReceivedResponse>;
+  /** The address this client's connection came from (as the API's host sees it, unless a NAT is between), once one answered. */
+  localAddress(): string | undefined;
   /** A bare connection to the origin, for what HTTP clients cannot do (slow headers). Counts as a request. */
   openSocket(): Promise<Socket>;
   close(): void;
@@ -126,6 +128,7 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
   const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const request = secure ? httpsRequest : httpRequest;
   let sent = 0;
+  let local: string | undefined;
 
   const count = () => {
     if (sent >= limits.maxRequests) throw new RequestCapReached(limits.maxRequests);
@@ -152,6 +155,7 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
       });
       req.on('response', (response) => {
         answered = true;
+        local = response.socket?.localAddress?.replace(/^::ffff:/, '') ?? local;
         const body = decoded(response);
         const chunks: Buffer[] = [];
         let kept = 0;
@@ -204,6 +208,7 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
       return sent;
     },
     send,
+    localAddress: () => local,
     openSocket,
     close: () => agent.destroy(),
   };

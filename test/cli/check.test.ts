@@ -14,12 +14,13 @@ import { ALLOWED_ORIGIN, FLAWS, ITEMS_PATH, LOGIN_PATH, makeCertificate, OPENAPI
 import { idsWith, parseReport, runCheckCli } from '../support/check-cli.ts';
 import { CLI_BIN, CLI_NODE, tempDir } from '../support/cli.ts';
 import { startForwardingProxy } from '../support/forwarding-proxy.ts';
+import { NGINX, startNginx } from '../support/nginx.ts';
 import { sarifErrors } from '../support/sarif-schema.ts';
 
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit', 'trust-proxy-loopback'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -71,7 +72,10 @@ const CASES: readonly {
     args: LIMIT,
     fails: [],
     warns: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /keys on the entry a proxy would have appended: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or `trust proxy` counts more proxies than there are/ },
+    evidence: {
+      'rate-limit/forged-headers':
+        /keys on the entry a proxy would have appended; X-Forwarded-For: <changing>, 127\.0\.0\.1 \(check's own address\) kept one count: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or `trust proxy` counts more proxies than there are/,
+    },
     severity: { 'rate-limit/forged-headers': 'medium' },
   },
   {
@@ -81,6 +85,25 @@ const CASES: readonly {
     args: LIMIT,
     fails: [],
     evidence: { 'rate-limit/forged-headers': /kept the client's own count$/ },
+  },
+  {
+    name: "trust proxy 'loopback' scanned from 127.0.0.1 (it believes a hop from check itself)",
+    flaws: ['trust-proxy-loopback'],
+    args: LIMIT,
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    evidence: {
+      'rate-limit/forged-headers': /X-Forwarded-For: <changing>, 127\.0\.0\.1 \(check's own address\) got a fresh count each time too: the app believes any hop that comes from check's own address \(127\.0\.0\.1\), as `trust proxy` 'loopback'/,
+    },
+    severity: { 'rate-limit/forged-headers': 'medium' },
+  },
+  {
+    name: 'trust-proxy-one scanned directly, seen from RateLimit headers without --limit-path',
+    flaws: ['trust-proxy-one', 'global-limit'],
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    ran: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /<changing>, 127\.0\.0\.1 \(check's own address\) kept one count: the app trusts one proxy hop more than this request went through/ },
   },
   {
     name: 'trust-proxy-true, seen from RateLimit headers without --limit-path',
@@ -825,6 +848,83 @@ describe('check against APIs as they are deployed', () => {
     const trusted = parseReport(await runCheckCli([`${app.base}/healthz`, '--json'], { env: { NODE_EXTRA_CA_CERTS: certificate.certPath } }));
     assert.equal(trusted.execution.successful, true);
     assert.equal(trusted.checks.find((check) => check.id === 'headers/hsts')?.verdict, 'pass');
+  });
+});
+
+/** nginx in front, as it is usually set up: every path to the app, X-Forwarded-For with the address it saw appended. */
+const NGINX_PROXY = 'location / {\n  proxy_pass http://app;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}';
+const verdictOf = (report: ReturnType<typeof parseReport>, id: string) => report.checks.find((check) => check.id === id);
+
+describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not installed' }, () => {
+  const throughNginx = async (t: { after: (fn: () => Promise<void>) => void }, flaws: readonly Flaw[], server: string, args: readonly string[] = []) => {
+    const app = await startBrokenApp(flaws);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, server);
+    t.after(() => nginx.close());
+    const run = await runCheckCli([`${nginx.base}/healthz`, '--json', ...args]);
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stderr);
+    return report;
+  };
+
+  it('passes forged-headers for trust proxy 1 behind nginx appending X-Forwarded-For, and fails it (high) for trust proxy true, for nginx passing the header on, and for one hop too many', async (t) => {
+    const correct = await throughNginx(t, ['trust-proxy-one'], NGINX_PROXY, LIMIT);
+    assert.equal(verdictOf(correct, 'rate-limit/forged-headers')?.verdict, 'pass', verdictOf(correct, 'rate-limit/forged-headers')?.evidence);
+    const anyHop = await throughNginx(t, ['trust-proxy-true'], NGINX_PROXY, LIMIT);
+    assert.match(verdictOf(anyHop, 'rate-limit/forged-headers')?.evidence ?? '', /keys on the leftmost entry, which the client writes$/);
+    // nginx passes a client's X-Forwarded-For on as it came unless told to append to it.
+    const passedOn = await throughNginx(t, ['trust-proxy-one'], 'location / {\n  proxy_pass http://app;\n}', LIMIT);
+    const hopTooMany = await throughNginx(t, ['trust-proxy-two'], NGINX_PROXY, LIMIT);
+    for (const report of [passedOn, hopTooMany]) {
+      const forged = verdictOf(report, 'rate-limit/forged-headers');
+      assert.equal(forged?.verdict, 'fail', forged?.evidence);
+      assert.equal(forged?.severity, 'high');
+      assert.match(forged?.evidence ?? '', /through nginx\/[\d.]+, and a hop from check's own address \(127\.0\.0\.1\) is not believed, .*: any client of nginx\/[\d.]+ picks the address it is counted under: the proxy passes the client's X-Forwarded-For on without appending/);
+      assert.match(forged?.fix.text ?? '', /proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for/);
+    }
+  });
+
+  it("does not judge nginx's own error pages (413, TRACE) for headers, names them with nginx's fix, and fails its version in Server", async (t) => {
+    const report = await throughNginx(t, [], NGINX_PROXY);
+    assert.match(verdictOf(report, 'errors/body-too-large')?.evidence ?? '', /^POST \/check-not-found → 413, answered by nginx\/[\d.]+ itself: the app's own limit is behind it/);
+    for (const id of ['headers/csp', 'headers/nosniff', 'headers/framing', 'headers/no-store']) {
+      const header = verdictOf(report, id);
+      assert.equal(header?.verdict, 'pass', `${id}: ${header?.evidence}`);
+      assert.match(header?.evidence ?? '', /; not judged: POST \/check-not-found → 413, TRACE \/healthz → 405, answered by nginx\/[\d.]+ itself/);
+    }
+    const page = verdictOf(report, 'errors/default-page');
+    assert.equal(page?.verdict, 'fail');
+    assert.match(page?.evidence ?? '', /^nginx\/[\d.]+'s own error page in POST \/check-not-found → 413, TRACE \/healthz → 405$/);
+    assert.match(page?.fix.text ?? '', /^The proxy in front answered these itself, before the app saw them/);
+    const server = verdictOf(report, 'headers/powered-by');
+    assert.equal(server?.verdict, 'fail');
+    assert.match(server?.evidence ?? '', /^Server: nginx\/[\d.]+ on /);
+    assert.match(server?.fix.text ?? '', /server_tokens off/);
+
+    const quiet = await throughNginx(t, [], `server_tokens off;\n${NGINX_PROXY}`);
+    assert.equal(verdictOf(quiet, 'headers/powered-by')?.verdict, 'pass', verdictOf(quiet, 'headers/powered-by')?.evidence);
+  });
+
+  it("names add_header's missing `always` when nginx adds a header to successes only", async (t) => {
+    // helmet() as it comes sends no Cache-Control: here nginx adds it, to 2xx and 3xx answers only.
+    const successesOnly = await throughNginx(t, ['helmet-defaults'], `add_header Cache-Control no-store;\n${NGINX_PROXY}`);
+    const noStore = verdictOf(successesOnly, 'headers/no-store');
+    assert.equal(noStore?.verdict, 'fail');
+    assert.doesNotMatch(noStore?.evidence ?? '', /GET \/healthz → 200/);
+    assert.match(noStore?.fix.text ?? '', /^Send it on errors too: the answers came through nginx\/[\d.]+, whose add_header leaves 4xx and 5xx answers out unless it ends with `always`/);
+    const always = await throughNginx(t, ['helmet-defaults'], `add_header Cache-Control no-store always;\n${NGINX_PROXY}`);
+    assert.equal(verdictOf(always, 'headers/no-store')?.verdict, 'pass', verdictOf(always, 'headers/no-store')?.evidence);
+  });
+
+  it('says that nginx answered 502 itself when the app behind it is down', async (t) => {
+    const app = await startBrokenApp([]);
+    const { port } = app;
+    await app.close();
+    const nginx = await startNginx(port, NGINX_PROXY);
+    t.after(() => nginx.close());
+    const run = await runCheckCli([`${nginx.base}/healthz`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^error: GET \/healthz → 502, answered by nginx\/[\d.]+ itself: the app behind it did not answer \(it is down, or not where the proxy sends requests\); nothing was judged$/m);
   });
 });
 

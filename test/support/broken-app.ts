@@ -49,6 +49,7 @@ export const FLAWS = [
   'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
   'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
   'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
+  'trust-proxy-loopback', // app.set('trust proxy', 'loopback'): right behind a proxy on the same host, for clients from elsewhere
   'csrf-before-limit', // not a flaw of check's: the login refuses a request without a CSRF token (403) before its limiter counts it
 ] as const;
 
@@ -112,7 +113,7 @@ export async function startBrokenApp(
 ): Promise<BrokenApp> {
   const flaws = new Set(flawList);
   const app = express();
-  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-two') ? 2 : flaws.has('trust-proxy-one') ? 1 : 0);
+  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-loopback') ? 'loopback' : flaws.has('trust-proxy-two') ? 2 : flaws.has('trust-proxy-one') ? 1 : 0);
   app.disable('x-powered-by');
 
   if (flaws.has('helmet-defaults')) {

@@ -2,12 +2,17 @@ import type { SentRequest } from '../client.ts';
 import { bodyHeaders, describeExchange, isJsonType, listed, MALFORMED_JSON, type Exchange, type ProbeContext } from '../context.ts';
 import { findFingerprints, findLeaks, isParserSign, showsJsonParseFailure } from '../leaks.ts';
 import { fail, pass, skipped, warn, worst, type Check, type Outcome } from '../model.ts';
+import { answeredByProxy } from '../proxy.ts';
 
 const ONE_MEGABYTE = 1024 * 1024;
 
 /** The fix when a client's mistake comes back as a 5xx: the cause is the error handler, not the limit. */
 export const SERVER_ERROR_FIX =
   'Answer err.status (and err.statusCode) when it is a 4xx in your error handler: the body parser sets it, and a handler that ignores it turns every client mistake into a 500';
+
+/** The fix when every default page came from the proxy in front, which answered before the app saw the request. */
+const PROXY_PAGE_FIX =
+  'The proxy in front answered these itself, before the app saw them: give it JSON error pages for the statuses it answers (nginx: error_page with a location that returns problem+json) and no version in them (server_tokens off)';
 
 /** The fix when the only fingerprint is the body parser's own message, passed on by a handler that is otherwise right. */
 const PARSER_MESSAGE_FIX = "Answer a body the parser refuses with a fixed message of your own for its status, not err.message: JSON.parse's words name the runtime";
@@ -117,7 +122,10 @@ function bodyCheck(probe: BodyProbe): Check {
 async function judgeBody(probe: BodyProbe, context: ProbeContext, exchange: Exchange, bodyRoute: boolean): Promise<Outcome> {
   const { status } = exchange.response;
   const path = exchange.request.path;
-  if (status === probe.expected) return pass(describeExchange(exchange));
+  if (status === probe.expected) {
+    const proxy = answeredByProxy(exchange.response);
+    return pass(`${describeExchange(exchange)}${proxy ? `, answered by ${proxy} itself: the app's own limit is behind it, unseen` : ''}`);
+  }
   if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error${probe.behindServerError?.(exchange) ?? ''}`, { fix: SERVER_ERROR_FIX, path });
   // A route the document names does read JSON: no catch-all to rule out, and a refusal before reading is fine.
   if (!bodyRoute && [401, 403, 404, 405, 429].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
@@ -232,15 +240,19 @@ const DEFAULT_PAGE_CHECK: Check = {
   async run(context) {
     const errors = context.exchanges().filter(isErrorAnswer);
     const found = errors.flatMap((exchange) => {
+      const proxy = answeredByProxy(exchange.response);
+      if (proxy) return [{ exchange, note: `${proxy}'s own error page`, cause: 'proxy' }];
       const fingerprint = findFingerprints(exchange.response.body, exchange.response.status)[0];
       const type = exchange.response.headers['content-type']?.split(';')[0];
-      if (fingerprint) return [{ exchange, note: `${fingerprint.what}: "${fingerprint.excerpt}"`, parser: isParserSign(fingerprint) }];
-      if (exchange.response.body.length > 0 && !isJsonType(type)) return [{ exchange, note: `${type ?? 'no content type'}, not JSON`, parser: false }];
+      if (fingerprint) return [{ exchange, note: `${fingerprint.what}: "${fingerprint.excerpt}"`, cause: isParserSign(fingerprint) ? 'parser' : 'app' }];
+      if (exchange.response.body.length > 0 && !isJsonType(type)) return [{ exchange, note: `${type ?? 'no content type'}, not JSON`, cause: 'app' }];
       return [];
     });
     if (found.length === 0) return pass(`${errors.length} error responses, all JSON or empty`);
     const evidence = `${listed(found.map(({ note }) => note), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`;
-    return fail(evidence, { path: found[0]?.exchange.request.path, ...(found.every(({ parser }) => parser) ? { fix: PARSER_MESSAGE_FIX } : {}) });
+    const causes = new Set(found.map(({ cause }) => cause));
+    const fix = causes.size > 1 ? undefined : causes.has('parser') ? PARSER_MESSAGE_FIX : causes.has('proxy') ? PROXY_PAGE_FIX : undefined;
+    return fail(evidence, { path: found[0]?.exchange.request.path, ...(fix ? { fix } : {}) });
   },
 };
 
