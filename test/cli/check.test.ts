@@ -916,6 +916,21 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     assert.equal(verdictOf(always, 'headers/no-store')?.verdict, 'pass', verdictOf(always, 'headers/no-store')?.evidence);
   });
 
+  it('probes the paths of a document that names them without the prefix nginx strips (location /v2/), under that prefix', async (t) => {
+    const app = await startBrokenApp([]);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, 'location /v2/ {\n  proxy_pass http://app/;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}');
+    t.after(() => nginx.close());
+    const document = join(tempDir(t), 'openapi.json');
+    writeFileSync(document, JSON.stringify(OPENAPI_DOCUMENT));
+    const run = await runCheckCli([`${nginx.base}/v2/healthz`, '--openapi', document, '--json']);
+    const report = parseReport(run);
+    assert.match(run.stderr, /^ {2}the document's paths under \/v2, where the URLs named show the API/m);
+    assert.equal(verdictOf(report, 'auth/anonymous')?.evidence, '1 secured operations → 401');
+    assert.equal(verdictOf(report, 'errors/malformed-json')?.evidence, 'POST /v2/api/items → 400; POST /v2/api/login → 400');
+    assert.match(verdictOf(report, 'cors/other-site')?.evidence ?? '', /requests to \/v2\/healthz, \/v2\/api\/private, \/v2\/api\/items and 1 more$/);
+  });
+
   it('says that nginx answered 502 itself when the app behind it is down', async (t) => {
     const app = await startBrokenApp([]);
     const { port } = app;
