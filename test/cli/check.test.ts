@@ -297,6 +297,7 @@ const CASES: readonly {
     fails: ['errors/internals', 'errors/default-page'],
     warns: ['errors/wrong-method'],
     evidence: { 'errors/internals': /a stack frame: "at .*node_modules/ },
+    fixes: { 'errors/internals': /; Express's default handler prints the stack whenever NODE_ENV is not production$/ },
   },
   {
     name: 'an error handler that ignores err.status',
@@ -363,7 +364,7 @@ const CASES: readonly {
   {
     flaws: ['helmet-defaults'],
     fails: ['headers/csp', 'headers/framing', 'headers/no-store'],
-    evidence: { 'headers/framing': /^frame-ancestors 'self', X-Frame-Options SAMEORIGIN on (\d+) of \1 responses/ },
+    evidence: { 'headers/framing': /^frame-ancestors 'self' and X-Frame-Options SAMEORIGIN on (\d+) of \1 responses/ },
   },
   { flaws: ['trace-echo'], fails: ['trace'], evidence: { trace: /TRACE \/healthz → 200: the response echoes the request, cookie included/ } },
   { flaws: ['node-default-timeouts'], slow: true, fails: ['slow-headers'], evidence: { 'slow-headers': /still reading headers after 20 s/ } },
@@ -823,6 +824,8 @@ describe('check against APIs as they are deployed', () => {
     const internals = report.checks.find((check) => check.id === 'errors/internals');
     assert.equal(internals?.verdict, 'fail');
     assert.match(internals?.evidence ?? '', /^a stack frame: "at handler \(\/srv\/app\/src\/routes\/items\.js:12:7\)"/);
+    // Not Express's page: its default handler is not named as the cause.
+    assert.equal(internals?.fix.text, 'Answer errors from a handler of your own that sends a fixed message per status and logs the rest');
 
     const unasked = createServer((req, res) => {
       const [status, body] = req.url === '/healthz' && req.method === 'GET' ? [200, '{"status":"ok"}'] : [404, JSON.stringify({ error: 'not found', stack })];

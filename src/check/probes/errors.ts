@@ -205,6 +205,8 @@ const isErrorAnswer = ({ response }: Exchange) => [400, 404, 405, 413, 415, 500]
  * Internals in any error response of the run: a stack trace, a server path, an internal error's
  * name. The worst an error page can do, whatever the status was.
  */
+const OWN_HANDLER_FIX = 'Answer errors from a handler of your own that sends a fixed message per status and logs the rest';
+
 const INTERNALS_CHECK: Check = {
   id: 'errors/internals',
   group: 'Error pages',
@@ -212,15 +214,19 @@ const INTERNALS_CHECK: Check = {
   description: "No error response shows a stack trace, a file path on the server, node_modules, an internal error's name or message, the database's own error or a service's address.",
   severity: 'high',
   fix: {
-    text: "Answer errors from a handler of your own that sends a fixed message per status and logs the rest; Express's default handler prints the stack whenever NODE_ENV is not production",
+    text: `${OWN_HANDLER_FIX}; Express's default handler prints the stack whenever NODE_ENV is not production`,
     file: 'src/http/error-handler.ts',
   },
   async run(context) {
     const errors = context.exchanges().filter(({ response }) => response.status >= 400);
     const found = errors.flatMap((exchange) => findLeaks(exchange.response.body, exchange.response.status).map((leak) => ({ exchange, leak })));
     if (found.length === 0) return pass(`${errors.length} error responses: no stack, file path or internal error name`);
+    // Express's default handler is named as the cause only where its page shows: a Koa, Fastify or
+    // hand-written handler that passes a stack on is another's.
+    const expressPage = found.some(({ exchange }) => findFingerprints(exchange.response.body, exchange.response.status).some(({ what }) => what === "Express's default error page"));
     return fail(`${listed(found.map(({ leak }) => `${leak.what}: "${leak.excerpt}"`), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`, {
       path: found[0]?.exchange.request.path,
+      ...(expressPage ? {} : { fix: OWN_HANDLER_FIX }),
     });
   },
 };

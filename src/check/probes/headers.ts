@@ -94,7 +94,8 @@ const HEADER_RULES: readonly HeaderRule[] = [
       const frameOptions = headers['x-frame-options']?.toUpperCase();
       if (ancestors === "'none'" || frameOptions === 'DENY') return undefined;
       if (ancestors === undefined && frameOptions === undefined) return 'no X-Frame-Options or frame-ancestors';
-      return [ancestors === undefined ? '' : `frame-ancestors ${ancestors}`, frameOptions ? `X-Frame-Options ${frameOptions}` : ''].filter(Boolean).join(', ');
+      // ' and ': the notes of several responses are listed with commas.
+      return [ancestors === undefined ? '' : `frame-ancestors ${ancestors}`, frameOptions ? `X-Frame-Options ${frameOptions}` : ''].filter(Boolean).join(' and ');
     },
   },
   {
