@@ -12,7 +12,7 @@ export const SERVER_ERROR_FIX =
 
 /** The fix when every default page came from the proxy in front, which answered before the app saw the request. */
 const PROXY_PAGE_FIX =
-  'The proxy in front answered these itself, before the app saw them: give it JSON error pages for the statuses it answers (nginx: error_page with a location that returns problem+json) and no version in them (server_tokens off)';
+  'The proxy in front answered these itself, before the app saw them: if API clients must read them, give it JSON error pages for the statuses it answers (nginx: error_page with a location that returns problem+json)';
 
 /** The fix when the only fingerprint is the body parser's own message, passed on by a handler that is otherwise right. */
 const PARSER_MESSAGE_FIX = "Answer a body the parser refuses with a fixed message of your own for its status, not err.message: JSON.parse's words name the runtime";
@@ -257,8 +257,12 @@ const DEFAULT_PAGE_CHECK: Check = {
     if (found.length === 0) return pass(`${errors.length} error responses, all JSON or empty`);
     const evidence = `${listed(found.map(({ note }) => note), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`;
     const causes = new Set(found.map(({ cause }) => cause));
-    const fix = causes.size > 1 ? undefined : causes.has('parser') ? PARSER_MESSAGE_FIX : causes.has('proxy') ? PROXY_PAGE_FIX : undefined;
-    return fail(evidence, { path: found[0]?.exchange.request.path, ...(fix ? { fix } : {}) });
+    const path = found[0]?.exchange.request.path;
+    // A proxy's page is fixed text that names only the proxy (its version is headers/powered-by's
+    // finding): HTML an API client cannot read, not a leak, and the app behind it is right.
+    if (causes.size === 1 && causes.has('proxy')) return warn(evidence, { path, fix: PROXY_PAGE_FIX });
+    const fix = causes.size === 1 && causes.has('parser') ? PARSER_MESSAGE_FIX : undefined;
+    return fail(evidence, { path, ...(fix ? { fix } : {}) });
   },
 };
 
