@@ -935,6 +935,23 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     assert.match(verdictOf(report, 'cors/other-site')?.evidence ?? '', /requests to \/v2\/healthz, \/v2\/api\/private, \/v2\/api\/items and 1 more$/);
   });
 
+  it("takes nginx limit_req's 503 for the limit it is, with a low warning for its status, and judges forged headers on it", async (t) => {
+    const app = await startBrokenApp(['no-rate-limit', 'trust-proxy-true']);
+    t.after(() => app.close());
+    const limited = `location = ${LOGIN_PATH} {\n  limit_req zone=login burst=4 nodelay;\n  proxy_pass http://app;\n}\n${NGINX_PROXY}`;
+    const nginx = await startNginx(app.port, limited, 'limit_req_zone $binary_remote_addr zone=login:1m rate=6r/m;');
+    t.after(() => nginx.close());
+    const report = parseReport(await runCheckCli([`${nginx.base}/healthz`, ...LIMIT, '--json']));
+    const reached = verdictOf(report, 'rate-limit/reached');
+    assert.equal(reached?.verdict, 'warn', reached?.evidence);
+    assert.equal(reached?.severity, 'low');
+    assert.match(reached?.evidence ?? '', /^POST \/api\/login → 503, nginx\/[\d.]+'s own page, after \d requests, 401 before: the proxy limits the path, but with 503/);
+    assert.match(reached?.fix.text ?? '', /limit_req_status 429/);
+    // nginx counts the address it sees, whatever X-Forwarded-For says and however the app trusts it.
+    assert.equal(verdictOf(report, 'rate-limit/forged-headers')?.verdict, 'pass', verdictOf(report, 'rate-limit/forged-headers')?.evidence);
+    assert.match(verdictOf(report, 'rate-limit/retry-after')?.evidence ?? '', /→ 503: neither Retry-After nor RateLimit headers/);
+  });
+
   it('says that nginx answered 502 itself when the app behind it is down', async (t) => {
     const app = await startBrokenApp([]);
     const { port } = app;

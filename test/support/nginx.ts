@@ -39,8 +39,11 @@ async function listening(port: number, child: ChildProcess): Promise<void> {
   throw new Error('nginx did not start listening');
 }
 
-/** nginx proxying every path to `upstreamPort`, with `server` directives (a location, add_header...) of the test's own. */
-export async function startNginx(upstreamPort: number, server: string): Promise<Nginx> {
+/**
+ * nginx proxying to `upstreamPort` (as `app`), with `server` directives (a location, add_header...)
+ * of the test's own, and `http` ones (a limit_req_zone) when given.
+ */
+export async function startNginx(upstreamPort: number, server: string, http = ''): Promise<Nginx> {
   if (!NGINX) throw new Error('nginx is not installed');
   const prefix = mkdtempSync(join(tmpdir(), 'cse-nginx-'));
   const port = await freePort();
@@ -57,6 +60,7 @@ http {
   access_log off;
   ${temp}
   upstream app { server 127.0.0.1:${upstreamPort}; }
+  ${http}
   server {
     listen 127.0.0.1:${port};
     ${server.replaceAll('\n', '\n    ')}

@@ -1,7 +1,7 @@
 import type { ReceivedResponse, SentRequest } from '../client.ts';
 import { describeExchange, type Exchange, type ProbeContext } from '../context.ts';
 import { fail, pass, skipped, warn, type Check, type Outcome } from '../model.ts';
-import { proxyIn } from '../proxy.ts';
+import { answeredByProxy, proxyIn } from '../proxy.ts';
 
 /**
  * Whether a client can choose the address a rate limit counts it under. Two ways to tell a fresh
@@ -55,6 +55,12 @@ interface LimitRun {
   readonly limited: Exchange | undefined;
   readonly keying: Keying | undefined;
 }
+
+/**
+ * Whether an answer says the limit is used up: a 429, or the 503 page of the proxy in front, which
+ * is what nginx's limit_req answers unless told `limit_req_status 429`.
+ */
+const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
 
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
@@ -157,20 +163,20 @@ async function keyingByCountdown(send: Counted, start: number, ownAddress: strin
 async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined, unlimitedStatus: number | undefined): Promise<Keying> {
   // A fresh count answers as the path did before its limit (a 401 for a failed login): a 400 or 403
   // to a forged header is a refusal of the header, not a way around the limit.
-  const fresh = ({ response }: Exchange) => response.status !== 429 && (unlimitedStatus === undefined || response.status === unlimitedStatus);
-  const ownCountWentOn = async () => (await send()).response.status === 429;
+  const fresh = (exchange: Exchange) => !isLimited(exchange) && (unlimitedStatus === undefined || exchange.response.status === unlimitedStatus);
+  const ownCountWentOn = async () => isLimited(await send());
   const sameKey: SameKey = async (entries) => {
     const forwarded = (n: number) => send({ 'x-forwarded-for': entries(n) });
     const first = await forwarded(1);
-    if (first.response.status === 429) return true;
+    if (isLimited(first)) return true;
     const second = await forwarded(2);
-    if (second.response.status === 429) return true;
+    if (isLimited(second)) return true;
     const counted = oneCount(first, second);
     if (counted !== undefined) return counted;
     const tries = Math.min(limitAfter === undefined ? MAX_ENTRY_PROBE : limitAfter + 1, MAX_ENTRY_PROBE);
     for (let n = 3; n <= tries; n += 1) {
       if (context.remaining() === 0) return undefined;
-      if ((await forwarded(n)).response.status === 429) return true;
+      if (isLimited(await forwarded(n))) return true;
     }
     return limitAfter === undefined || limitAfter + 1 > MAX_ENTRY_PROBE ? undefined : false;
   };
@@ -192,7 +198,7 @@ async function unusableAnswer(context: ProbeContext, exchange: Exchange): Promis
   const notARoute = `${head}: not a route of the API; give --limit-path (and --limit-method) a route it serves`;
   if (status === 405) return notARoute;
   if (status === 404 && shapeOf(exchange) === shapeOf(await context.shared('not-found'))) return notARoute;
-  if (status >= 500) return `${head}: the limit path fails on its own; check it before its limit`;
+  if (status >= 500 && !isLimited(exchange)) return `${head}: the limit path fails on its own; check it before its limit`;
   return undefined;
 }
 
@@ -218,11 +224,11 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
     const unusable = await unusableAnswer(context, first);
     if (unusable) return { unusable, first, sentUntilLimited: 1, limited: undefined, keying: undefined };
     let sentUntilLimited = 1;
-    let limited = first.response.status === 429 ? first : undefined;
+    let limited = isLimited(first) ? first : undefined;
     while (!limited && context.remaining() > RESERVE) {
       const exchange = await send();
       sentUntilLimited += 1;
-      if (exchange.response.status === 429) limited = exchange;
+      if (isLimited(exchange)) limited = exchange;
     }
     // Limited from the first request on (an earlier run used it up): the limit's size is unknown.
     // Otherwise it is at most the requests of the run so far: an app-wide limit counted every one of
@@ -346,6 +352,14 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       const limit = context.plan.limit;
       if (!limit) return skipped('no --limit-path given: name a rate-limited path (and --limit-method) to probe it');
       const { method, path } = limit;
+      const proxyPage = run.limited && run.limited.response.status !== 429 ? answeredByProxy(run.limited.response) : undefined;
+      if (run.limited && proxyPage) {
+        const when = run.limited === run.first ? 'from the first request' : `after ${run.sentUntilLimited} requests, ${run.first?.response.status} before`;
+        return warn(
+          `${method} ${path} → ${run.limited.response.status}, ${proxyPage}'s own page, ${when}: the proxy limits the path, but with ${run.limited.response.status}, which clients and their retries read as the server being down, not as a limit`,
+          { severity: 'low', fix: 'Answer a used-up limit with 429 (nginx: limit_req_status 429)' },
+        );
+      }
       if (run.limited === run.first) return pass(`${method} ${path} → 429 from the first request: its limit was used up before (by the requests of this run before it, on an app-wide limit, or by an earlier run)`);
       if (run.limited) return pass(`${method} ${path} → ${run.first?.response.status}, then 429 after ${run.sentUntilLimited} requests`);
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
