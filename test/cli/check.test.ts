@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import express, { type ErrorRequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { CHECK_FLAGS } from '../../src/check/args.ts';
 import { CHECKS } from '../../src/check/probes/index.ts';
 import { ALLOWED_ORIGIN, FLAWS, ITEMS_PATH, LOGIN_PATH, makeCertificate, OPENAPI_DOCUMENT, startBrokenApp, type Flaw } from '../support/broken-app.ts';
@@ -836,6 +838,25 @@ describe('check against APIs as they are deployed', () => {
     t.after(() => unasked.close());
     const gzipped = parseReport(await runCheckCli([`http://127.0.0.1:${(unasked.address() as AddressInfo).port}/healthz`, '--json']));
     assert.equal(gzipped.checks.find((check) => check.id === 'errors/internals')?.verdict, 'fail', 'gzip sent whether asked or not is read too');
+  });
+
+  it('does not pass csrf/simple-body when the route\'s limit answered some of the bodies (429) before the route saw them', async (t) => {
+    // A route under a small limit of its own (3 a minute), as a login is: the malformed and oversized
+    // bodies use two, text/plain the third, and the form bodies meet the limiter, not the route.
+    const app = express();
+    app.use(ITEMS_PATH, rateLimit({ windowMs: 60_000, limit: 3, standardHeaders: 'draft-8', legacyHeaders: false }));
+    app.use(express.json({ limit: '100kb' }));
+    app.use(express.urlencoded({ extended: false }));
+    app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+    app.post(ITEMS_PATH, (req, res) => void (req.is('application/json') || req.is('application/x-www-form-urlencoded') ? res.status(201).json({}) : res.status(415).json({})));
+    app.use(((_err, _req, res, _next) => void res.status(400).json({})) as ErrorRequestHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`, '--json-path', ITEMS_PATH, '--json']));
+    const simple = report.checks.find((check) => check.id === 'csrf/simple-body');
+    assert.equal(simple?.verdict, 'skipped', simple?.evidence);
+    assert.match(simple?.evidence ?? '', /^POST \/api\/items: text\/plain → 415, application\/x-www-form-urlencoded → 429, multipart\/form-data → 429: rate limited before every body was judged/);
   });
 
   it('says in one line that a certificate is not trusted and how to trust a private CA; with NODE_EXTRA_CA_CERTS it checks the API', async (t) => {
