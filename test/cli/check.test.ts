@@ -926,6 +926,15 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     assert.match(server?.evidence ?? '', /^Server: nginx\/[\d.]+ on /);
     assert.match(server?.fix.text ?? '', /server_tokens off/);
 
+    // The table names no file of a generated project for a fix that belongs in the proxy.
+    const app = await startBrokenApp([]);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, NGINX_PROXY);
+    t.after(() => nginx.close());
+    const table = await runCheckCli([`${nginx.base}/healthz`]);
+    assert.match(table.stdout, /^ +fix: Take the version out of the Server header of the proxy in front \(nginx: server_tokens off; Apache: ServerTokens Prod\)$/m);
+    assert.match(table.stdout, /^ +fix: The proxy in front answered these itself, .*problem\+json\)$/m);
+
     const quiet = await throughNginx(t, [], `server_tokens off;\n${NGINX_PROXY}`);
     assert.equal(verdictOf(quiet, 'headers/powered-by')?.verdict, 'pass', verdictOf(quiet, 'headers/powered-by')?.evidence);
   });

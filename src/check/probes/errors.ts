@@ -260,7 +260,7 @@ const DEFAULT_PAGE_CHECK: Check = {
     const path = found[0]?.exchange.request.path;
     // A proxy's page is fixed text that names only the proxy (its version is headers/powered-by's
     // finding): HTML an API client cannot read, not a leak, and the app behind it is right.
-    if (causes.size === 1 && causes.has('proxy')) return warn(evidence, { path, fix: PROXY_PAGE_FIX });
+    if (causes.size === 1 && causes.has('proxy')) return warn(evidence, { path, fix: PROXY_PAGE_FIX, fixInProxy: true });
     const fix = causes.size === 1 && causes.has('parser') ? PARSER_MESSAGE_FIX : undefined;
     return fail(evidence, { path, ...(fix ? { fix } : {}) });
   },

@@ -32,8 +32,8 @@ interface HeaderRule {
   /** Right but weaker than it should be: a warning, not a failure. */
   readonly weak?: Problem;
   readonly problem: Problem;
-  /** The fix for the cause these problems show, when it is not the rule's own. */
-  readonly causeFix?: (found: readonly Found[]) => string | undefined;
+  /** The fix for the cause these problems show, when it is not the rule's own, and whether it is the proxy's. */
+  readonly causeFix?: (found: readonly Found[]) => { readonly fix: string; readonly fixInProxy?: boolean } | undefined;
 }
 
 /** A version in the Server header (`nginx/1.22.1`, `Apache/2.4.57 (Debian)`): which exploits to try. */
@@ -121,7 +121,9 @@ const HEADER_RULES: readonly HeaderRule[] = [
       return headers.server !== undefined && SERVER_VERSION.test(headers.server) ? `Server: ${headers.server}` : undefined;
     },
     causeFix: (found) =>
-      found.every(({ note }) => note.startsWith('Server:')) ? 'Take the version out of the Server header of the proxy in front (nginx: server_tokens off; Apache: ServerTokens Prod)' : undefined,
+      found.every(({ note }) => note.startsWith('Server:'))
+        ? { fix: 'Take the version out of the Server header of the proxy in front (nginx: server_tokens off; Apache: ServerTokens Prod)', fixInProxy: true }
+        : undefined,
   },
 ];
 
@@ -166,8 +168,9 @@ function judge(rule: HeaderRule, all: readonly Exchange[]): Outcome {
   const describe = (found: readonly Found[]) =>
     `${listed(found.map(({ note }) => note), 2)} on ${found.length} of ${exchanges.length} responses: ${listed(found.map(({ exchange }) => describeExchange(exchange)))}${aside}`;
   if (problems.length > 0) {
-    const fix = rule.causeFix?.(problems) ?? successOnlyFix(problems, exchanges);
-    return fail(describe(problems), { path: problems[0]?.exchange.request.path, ...(fix ? { fix } : {}) });
+    const successOnly = successOnlyFix(problems, exchanges);
+    const cause = rule.causeFix?.(problems) ?? (successOnly ? { fix: successOnly } : {});
+    return fail(describe(problems), { path: problems[0]?.exchange.request.path, ...cause });
   }
   const weak = rule.weak ? seen(rule.weak) : [];
   if (weak.length > 0) return warn(describe(weak), { path: weak[0]?.exchange.request.path });

@@ -357,7 +357,7 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
         const when = run.limited === run.first ? 'from the first request' : `after ${run.sentUntilLimited} requests, ${run.first?.response.status} before`;
         return warn(
           `${method} ${path} → ${run.limited.response.status}, ${proxyPage}'s own page, ${when}: the proxy limits the path, but with ${run.limited.response.status}, which clients and their retries read as the server being down, not as a limit`,
-          { severity: 'low', fix: 'Answer a used-up limit with 429 (nginx: limit_req_status 429)' },
+          { severity: 'low', fix: 'Answer a used-up limit with 429 (nginx: limit_req_status 429)', fixInProxy: true },
         );
       }
       if (run.limited === run.first) return pass(`${method} ${path} → 429 from the first request: its limit was used up before (by the requests of this run before it, on an app-wide limit, or by an earlier run)`);
