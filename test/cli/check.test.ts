@@ -22,7 +22,7 @@ import { sarifErrors } from '../support/sarif-schema.ts';
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit', 'trust-proxy-loopback'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit', 'trust-proxy-loopback', 'cookie-secure-auto'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -349,6 +349,23 @@ const CASES: readonly {
     fails: ['cookies/attributes'],
     ran: ['cookies/attributes'],
     evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },
+  },
+  {
+    name: "a cookie Secure over https only (express-session's secure: 'auto'), reached over http",
+    flaws: ['cookie-secure-auto'],
+    fails: [],
+    warns: ['cookies/attributes'],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: no Secure \(set by GET \/healthz\): set over http, where Secure cannot be seen/ },
+    severity: { 'cookies/attributes': 'low' },
+  },
+  {
+    name: "a cookie Secure over https only (express-session's secure: 'auto')",
+    flaws: ['cookie-secure-auto'],
+    tls: true,
+    fails: [],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: Secure, HttpOnly, SameSite$/ },
   },
   {
     name: 'a cookie deleted by res.clearCookie (nothing stored)',

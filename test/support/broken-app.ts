@@ -50,6 +50,7 @@ export const FLAWS = [
   'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
   'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
   'trust-proxy-loopback', // app.set('trust proxy', 'loopback'): right behind a proxy on the same host, for clients from elsewhere
+  'cookie-secure-auto', // not a flaw: GET /healthz sets an HttpOnly, SameSite=Lax cookie, Secure over https only (express-session's secure: 'auto')
   'csrf-before-limit', // not a flaw of check's: the login refuses a request without a CSRF token (403) before its limiter counts it
 ] as const;
 
@@ -201,9 +202,10 @@ export async function startBrokenApp(
     const target = options.redirectTo;
     app.get('/healthz', (_req, res) => res.redirect(302, target));
   }
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', (req, res) => {
     if (flaws.has('bad-cookies')) res.set('Set-Cookie', 'sid=check-fixture; Path=/');
     if (flaws.has('clears-cookie')) res.clearCookie('token');
+    if (flaws.has('cookie-secure-auto')) res.cookie('sid', 'check-fixture', { httpOnly: true, sameSite: 'lax', secure: req.secure });
     res.json({ status: 'ok' });
   });
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
