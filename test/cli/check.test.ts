@@ -986,7 +986,7 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     const app = await startBrokenApp(['no-rate-limit', 'trust-proxy-true']);
     t.after(() => app.close());
     const limited = `location = ${LOGIN_PATH} {\n  limit_req zone=login burst=4 nodelay;\n  proxy_pass http://app;\n}\n${NGINX_PROXY}`;
-    const nginx = await startNginx(app.port, limited, 'limit_req_zone $binary_remote_addr zone=login:1m rate=6r/m;');
+    const nginx = await startNginx(app.port, limited, { http: 'limit_req_zone $binary_remote_addr zone=login:1m rate=6r/m;' });
     t.after(() => nginx.close());
     const report = parseReport(await runCheckCli([`${nginx.base}/healthz`, ...LIMIT, '--json']));
     const reached = verdictOf(report, 'rate-limit/reached');
@@ -997,6 +997,19 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     // nginx counts the address it sees, whatever X-Forwarded-For says and however the app trusts it.
     assert.equal(verdictOf(report, 'rate-limit/forged-headers')?.verdict, 'pass', verdictOf(report, 'rate-limit/forged-headers')?.evidence);
     assert.match(verdictOf(report, 'rate-limit/retry-after')?.evidence ?? '', /→ 503: neither Retry-After nor RateLimit headers/);
+  });
+
+  it('judges HSTS over https through nginx, and says that an http:// URL reached its https port', async (t) => {
+    const certificate = makeCertificate(tempDir(t));
+    const app = await startBrokenApp(['trust-proxy-one']);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, `server_tokens off;\n${NGINX_PROXY}`, { tls: certificate });
+    t.after(() => nginx.close());
+    const report = parseReport(await runCheckCli([`${nginx.base}/healthz`, '--json'], { env: { NODE_EXTRA_CA_CERTS: certificate.certPath } }));
+    assert.equal(verdictOf(report, 'headers/hsts')?.verdict, 'pass', verdictOf(report, 'headers/hsts')?.evidence);
+    const plain = await runCheckCli([`${nginx.base.replace('https:', 'http:')}/healthz`]);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /^error: GET \/healthz → 400: this port speaks https: give an https:\/\/ URL$/m);
   });
 
   it('says that nginx answered 502 itself when the app behind it is down', async (t) => {

@@ -92,12 +92,12 @@ const problem = (res: Parameters<RequestHandler>[1], status: number) => {
 const httpError = (status: number, message: string) => Object.assign(new Error(message), { status, expose: true });
 
 /** A self-signed certificate for 127.0.0.1, written to `dir`; trust it with NODE_EXTRA_CA_CERTS. */
-export function makeCertificate(dir: string): { key: string; cert: string; certPath: string } {
+export function makeCertificate(dir: string): { key: string; cert: string; certPath: string; keyPath: string } {
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath, keyPath };
 }
 
 /** Whether the fixture's CORS policy lets `origin` in: exactly, or with one of the usual mistakes. */

@@ -41,9 +41,9 @@ async function listening(port: number, child: ChildProcess): Promise<void> {
 
 /**
  * nginx proxying to `upstreamPort` (as `app`), with `server` directives (a location, add_header...)
- * of the test's own, and `http` ones (a limit_req_zone) when given.
+ * of the test's own, `http` ones (a limit_req_zone) when given, and https with `tls`'s certificate.
  */
-export async function startNginx(upstreamPort: number, server: string, http = ''): Promise<Nginx> {
+export async function startNginx(upstreamPort: number, server: string, options: { http?: string; tls?: { certPath: string; keyPath: string } } = {}): Promise<Nginx> {
   if (!NGINX) throw new Error('nginx is not installed');
   const prefix = mkdtempSync(join(tmpdir(), 'cse-nginx-'));
   const port = await freePort();
@@ -60,9 +60,10 @@ http {
   access_log off;
   ${temp}
   upstream app { server 127.0.0.1:${upstreamPort}; }
-  ${http}
+  ${options.http ?? ''}
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${options.tls ? ' ssl' : ''};
+    ${options.tls ? `ssl_certificate ${options.tls.certPath};\n    ssl_certificate_key ${options.tls.keyPath};` : ''}
     ${server.replaceAll('\n', '\n    ')}
   }
 }
@@ -71,7 +72,7 @@ http {
   const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { stdio: 'ignore' });
   await listening(port, child);
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     async close() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
