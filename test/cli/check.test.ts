@@ -306,7 +306,7 @@ const CASES: readonly {
     flaws: ['error-handler-500'],
     fails: ['errors/malformed-json', 'errors/body-too-large'],
     evidence: { 'errors/malformed-json': /^POST \/check-not-found → 500: a client's mistake became a server error$/ },
-    fixes: { 'errors/malformed-json': /^Answer err\.status .* in your error handler/, 'errors/body-too-large': /^Answer err\.status / },
+    fixes: { 'errors/malformed-json': /^Answer a client's mistake with its 4xx in your error handler, never 500: in Express, answer err\.status/, 'errors/body-too-large': /^Answer a client's mistake with its 4xx/ },
   },
   {
     name: "an error handler that passes the body parser's message on in a 400 (err.expose)",

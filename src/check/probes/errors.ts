@@ -8,7 +8,7 @@ const ONE_MEGABYTE = 1024 * 1024;
 
 /** The fix when a client's mistake comes back as a 5xx: the cause is the error handler, not the limit. */
 export const SERVER_ERROR_FIX =
-  'Answer err.status (and err.statusCode) when it is a 4xx in your error handler: the body parser sets it, and a handler that ignores it turns every client mistake into a 500';
+  "Answer a client's mistake with its 4xx in your error handler, never 500: in Express, answer err.status (and err.statusCode) when it is a 4xx, as the body parser sets it; a handler that ignores it turns every client mistake into a 500";
 
 /** The fix when every default page came from the proxy in front, which answered before the app saw the request. */
 const PROXY_PAGE_FIX =
