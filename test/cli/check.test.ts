@@ -22,7 +22,7 @@ import { sarifErrors } from '../support/sarif-schema.ts';
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit', 'trust-proxy-loopback', 'cookie-secure-auto'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit', 'trust-proxy-loopback', 'cookie-secure-auto', 'preflight-reflects-any'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -231,6 +231,15 @@ const CASES: readonly {
       'cors/null': /^Origin: null is allowed wherever it was sent, as any origin is: \/healthz lets any origin in \(see cors\/other-site\)$/,
       'cors/suffix': /is allowed wherever it was sent, as any origin is/,
     },
+  },
+  {
+    name: 'an OPTIONS handler that reflects any origin with credentials (the GETs stay refused)',
+    flaws: ['preflight-reflects-any'],
+    fails: ['cors/other-site'],
+    evidence: {
+      'cors/other-site': /^Origin: https:\/\/check-attacker\.example is allowed with Allow-Credentials: true by the preflight \(its pages send any request with the visitor's cookies, a JSON POST included, though they read no answer that does not allow them too\): preflight \/healthz$/,
+    },
+    severity: { 'cors/other-site': 'high' },
   },
   {
     name: 'a preflight that is never answered (not a CORS hole: a route that hangs)',

@@ -51,6 +51,7 @@ export const FLAWS = [
   'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
   'trust-proxy-loopback', // app.set('trust proxy', 'loopback'): right behind a proxy on the same host, for clients from elsewhere
   'cookie-secure-auto', // not a flaw: GET /healthz sets an HttpOnly, SameSite=Lax cookie, Secure over https only (express-session's secure: 'auto')
+  'preflight-reflects-any', // a hand-written OPTIONS handler that reflects any origin, with credentials (the GETs stay refused)
   'csrf-before-limit', // not a flaw of check's: the login refuses a request without a CSRF token (403) before its limiter counts it
 ] as const;
 
@@ -153,6 +154,11 @@ export async function startBrokenApp(
   }
 
   if (flaws.has('options-hangs')) app.options('/{*path}', () => {});
+  if (flaws.has('preflight-reflects-any')) {
+    app.options('/{*path}', (req, res) => {
+      res.set({ 'Access-Control-Allow-Origin': req.get('origin') ?? '', 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Allow-Methods': 'GET, POST' }).status(204).end();
+    });
+  }
 
   if (flaws.has('refuses-forwarding-headers')) {
     app.use((req, res, next) => (['x-forwarded-for', 'x-real-ip', 'forwarded'].some((name) => req.get(name) !== undefined) ? problem(res, 400) : next()));
