@@ -1021,6 +1021,16 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     assert.match(plain.stderr, /^error: GET \/healthz → 400: this port speaks https: give an https:\/\/ URL$/m);
   });
 
+  it("names nginx's client_header_timeout when nginx, not the app, holds a slow header block (--slow)", async (t) => {
+    const held = await throughNginx(t, [], NGINX_PROXY, ['--slow']);
+    const slow = verdictOf(held, 'slow-headers');
+    assert.equal(slow?.verdict, 'fail');
+    assert.match(slow?.evidence ?? '', /^still reading headers after 20 s \(\d+ lines\): .* of nginx\/[\d.]+, which reads the headers before the app sees anything$/);
+    assert.match(slow?.fix.text ?? '', /nginx: client_header_timeout 10s/);
+    const cut = await throughNginx(t, [], `client_header_timeout 3s;\n${NGINX_PROXY}`, ['--slow']);
+    assert.match(verdictOf(cut, 'slow-headers')?.evidence ?? '', /^the header block was cut off after [2-4]\.\d s/);
+  });
+
   it('says that nginx answered 502 itself when the app behind it is down', async (t) => {
     const app = await startBrokenApp([]);
     const { port } = app;
