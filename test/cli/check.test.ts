@@ -965,6 +965,15 @@ describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not ins
     assert.equal(verdictOf(quiet, 'headers/powered-by')?.verdict, 'pass', verdictOf(quiet, 'headers/powered-by')?.evidence);
   });
 
+  it('names the proxy as a cause when only preflights lack a header, as when nginx answers OPTIONS itself', async (t) => {
+    const preflights = 'if ($request_method = OPTIONS) {\n  add_header Access-Control-Allow-Origin https://app.example.com;\n  return 204;\n}';
+    const report = await throughNginx(t, [], `location / {\n  ${preflights.replaceAll('\n', '\n  ')}\n  proxy_pass http://app;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}`);
+    const nosniff = verdictOf(report, 'headers/nosniff');
+    assert.equal(nosniff?.verdict, 'fail');
+    assert.match(nosniff?.evidence ?? '', /^no X-Content-Type-Options on \d+ of \d+ responses: OPTIONS \/healthz → 204(, OPTIONS \/healthz → 204)*(;|$)/);
+    assert.match(nosniff?.fix.text ?? '', /^Send it on preflights too: if nginx\/[\d.]+ answers OPTIONS itself/);
+  });
+
   it("names add_header's missing `always` when nginx adds a header to successes only", async (t) => {
     // helmet() as it comes sends no Cache-Control: here nginx adds it, to 2xx and 3xx answers only.
     const successesOnly = await throughNginx(t, ['helmet-defaults'], `add_header Cache-Control no-store;\n${NGINX_PROXY}`);

@@ -151,6 +151,16 @@ function successOnlyFix(found: readonly Found[], exchanges: readonly Exchange[])
   return `Send it on errors too: the answers came through ${proxy}, whose add_header leaves 4xx and 5xx answers out unless it ends with \`always\` (nginx: add_header ... always; Apache: Header always set); if the app sends it, set it before any route`;
 }
 
+/**
+ * Missing on preflights alone, through a proxy: the proxy may answer OPTIONS itself (nginx's CORS
+ * recipe, `if ($request_method = OPTIONS) { ... return 204; }`), where the app's headers never come.
+ */
+function preflightOnlyFix(found: readonly Found[], exchanges: readonly Exchange[]): string | undefined {
+  const proxy = exchanges.map(({ response }) => proxyOf(response)).find(Boolean);
+  if (!proxy || !found.every(({ exchange }) => exchange.request.method === 'OPTIONS')) return undefined;
+  return `Send it on preflights too: if ${proxy} answers OPTIONS itself (return 204 in an if ($request_method = OPTIONS) block), add it there with add_header ... always, or let the app answer preflights; if the app answers them, set it before its CORS middleware`;
+}
+
 function judge(rule: HeaderRule, all: readonly Exchange[]): Outcome {
   // A proxy's own error page (a 413 for a body over its limit, a 502) is fixed text that never
   // reached the app: nothing on it for these headers to protect, and nothing the app could add.
@@ -168,7 +178,7 @@ function judge(rule: HeaderRule, all: readonly Exchange[]): Outcome {
   const describe = (found: readonly Found[]) =>
     `${listed(found.map(({ note }) => note), 2)} on ${found.length} of ${exchanges.length} responses: ${listed(found.map(({ exchange }) => describeExchange(exchange)))}${aside}`;
   if (problems.length > 0) {
-    const successOnly = successOnlyFix(problems, exchanges);
+    const successOnly = successOnlyFix(problems, exchanges) ?? preflightOnlyFix(problems, exchanges);
     const cause = rule.causeFix?.(problems) ?? (successOnly ? { fix: successOnly } : {});
     return fail(describe(problems), { path: problems[0]?.exchange.request.path, ...cause });
   }
