@@ -1,7 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 /**
  * The only way `check` talks to the network. It is bound to one origin when it is made and takes
@@ -33,6 +35,8 @@ export interface Client {
   /** Requests sent so far (or attempted: a request that failed still counts). */
   readonly sent: number;
   send(request: SentRequest): Promise<ReceivedResponse>;
+  /** The address this client's connection came from (as the API's host sees it, unless a NAT is between), once one answered. */
+  localAddress(): string | undefined;
   /** A bare connection to the origin, for what HTTP clients cannot do (slow headers). Counts as a request. */
   openSocket(): Promise<Socket>;
   close(): void;
@@ -56,6 +60,26 @@ export class RequestFailed extends Error {
 
 const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * Sent on every request, as a browser sends it: an API behind compression (the `compression`
+ * middleware, a proxy's gzip) answers what browsers get, and an error body is read as they read it.
+ * A truncated stream (a body cut at the cap, a reset) still gives what was decoded.
+ */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
+  gzip: () => createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }),
+  'x-gzip': () => createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }),
+  deflate: () => createInflate({ finishFlush: constants.Z_SYNC_FLUSH }),
+  br: () => createBrotliDecompress({ finishFlush: constants.BROTLI_OPERATION_FLUSH }),
+};
+
+/** The body as sent, or decoded when the server compressed it (whether asked or not). */
+function decoded(response: IncomingMessage): Readable {
+  const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+  const decoder = encoding === undefined ? undefined : DECODERS[encoding]?.();
+  return decoder ? (response.pipe(decoder) as unknown as Readable) : response;
+}
+
 const NETWORK_ERRORS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
@@ -66,12 +90,26 @@ const NETWORK_ERRORS: Readonly<Record<string, string>> = {
   ETIMEDOUT: 'connection timed out',
 };
 
+/** Node's codes for a certificate no CA it trusts has signed. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
 function describeNetworkError(error: Error & { code?: string }): string {
   // Node's HTTP parser (HPE_*) refused the answer: from its first bytes, something else listens there.
   if (error.code === 'HPE_INVALID_CONSTANT') return `the answer is not HTTP (${error.message}): is this the API's port?`;
   if (error.code === 'HPE_HEADER_OVERFLOW') return "the answer's headers are over Node's 16 KB limit";
   if (error.code?.startsWith('HPE_')) return `the answer is not valid HTTP (${error.message})`;
   if (error.code === 'EPROTO' || error.code === 'ERR_SSL_WRONG_VERSION_NUMBER') return 'the TLS handshake failed: does this port speak https?';
+  if (error.code && UNTRUSTED_CERTIFICATE.has(error.code)) {
+    return `the certificate is not trusted (${error.message}): for a private CA, run check with NODE_EXTRA_CA_CERTS=<the CA's certificate, PEM>`;
+  }
+  if (error.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the certificate does not name this host (${error.message})`;
+  if (error.code === 'CERT_HAS_EXPIRED' || error.code === 'CERT_NOT_YET_VALID') return `the certificate is not valid now (${error.message})`;
   return (error.code && NETWORK_ERRORS[error.code]) ?? error.message;
 }
 
@@ -90,6 +128,7 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
   const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const request = secure ? httpsRequest : httpRequest;
   let sent = 0;
+  let local: string | undefined;
 
   const count = () => {
     if (sent >= limits.maxRequests) throw new RequestCapReached(limits.maxRequests);
@@ -99,7 +138,7 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
   function send(outgoing: SentRequest): Promise<ReceivedResponse> {
     if (!outgoing.path.startsWith('/')) throw new Error(`a probe asked for ${outgoing.path}: only paths on ${target.origin} are sent`);
     count();
-    const headers: Record<string, string> = { 'user-agent': limits.userAgent, ...outgoing.headers };
+    const headers: Record<string, string> = { 'user-agent': limits.userAgent, 'accept-encoding': ACCEPT_ENCODING, ...outgoing.headers };
     if (outgoing.body !== undefined) headers['content-length'] = String(Buffer.byteLength(outgoing.body));
     return new Promise((resolve, reject) => {
       let answered = false;
@@ -116,13 +155,15 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
       });
       req.on('response', (response) => {
         answered = true;
+        local = response.socket?.localAddress?.replace(/^::ffff:/, '') ?? local;
+        const body = decoded(response);
         const chunks: Buffer[] = [];
         let kept = 0;
         const done = () => {
           clearTimeout(timer);
           resolve({ status: response.statusCode ?? 0, headers: headersOf(response), body: Buffer.concat(chunks).toString('utf8') });
         };
-        response.on('data', (chunk: Buffer) => {
+        body.on('data', (chunk: Buffer) => {
           chunks.push(chunk.subarray(0, MAX_BODY_BYTES - kept));
           kept += chunk.length;
           // The start is all any probe reads: the rest of a huge or endless body is not downloaded,
@@ -130,10 +171,13 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
           if (kept >= MAX_BODY_BYTES) {
             done();
             response.destroy();
+            body.destroy();
           }
         });
-        response.on('end', done);
-        // Cut off mid-body (a reset after the headers): what arrived is still the answer.
+        body.on('end', done);
+        // Cut off mid-body (a reset after the headers), or a compressed body that is not: what
+        // arrived is still the answer.
+        body.on('error', done);
         response.on('error', done);
         response.on('aborted', done);
       });
@@ -164,6 +208,7 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
       return sent;
     },
     send,
+    localAddress: () => local,
     openSocket,
     close: () => agent.destroy(),
   };

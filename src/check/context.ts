@@ -23,6 +23,7 @@ export interface ProbeContext {
   exchanges(): readonly Exchange[];
   /** Requests left under the cap. */
   remaining(): number;
+  localAddress: Client['localAddress'];
   openSocket: Client['openSocket'];
 }
 
@@ -69,6 +70,7 @@ export function createProbeContext(client: Client, plan: ProbePlan, options: Che
     success: (path) => once(`success:${path}`, () => send({ method: 'GET', path, headers: { accept: 'application/json' } })),
     exchanges: () => log,
     remaining: () => client.maxRequests - client.sent,
+    localAddress: () => client.localAddress(),
     openSocket: () => client.openSocket(),
   };
 }

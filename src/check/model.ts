@@ -25,6 +25,8 @@ export interface Outcome {
   readonly severity?: Severity;
   /** When the cause seen has a fix of its own (a 500 for malformed JSON: the error handler, not the limit). */
   readonly fix?: string;
+  /** The fix is in the proxy in front (nginx's server_tokens), which no file of a generated project holds. */
+  readonly fixInProxy?: boolean;
 }
 
 export interface Fix {
@@ -49,7 +51,7 @@ export interface CheckResult extends Outcome {
   readonly check: Check;
 }
 
-type Extra = Pick<Outcome, 'path' | 'severity' | 'fix'>;
+type Extra = Pick<Outcome, 'path' | 'severity' | 'fix' | 'fixInProxy'>;
 
 export const outcome = (verdict: Verdict, evidence: string, extra: Extra = {}): Outcome => ({ verdict, evidence, ...extra });
 export const pass = (evidence: string, extra: Extra = {}): Outcome => outcome('pass', evidence, extra);

@@ -25,6 +25,8 @@ export interface ProbePlan {
   /** Every path CORS and methods are probed on: the URLs, then the document's paths. */
   readonly paths: readonly string[];
   readonly operations: readonly Operation[];
+  /** The prefix put before the document's paths, when the URL named shows one (see `underPrefix`). */
+  readonly documentPrefix: string | undefined;
   readonly allowedOrigin: string | undefined;
   readonly hostileOrigins: readonly HostileOrigin[];
   readonly limit: { readonly path: string; readonly method: string; readonly body: string | undefined } | undefined;
@@ -53,11 +55,29 @@ export const HOSTILE_ORIGINS: readonly { readonly id: string; readonly title: st
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-export function planProbes(options: CheckOptions, operations: readonly Operation[]): ProbePlan {
+/**
+ * A document that names the app's own paths (/healthz) for an API reached under a prefix that a proxy
+ * strips (/api/healthz, nginx's `location /api/ { proxy_pass http://app/; }`): a URL named that is
+ * none of the document's paths but ends with one of them tells the prefix, which then goes before
+ * every path. Without it every probe of the document would ask the proxy for paths it does not serve.
+ */
+export function underPrefix(operations: readonly Operation[], successPaths: readonly string[]): { operations: readonly Operation[]; prefix: string | undefined } {
+  const named = successPaths.map((path) => path.replace(/\?.*$/, ''));
+  const documented = new Set(operations.map((operation) => operation.path));
+  if (named.some((path) => documented.has(path))) return { operations, prefix: undefined };
+  const prefix = named
+    .flatMap((path) => [...documented].filter((each) => each !== '/' && path.endsWith(each)).map((each) => path.slice(0, -each.length)))
+    .find((candidate) => /^\/[^?#]*[^/]$/.test(candidate));
+  if (prefix === undefined) return { operations, prefix: undefined };
+  return { operations: operations.map((operation) => ({ ...operation, path: `${prefix}${operation.path}` })), prefix };
+}
+
+export function planProbes(options: CheckOptions, documentOperations: readonly Operation[]): ProbePlan {
   const [url = new URL('http://invalid')] = options.urls;
   const folder = url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
   const notFoundPath = `${folder}check-not-found`;
   const successPaths = [...new Set(options.urls.map((each) => `${each.pathname}${each.search}`))];
+  const { operations, prefix: documentPrefix } = underPrefix(documentOperations, successPaths);
   // A route the document says reads JSON is where a body is really parsed; public ones first, as a
   // secured route may refuse before reading.
   const bodyRoute = [...operations].sort((a, b) => Number(a.secured) - Number(b.secured)).find((operation) => operation.jsonBody && BODY_METHODS.has(operation.method));
@@ -71,6 +91,7 @@ export function planProbes(options: CheckOptions, operations: readonly Operation
     json,
     paths: [...new Set([...successPaths, ...operations.map((operation) => operation.path)])],
     operations,
+    documentPrefix,
     allowedOrigin: options.allowedOrigin,
     hostileOrigins: HOSTILE_ORIGINS.map(({ id, title, make }) => ({ id, title, origin: make(allowed) })),
     limit: options.limitPath ? { path: options.limitPath, method: options.limitMethod, body: sendsBody ? options.limitBody : undefined } : undefined,
@@ -91,6 +112,7 @@ export function noticeText(plan: ProbePlan, options: CheckOptions): string {
     `  ${plan.json.method} ${plan.json.path}: malformed JSON, 1 MB of malformed JSON, text/plain, form and multipart bodies (none that could be stored)${plan.allowedOrigin ? `, with Origin: ${plan.allowedOrigin}` : ''}`,
     `  TRACE ${plan.successPaths[0]}`,
   ];
+  if (plan.documentPrefix) lines.push(`  the document's paths under ${plan.documentPrefix}, where the URLs named show the API (the document names them without it)`);
   if (secured.length > 0) lines.push(`  without credentials: ${list(secured.map((operation) => `${operation.method} ${operation.path}`))} (bodies: {})`);
   if (plan.limit) {
     const body = plan.limit.body === undefined ? '' : ` ${plan.limit.body}`;

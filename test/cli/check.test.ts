@@ -7,18 +7,22 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import express, { type ErrorRequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { CHECK_FLAGS } from '../../src/check/args.ts';
 import { CHECKS } from '../../src/check/probes/index.ts';
 import { ALLOWED_ORIGIN, FLAWS, ITEMS_PATH, LOGIN_PATH, makeCertificate, OPENAPI_DOCUMENT, startBrokenApp, type Flaw } from '../support/broken-app.ts';
 import { idsWith, parseReport, runCheckCli } from '../support/check-cli.ts';
 import { CLI_BIN, CLI_NODE, tempDir } from '../support/cli.ts';
 import { startForwardingProxy } from '../support/forwarding-proxy.ts';
+import { NGINX, startNginx } from '../support/nginx.ts';
 import { sarifErrors } from '../support/sarif-schema.ts';
 
 /** Every flaw that shows without options, at once, keeping the rate limiter (with its forgeable key) and Node's timeouts. */
 const WORST = FLAWS.filter(
   (flaw) =>
-    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post'].includes(flaw),
+    !['no-rate-limit', 'node-default-timeouts', 'trust-proxy-one', 'html-error-pages', 'catch-all', 'login-404', 'app-wide-limit', 'trust-proxy-two', 'parser-message', 'cors-reflect-any', 'login-validates-first', 'refuses-forwarding-headers', 'options-hangs', 'clears-cookie', 'items-any-post', 'csrf-before-limit', 'trust-proxy-loopback', 'cookie-secure-auto', 'preflight-reflects-any'].includes(flaw),
 );
 const LIMIT = ['--limit-path', LOGIN_PATH, '--limit-method', 'POST'];
 const LOOK_ALIKE_IDS = ['cors/suffix', 'cors/prefix', 'cors/scheme'];
@@ -70,7 +74,10 @@ const CASES: readonly {
     args: LIMIT,
     fails: [],
     warns: ['rate-limit/forged-headers'],
-    evidence: { 'rate-limit/forged-headers': /keys on the entry a proxy would have appended: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or `trust proxy` counts more proxies than there are/ },
+    evidence: {
+      'rate-limit/forged-headers':
+        /keys on the entry a proxy would have appended; X-Forwarded-For: <changing>, 127\.0\.0\.1 \(check's own address\) kept one count: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or `trust proxy` counts more proxies than there are/,
+    },
     severity: { 'rate-limit/forged-headers': 'medium' },
   },
   {
@@ -80,6 +87,25 @@ const CASES: readonly {
     args: LIMIT,
     fails: [],
     evidence: { 'rate-limit/forged-headers': /kept the client's own count$/ },
+  },
+  {
+    name: "trust proxy 'loopback' scanned from 127.0.0.1 (it believes a hop from check itself)",
+    flaws: ['trust-proxy-loopback'],
+    args: LIMIT,
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    evidence: {
+      'rate-limit/forged-headers': /X-Forwarded-For: <changing>, 127\.0\.0\.1 \(check's own address\) got a fresh count each time too: the app believes any hop that comes from check's own address \(127\.0\.0\.1\), as `trust proxy` 'loopback'/,
+    },
+    severity: { 'rate-limit/forged-headers': 'medium' },
+  },
+  {
+    name: 'trust-proxy-one scanned directly, seen from RateLimit headers without --limit-path',
+    flaws: ['trust-proxy-one', 'global-limit'],
+    fails: [],
+    warns: ['rate-limit/forged-headers'],
+    ran: ['rate-limit/forged-headers'],
+    evidence: { 'rate-limit/forged-headers': /<changing>, 127\.0\.0\.1 \(check's own address\) kept one count: the app trusts one proxy hop more than this request went through/ },
   },
   {
     name: 'trust-proxy-true, seen from RateLimit headers without --limit-path',
@@ -134,6 +160,14 @@ const CASES: readonly {
     fails: [],
     alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
     evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 400: the body was refused before anything counted it: give --limit-body an attempt the API counts/ },
+  },
+  {
+    name: 'a login behind a CSRF check (403 without a token) that comes before its limiter',
+    flaws: ['csrf-before-limit'],
+    args: LIMIT,
+    fails: [],
+    alsoSkipped: ['rate-limit/reached', 'rate-limit/forged-headers', 'rate-limit/retry-after'],
+    evidence: { 'rate-limit/reached': /^POST \/api\/login: no 429 after \d+ requests, every one answered 403: refused before anything counted it \(a CSRF check/ },
   },
   {
     name: 'an app that answers 400 to any forwarding header (not a fresh count)',
@@ -197,6 +231,15 @@ const CASES: readonly {
       'cors/null': /^Origin: null is allowed wherever it was sent, as any origin is: \/healthz lets any origin in \(see cors\/other-site\)$/,
       'cors/suffix': /is allowed wherever it was sent, as any origin is/,
     },
+  },
+  {
+    name: 'an OPTIONS handler that reflects any origin with credentials (the GETs stay refused)',
+    flaws: ['preflight-reflects-any'],
+    fails: ['cors/other-site'],
+    evidence: {
+      'cors/other-site': /^Origin: https:\/\/check-attacker\.example is allowed with Allow-Credentials: true by the preflight \(its pages send any request with the visitor's cookies, a JSON POST included, though they read no answer that does not allow them too\): preflight \/healthz$/,
+    },
+    severity: { 'cors/other-site': 'high' },
   },
   {
     name: 'a preflight that is never answered (not a CORS hole: a route that hangs)',
@@ -265,13 +308,14 @@ const CASES: readonly {
     fails: ['errors/internals', 'errors/default-page'],
     warns: ['errors/wrong-method'],
     evidence: { 'errors/internals': /a stack frame: "at .*node_modules/ },
+    fixes: { 'errors/internals': /; Express's default handler prints the stack whenever NODE_ENV is not production$/ },
   },
   {
     name: 'an error handler that ignores err.status',
     flaws: ['error-handler-500'],
     fails: ['errors/malformed-json', 'errors/body-too-large'],
     evidence: { 'errors/malformed-json': /^POST \/check-not-found → 500: a client's mistake became a server error$/ },
-    fixes: { 'errors/malformed-json': /^Answer err\.status .* in your error handler/, 'errors/body-too-large': /^Answer err\.status / },
+    fixes: { 'errors/malformed-json': /^Answer a client's mistake with its 4xx in your error handler, never 500: in Express, answer err\.status/, 'errors/body-too-large': /^Answer a client's mistake with its 4xx/ },
   },
   {
     name: "an error handler that passes the body parser's message on in a 400 (err.expose)",
@@ -316,6 +360,23 @@ const CASES: readonly {
     evidence: { 'cookies/attributes': /^sid: no Secure, sid: no HttpOnly, sid: no SameSite \(set by GET \/healthz\)$/ },
   },
   {
+    name: "a cookie Secure over https only (express-session's secure: 'auto'), reached over http",
+    flaws: ['cookie-secure-auto'],
+    fails: [],
+    warns: ['cookies/attributes'],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: no Secure \(set by GET \/healthz\): set over http, where Secure cannot be seen/ },
+    severity: { 'cookies/attributes': 'low' },
+  },
+  {
+    name: "a cookie Secure over https only (express-session's secure: 'auto')",
+    flaws: ['cookie-secure-auto'],
+    tls: true,
+    fails: [],
+    ran: ['cookies/attributes'],
+    evidence: { 'cookies/attributes': /^sid: Secure, HttpOnly, SameSite$/ },
+  },
+  {
     name: 'a cookie deleted by res.clearCookie (nothing stored)',
     flaws: ['clears-cookie'],
     fails: [],
@@ -331,7 +392,7 @@ const CASES: readonly {
   {
     flaws: ['helmet-defaults'],
     fails: ['headers/csp', 'headers/framing', 'headers/no-store'],
-    evidence: { 'headers/framing': /^frame-ancestors 'self', X-Frame-Options SAMEORIGIN on (\d+) of \1 responses/ },
+    evidence: { 'headers/framing': /^frame-ancestors 'self' and X-Frame-Options SAMEORIGIN on (\d+) of \1 responses/ },
   },
   { flaws: ['trace-echo'], fails: ['trace'], evidence: { trace: /TRACE \/healthz → 200: the response echoes the request, cookie included/ } },
   { flaws: ['node-default-timeouts'], slow: true, fails: ['slow-headers'], evidence: { 'slow-headers': /still reading headers after 20 s/ } },
@@ -767,6 +828,227 @@ describe('check is bounded', () => {
     assert.equal(run.code, 1);
     assert.equal(run.stderr.split('\n').filter((line) => line.startsWith('error:')).join('\n'), `error: cannot reach http://127.0.0.1:${port}/healthz: connection refused`);
     assert.equal(run.stdout, '');
+  });
+});
+
+describe('check against APIs as they are deployed', () => {
+  it('asks for compressed answers as a browser does and reads them: a stack in a gzip or br error body is a leak', async (t) => {
+    const stack = 'TypeError: boom\n    at handler (/srv/app/src/routes/items.js:12:7)';
+    const asked: string[] = [];
+    // Brotli when asked for, else gzip whether asked or not (a proxy or server that always compresses).
+    const compressing = createServer((req, res) => {
+      asked.push(req.headers['accept-encoding'] ?? '');
+      const [status, body] = req.url === '/healthz' && req.method === 'GET' ? [200, '{"status":"ok"}'] : [400, JSON.stringify({ error: 'bad request', stack })];
+      const brotli = /\bbr\b/.test(req.headers['accept-encoding'] ?? '');
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': brotli ? 'br' : 'gzip', vary: 'Accept-Encoding' });
+      res.end(brotli ? brotliCompressSync(body) : gzipSync(body));
+    });
+    compressing.listen(0, '127.0.0.1');
+    await once(compressing, 'listening');
+    t.after(() => compressing.close());
+    const { port } = compressing.address() as AddressInfo;
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json']));
+    assert.ok(asked.length > 0 && asked.every((value) => value === 'gzip, deflate, br'), `Accept-Encoding sent: ${[...new Set(asked)].join(' | ')}`);
+    const internals = report.checks.find((check) => check.id === 'errors/internals');
+    assert.equal(internals?.verdict, 'fail');
+    assert.match(internals?.evidence ?? '', /^a stack frame: "at handler \(\/srv\/app\/src\/routes\/items\.js:12:7\)"/);
+    // Not Express's page: its default handler is not named as the cause.
+    assert.equal(internals?.fix.text, 'Answer errors from a handler of your own that sends a fixed message per status and logs the rest');
+
+    const unasked = createServer((req, res) => {
+      const [status, body] = req.url === '/healthz' && req.method === 'GET' ? [200, '{"status":"ok"}'] : [404, JSON.stringify({ error: 'not found', stack })];
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(body));
+    });
+    unasked.listen(0, '127.0.0.1');
+    await once(unasked, 'listening');
+    t.after(() => unasked.close());
+    const gzipped = parseReport(await runCheckCli([`http://127.0.0.1:${(unasked.address() as AddressInfo).port}/healthz`, '--json']));
+    assert.equal(gzipped.checks.find((check) => check.id === 'errors/internals')?.verdict, 'fail', 'gzip sent whether asked or not is read too');
+  });
+
+  it('does not pass csrf/simple-body when the route\'s limit answered some of the bodies (429) before the route saw them', async (t) => {
+    // A route under a small limit of its own (3 a minute), as a login is: the malformed and oversized
+    // bodies use two, text/plain the third, and the form bodies meet the limiter, not the route.
+    const app = express();
+    app.use(ITEMS_PATH, rateLimit({ windowMs: 60_000, limit: 3, standardHeaders: 'draft-8', legacyHeaders: false }));
+    app.use(express.json({ limit: '100kb' }));
+    app.use(express.urlencoded({ extended: false }));
+    app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+    app.post(ITEMS_PATH, (req, res) => void (req.is('application/json') || req.is('application/x-www-form-urlencoded') ? res.status(201).json({}) : res.status(415).json({})));
+    app.use(((_err, _req, res, _next) => void res.status(400).json({})) as ErrorRequestHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`, '--json-path', ITEMS_PATH, '--json']));
+    const simple = report.checks.find((check) => check.id === 'csrf/simple-body');
+    assert.equal(simple?.verdict, 'skipped', simple?.evidence);
+    assert.match(simple?.evidence ?? '', /^POST \/api\/items: text\/plain → 415, application\/x-www-form-urlencoded → 429, multipart\/form-data → 429: rate limited before every body was judged/);
+  });
+
+  it('says in one line that a certificate is not trusted and how to trust a private CA; with NODE_EXTRA_CA_CERTS it checks the API', async (t) => {
+    const dir = tempDir(t);
+    const certificate = makeCertificate(dir);
+    const app = await startBrokenApp([], { tls: certificate });
+    t.after(() => app.close());
+    const untrusted = await runCheckCli([`${app.base}/healthz`, '--json']);
+    assert.equal(untrusted.code, 1);
+    const reason = `cannot reach ${app.base}/healthz: the certificate is not trusted (self-signed certificate): for a private CA, run check with NODE_EXTRA_CA_CERTS=<the CA's certificate, PEM>`;
+    assert.deepEqual(parseReport(untrusted).execution, { successful: false, reason });
+    assert.equal(untrusted.stderr.split('\n').filter((line) => line.startsWith('error:')).join('\n'), `error: ${reason}`);
+    const trusted = parseReport(await runCheckCli([`${app.base}/healthz`, '--json'], { env: { NODE_EXTRA_CA_CERTS: certificate.certPath } }));
+    assert.equal(trusted.execution.successful, true);
+    assert.equal(trusted.checks.find((check) => check.id === 'headers/hsts')?.verdict, 'pass');
+  });
+});
+
+/** nginx in front, as it is usually set up: every path to the app, X-Forwarded-For with the address it saw appended. */
+const NGINX_PROXY = 'location / {\n  proxy_pass http://app;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}';
+const verdictOf = (report: ReturnType<typeof parseReport>, id: string) => report.checks.find((check) => check.id === id);
+
+describe('check through a real nginx', { skip: NGINX ? false : 'nginx is not installed' }, () => {
+  const throughNginx = async (t: { after: (fn: () => Promise<void>) => void }, flaws: readonly Flaw[], server: string, args: readonly string[] = []) => {
+    const app = await startBrokenApp(flaws);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, server);
+    t.after(() => nginx.close());
+    const run = await runCheckCli([`${nginx.base}/healthz`, '--json', ...args]);
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stderr);
+    return report;
+  };
+
+  it('passes forged-headers for trust proxy 1 behind nginx appending X-Forwarded-For, and fails it (high) for trust proxy true, for nginx passing the header on, and for one hop too many', async (t) => {
+    const correct = await throughNginx(t, ['trust-proxy-one'], NGINX_PROXY, LIMIT);
+    assert.equal(verdictOf(correct, 'rate-limit/forged-headers')?.verdict, 'pass', verdictOf(correct, 'rate-limit/forged-headers')?.evidence);
+    const anyHop = await throughNginx(t, ['trust-proxy-true'], NGINX_PROXY, LIMIT);
+    assert.match(verdictOf(anyHop, 'rate-limit/forged-headers')?.evidence ?? '', /keys on the leftmost entry, which the client writes$/);
+    // nginx passes a client's X-Forwarded-For on as it came unless told to append to it.
+    const passedOn = await throughNginx(t, ['trust-proxy-one'], 'location / {\n  proxy_pass http://app;\n}', LIMIT);
+    const hopTooMany = await throughNginx(t, ['trust-proxy-two'], NGINX_PROXY, LIMIT);
+    for (const report of [passedOn, hopTooMany]) {
+      const forged = verdictOf(report, 'rate-limit/forged-headers');
+      assert.equal(forged?.verdict, 'fail', forged?.evidence);
+      assert.equal(forged?.severity, 'high');
+      assert.match(forged?.evidence ?? '', /through nginx\/[\d.]+, and a hop from check's own address \(127\.0\.0\.1\) is not believed, .*: any client of nginx\/[\d.]+ picks the address it is counted under: the proxy passes the client's X-Forwarded-For on without appending/);
+      assert.match(forged?.fix.text ?? '', /proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for/);
+    }
+  });
+
+  it("does not judge nginx's own error pages (413, TRACE) for headers, warns of them with the proxy's fix, and fails its version in Server", async (t) => {
+    const report = await throughNginx(t, [], NGINX_PROXY);
+    assert.match(verdictOf(report, 'errors/body-too-large')?.evidence ?? '', /^POST \/check-not-found → 413, answered by nginx\/[\d.]+ itself: the app's own limit is behind it/);
+    for (const id of ['headers/csp', 'headers/nosniff', 'headers/framing', 'headers/no-store']) {
+      const header = verdictOf(report, id);
+      assert.equal(header?.verdict, 'pass', `${id}: ${header?.evidence}`);
+      assert.match(header?.evidence ?? '', /; not judged: POST \/check-not-found → 413, TRACE \/healthz → 405, answered by nginx\/[\d.]+ itself/);
+    }
+    const page = verdictOf(report, 'errors/default-page');
+    assert.equal(page?.verdict, 'warn', 'the app behind it is right');
+    assert.equal(page?.severity, 'low');
+    assert.match(page?.evidence ?? '', /^nginx\/[\d.]+'s own error page in POST \/check-not-found → 413, TRACE \/healthz → 405$/);
+    assert.match(page?.fix.text ?? '', /^The proxy in front answered these itself, before the app saw them/);
+    const server = verdictOf(report, 'headers/powered-by');
+    assert.equal(server?.verdict, 'fail');
+    assert.match(server?.evidence ?? '', /^Server: nginx\/[\d.]+ on /);
+    assert.match(server?.fix.text ?? '', /server_tokens off/);
+
+    // The table names no file of a generated project for a fix that belongs in the proxy.
+    const app = await startBrokenApp([]);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, NGINX_PROXY);
+    t.after(() => nginx.close());
+    const table = await runCheckCli([`${nginx.base}/healthz`]);
+    assert.match(table.stdout, /^ +fix: Take the version out of the Server header of the proxy in front \(nginx: server_tokens off; Apache: ServerTokens Prod\)$/m);
+    assert.match(table.stdout, /^ +fix: The proxy in front answered these itself, .*problem\+json\)$/m);
+
+    const quiet = await throughNginx(t, [], `server_tokens off;\n${NGINX_PROXY}`);
+    assert.equal(verdictOf(quiet, 'headers/powered-by')?.verdict, 'pass', verdictOf(quiet, 'headers/powered-by')?.evidence);
+  });
+
+  it('names the proxy as a cause when only preflights lack a header, as when nginx answers OPTIONS itself', async (t) => {
+    const preflights = 'if ($request_method = OPTIONS) {\n  add_header Access-Control-Allow-Origin https://app.example.com;\n  return 204;\n}';
+    const report = await throughNginx(t, [], `location / {\n  ${preflights.replaceAll('\n', '\n  ')}\n  proxy_pass http://app;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}`);
+    const nosniff = verdictOf(report, 'headers/nosniff');
+    assert.equal(nosniff?.verdict, 'fail');
+    assert.match(nosniff?.evidence ?? '', /^no X-Content-Type-Options on \d+ of \d+ responses: OPTIONS \/healthz → 204(, OPTIONS \/healthz → 204)*(;|$)/);
+    assert.match(nosniff?.fix.text ?? '', /^Send it on preflights too: if nginx\/[\d.]+ answers OPTIONS itself/);
+  });
+
+  it("names add_header's missing `always` when nginx adds a header to successes only", async (t) => {
+    // helmet() as it comes sends no Cache-Control: here nginx adds it, to 2xx and 3xx answers only.
+    const successesOnly = await throughNginx(t, ['helmet-defaults'], `add_header Cache-Control no-store;\n${NGINX_PROXY}`);
+    const noStore = verdictOf(successesOnly, 'headers/no-store');
+    assert.equal(noStore?.verdict, 'fail');
+    assert.doesNotMatch(noStore?.evidence ?? '', /GET \/healthz → 200/);
+    assert.match(noStore?.fix.text ?? '', /^Send it on errors too: the answers came through nginx\/[\d.]+, whose add_header leaves 4xx and 5xx answers out unless it ends with `always`/);
+    const always = await throughNginx(t, ['helmet-defaults'], `add_header Cache-Control no-store always;\n${NGINX_PROXY}`);
+    assert.equal(verdictOf(always, 'headers/no-store')?.verdict, 'pass', verdictOf(always, 'headers/no-store')?.evidence);
+  });
+
+  it('probes the paths of a document that names them without the prefix nginx strips (location /v2/), under that prefix', async (t) => {
+    const app = await startBrokenApp([]);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, 'location /v2/ {\n  proxy_pass http://app/;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n}');
+    t.after(() => nginx.close());
+    const document = join(tempDir(t), 'openapi.json');
+    writeFileSync(document, JSON.stringify(OPENAPI_DOCUMENT));
+    const run = await runCheckCli([`${nginx.base}/v2/healthz`, '--openapi', document, '--json']);
+    const report = parseReport(run);
+    assert.match(run.stderr, /^ {2}the document's paths under \/v2, where the URLs named show the API/m);
+    assert.equal(verdictOf(report, 'auth/anonymous')?.evidence, '1 secured operations → 401');
+    assert.equal(verdictOf(report, 'errors/malformed-json')?.evidence, 'POST /v2/api/items → 400; POST /v2/api/login → 400');
+    assert.match(verdictOf(report, 'cors/other-site')?.evidence ?? '', /requests to \/v2\/healthz, \/v2\/api\/private, \/v2\/api\/items and 1 more$/);
+  });
+
+  it("takes nginx limit_req's 503 for the limit it is, with a low warning for its status, and judges forged headers on it", async (t) => {
+    const app = await startBrokenApp(['no-rate-limit', 'trust-proxy-true']);
+    t.after(() => app.close());
+    const limited = `location = ${LOGIN_PATH} {\n  limit_req zone=login burst=4 nodelay;\n  proxy_pass http://app;\n}\n${NGINX_PROXY}`;
+    const nginx = await startNginx(app.port, limited, { http: 'limit_req_zone $binary_remote_addr zone=login:1m rate=6r/m;' });
+    t.after(() => nginx.close());
+    const report = parseReport(await runCheckCli([`${nginx.base}/healthz`, ...LIMIT, '--json']));
+    const reached = verdictOf(report, 'rate-limit/reached');
+    assert.equal(reached?.verdict, 'warn', reached?.evidence);
+    assert.equal(reached?.severity, 'low');
+    assert.match(reached?.evidence ?? '', /^POST \/api\/login → 503, nginx\/[\d.]+'s own page, after \d requests, 401 before: the proxy limits the path, but with 503/);
+    assert.match(reached?.fix.text ?? '', /limit_req_status 429/);
+    // nginx counts the address it sees, whatever X-Forwarded-For says and however the app trusts it.
+    assert.equal(verdictOf(report, 'rate-limit/forged-headers')?.verdict, 'pass', verdictOf(report, 'rate-limit/forged-headers')?.evidence);
+    assert.match(verdictOf(report, 'rate-limit/retry-after')?.evidence ?? '', /→ 503: neither Retry-After nor RateLimit headers/);
+  });
+
+  it('judges HSTS over https through nginx, and says that an http:// URL reached its https port', async (t) => {
+    const certificate = makeCertificate(tempDir(t));
+    const app = await startBrokenApp(['trust-proxy-one']);
+    t.after(() => app.close());
+    const nginx = await startNginx(app.port, `server_tokens off;\n${NGINX_PROXY}`, { tls: certificate });
+    t.after(() => nginx.close());
+    const report = parseReport(await runCheckCli([`${nginx.base}/healthz`, '--json'], { env: { NODE_EXTRA_CA_CERTS: certificate.certPath } }));
+    assert.equal(verdictOf(report, 'headers/hsts')?.verdict, 'pass', verdictOf(report, 'headers/hsts')?.evidence);
+    const plain = await runCheckCli([`${nginx.base.replace('https:', 'http:')}/healthz`]);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /^error: GET \/healthz → 400: this port speaks https: give an https:\/\/ URL$/m);
+  });
+
+  it("names nginx's client_header_timeout when nginx, not the app, holds a slow header block (--slow)", async (t) => {
+    const held = await throughNginx(t, [], NGINX_PROXY, ['--slow']);
+    const slow = verdictOf(held, 'slow-headers');
+    assert.equal(slow?.verdict, 'fail');
+    assert.match(slow?.evidence ?? '', /^still reading headers after 20 s \(\d+ lines\): .* of nginx\/[\d.]+, which reads the headers before the app sees anything$/);
+    assert.match(slow?.fix.text ?? '', /nginx: client_header_timeout 10s/);
+    const cut = await throughNginx(t, [], `client_header_timeout 3s;\n${NGINX_PROXY}`, ['--slow']);
+    assert.match(verdictOf(cut, 'slow-headers')?.evidence ?? '', /^the header block was cut off after [2-4]\.\d s/);
+  });
+
+  it('says that nginx answered 502 itself when the app behind it is down', async (t) => {
+    const app = await startBrokenApp([]);
+    const { port } = app;
+    await app.close();
+    const nginx = await startNginx(port, NGINX_PROXY);
+    t.after(() => nginx.close());
+    const run = await runCheckCli([`${nginx.base}/healthz`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^error: GET \/healthz → 502, answered by nginx\/[\d.]+ itself: the app behind it did not answer \(it is down, or not where the proxy sends requests\); nothing was judged$/m);
   });
 });
 

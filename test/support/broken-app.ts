@@ -49,6 +49,10 @@ export const FLAWS = [
   'options-hangs', // a route for OPTIONS that never answers (not a CORS flaw: nothing is allowed)
   'clears-cookie', // not a flaw: GET /healthz deletes a cookie (res.clearCookie, no attributes)
   'items-any-post', // POST /api/items creates an item from defaults whatever the body, and no 415 for other bodies
+  'trust-proxy-loopback', // app.set('trust proxy', 'loopback'): right behind a proxy on the same host, for clients from elsewhere
+  'cookie-secure-auto', // not a flaw: GET /healthz sets an HttpOnly, SameSite=Lax cookie, Secure over https only (express-session's secure: 'auto')
+  'preflight-reflects-any', // a hand-written OPTIONS handler that reflects any origin, with credentials (the GETs stay refused)
+  'csrf-before-limit', // not a flaw of check's: the login refuses a request without a CSRF token (403) before its limiter counts it
 ] as const;
 
 export type Flaw = (typeof FLAWS)[number];
@@ -89,12 +93,12 @@ const problem = (res: Parameters<RequestHandler>[1], status: number) => {
 const httpError = (status: number, message: string) => Object.assign(new Error(message), { status, expose: true });
 
 /** A self-signed certificate for 127.0.0.1, written to `dir`; trust it with NODE_EXTRA_CA_CERTS. */
-export function makeCertificate(dir: string): { key: string; cert: string; certPath: string } {
+export function makeCertificate(dir: string): { key: string; cert: string; certPath: string; keyPath: string } {
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath, keyPath };
 }
 
 /** Whether the fixture's CORS policy lets `origin` in: exactly, or with one of the usual mistakes. */
@@ -111,7 +115,7 @@ export async function startBrokenApp(
 ): Promise<BrokenApp> {
   const flaws = new Set(flawList);
   const app = express();
-  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-two') ? 2 : flaws.has('trust-proxy-one') ? 1 : 0);
+  app.set('trust proxy', flaws.has('trust-proxy-true') ? true : flaws.has('trust-proxy-loopback') ? 'loopback' : flaws.has('trust-proxy-two') ? 2 : flaws.has('trust-proxy-one') ? 1 : 0);
   app.disable('x-powered-by');
 
   if (flaws.has('helmet-defaults')) {
@@ -150,6 +154,11 @@ export async function startBrokenApp(
   }
 
   if (flaws.has('options-hangs')) app.options('/{*path}', () => {});
+  if (flaws.has('preflight-reflects-any')) {
+    app.options('/{*path}', (req, res) => {
+      res.set({ 'Access-Control-Allow-Origin': req.get('origin') ?? '', 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Allow-Methods': 'GET, POST' }).status(204).end();
+    });
+  }
 
   if (flaws.has('refuses-forwarding-headers')) {
     app.use((req, res, next) => (['x-forwarded-for', 'x-real-ip', 'forwarded'].some((name) => req.get(name) !== undefined) ? problem(res, 400) : next()));
@@ -161,6 +170,10 @@ export async function startBrokenApp(
 
   if (flaws.has('login-validates-first')) {
     app.use(LOGIN_PATH, express.json(), (req, res, next) => (typeof req.body?.email === 'string' ? next() : problem(res, 400)));
+  }
+
+  if (flaws.has('csrf-before-limit')) {
+    app.use(LOGIN_PATH, (req, res, next) => (req.get('x-csrf-token') === 'fixture-token' ? next() : problem(res, 403)));
   }
 
   if (!flaws.has('no-rate-limit') && !flaws.has('app-wide-limit')) {
@@ -195,9 +208,10 @@ export async function startBrokenApp(
     const target = options.redirectTo;
     app.get('/healthz', (_req, res) => res.redirect(302, target));
   }
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', (req, res) => {
     if (flaws.has('bad-cookies')) res.set('Set-Cookie', 'sid=check-fixture; Path=/');
     if (flaws.has('clears-cookie')) res.clearCookie('token');
+    if (flaws.has('cookie-secure-auto')) res.cookie('sid', 'check-fixture', { httpOnly: true, sameSite: 'lax', secure: req.secure });
     res.json({ status: 'ok' });
   });
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));

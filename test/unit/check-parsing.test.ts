@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseOpenapi } from '../../src/check/openapi.ts';
+import { underPrefix } from '../../src/check/plan.ts';
 import { remainingOf } from '../../src/check/probes/rate-limit.ts';
 
 describe('check reads an OpenAPI 3 document', () => {
@@ -49,6 +50,26 @@ describe('check reads an OpenAPI 3 document', () => {
     ['{"openapi": "3.1.0", "paths": {}}', /doc\.json names no operation/],
   ] as const) {
     it(`refuses ${text}`, () => assert.throws(() => parseOpenapi(text, 'doc.json'), message));
+  }
+});
+
+describe("check puts a document's paths under the prefix the URL named shows", () => {
+  const operations = parseOpenapi(JSON.stringify({ openapi: '3.1.0', paths: { '/healthz': { get: {} }, '/items/{id}': { get: {} }, '/': { get: {} } } }), 'doc.json');
+
+  for (const [urls, prefix] of [
+    [['/api/healthz'], '/api'],
+    [['/edge/v2/healthz?full=1'], '/edge/v2'],
+    // A URL the document names, or one that shows no prefix, changes nothing.
+    [['/healthz'], undefined],
+    [['/api/healthz', '/healthz'], undefined],
+    [['/status'], undefined],
+    [['/apihealthz'], undefined],
+  ] as const) {
+    it(`${urls.join(' ')}: ${prefix ?? 'no prefix'}`, () => {
+      const rebased = underPrefix(operations, urls);
+      assert.equal(rebased.prefix, prefix);
+      assert.deepEqual(rebased.operations.map((operation) => operation.path), ['/healthz', '/items/check-probe', '/'].map((path) => `${prefix ?? ''}${path}`));
+    });
   }
 });
 

@@ -1,6 +1,6 @@
 import type { ReceivedResponse } from '../client.ts';
 import { listed } from '../context.ts';
-import { fail, pass, skipped, type Check } from '../model.ts';
+import { fail, pass, skipped, warn, type Check } from '../model.ts';
 
 /** A cookie a page's script is meant to read (a double-submit CSRF token) may go without HttpOnly. */
 const READ_BY_SCRIPTS = /csrf|xsrf/i;
@@ -61,6 +61,15 @@ export const COOKIE_CHECK: Check = {
     const names = [...new Set(cookies.map(({ setCookie }) => setCookie.slice(0, setCookie.indexOf('='))))];
     if (found.length === 0) return pass(`${listed(names)}: Secure, HttpOnly, SameSite`);
     const first = found[0]?.exchange;
-    return fail(`${listed(found.map(({ problem }) => problem), 4)} (set by ${first?.request.method} ${first?.request.path})`, { path: first?.request.path });
+    const evidence = `${listed(found.map(({ problem }) => problem), 4)} (set by ${first?.request.method} ${first?.request.path})`;
+    // Over http a cookie that browsers would keep cannot be Secure, and one set Secure only over https
+    // (express-session's secure: 'auto') shows none here: the https URL tells.
+    if (context.plan.url.protocol === 'http:' && found.every(({ problem }) => problem.endsWith(': no Secure'))) {
+      return warn(`${evidence}: set over http, where Secure cannot be seen (a cookie marked Secure only over https, as express-session's secure: 'auto' does, shows none): check the https URL`, {
+        path: first?.request.path,
+        severity: 'low',
+      });
+    }
+    return fail(evidence, { path: first?.request.path });
   },
 };

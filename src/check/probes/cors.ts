@@ -82,7 +82,15 @@ function corsCheck(hostile: (typeof HOSTILE_ORIGINS)[number]): Check {
       }
       const credentialed = reflected.some(withCredentials);
       const where = listed(reflected.map(({ request }) => `${request.method === 'OPTIONS' ? 'preflight' : request.method} ${request.path}`), 4);
-      return fail(`Origin: ${origin} is allowed${credentialed ? ' with Allow-Credentials: true (its pages read what a signed-in visitor sees)' : ' (without credentials)'}: ${where}`, {
+      // A preflight alone lets the page send the request (a JSON POST with the visitor's cookies: CSRF)
+      // but not read an answer that does not allow it too.
+      const preflightOnly = reflected.every(({ request }) => request.method === 'OPTIONS');
+      const why = !credentialed
+        ? ' (without credentials)'
+        : preflightOnly
+          ? " with Allow-Credentials: true by the preflight (its pages send any request with the visitor's cookies, a JSON POST included, though they read no answer that does not allow them too)"
+          : ' with Allow-Credentials: true (its pages read what a signed-in visitor sees)';
+      return fail(`Origin: ${origin} is allowed${why}: ${where}`, {
         path: reflected[0]?.request.path,
         severity: credentialed ? 'high' : 'medium',
       });

@@ -2,12 +2,17 @@ import type { SentRequest } from '../client.ts';
 import { bodyHeaders, describeExchange, isJsonType, listed, MALFORMED_JSON, type Exchange, type ProbeContext } from '../context.ts';
 import { findFingerprints, findLeaks, isParserSign, showsJsonParseFailure } from '../leaks.ts';
 import { fail, pass, skipped, warn, worst, type Check, type Outcome } from '../model.ts';
+import { answeredByProxy } from '../proxy.ts';
 
 const ONE_MEGABYTE = 1024 * 1024;
 
 /** The fix when a client's mistake comes back as a 5xx: the cause is the error handler, not the limit. */
 export const SERVER_ERROR_FIX =
-  'Answer err.status (and err.statusCode) when it is a 4xx in your error handler: the body parser sets it, and a handler that ignores it turns every client mistake into a 500';
+  "Answer a client's mistake with its 4xx in your error handler, never 500: in Express, answer err.status (and err.statusCode) when it is a 4xx, as the body parser sets it; a handler that ignores it turns every client mistake into a 500";
+
+/** The fix when every default page came from the proxy in front, which answered before the app saw the request. */
+const PROXY_PAGE_FIX =
+  'The proxy in front answered these itself, before the app saw them: if API clients must read them, give it JSON error pages for the statuses it answers (nginx: error_page with a location that returns problem+json)';
 
 /** The fix when the only fingerprint is the body parser's own message, passed on by a handler that is otherwise right. */
 const PARSER_MESSAGE_FIX = "Answer a body the parser refuses with a fixed message of your own for its status, not err.message: JSON.parse's words name the runtime";
@@ -117,7 +122,10 @@ function bodyCheck(probe: BodyProbe): Check {
 async function judgeBody(probe: BodyProbe, context: ProbeContext, exchange: Exchange, bodyRoute: boolean): Promise<Outcome> {
   const { status } = exchange.response;
   const path = exchange.request.path;
-  if (status === probe.expected) return pass(describeExchange(exchange));
+  if (status === probe.expected) {
+    const proxy = answeredByProxy(exchange.response);
+    return pass(`${describeExchange(exchange)}${proxy ? `, answered by ${proxy} itself: the app's own limit is behind it, unseen` : ''}`);
+  }
   if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error${probe.behindServerError?.(exchange) ?? ''}`, { fix: SERVER_ERROR_FIX, path });
   // A route the document names does read JSON: no catch-all to rule out, and a refusal before reading is fine.
   if (!bodyRoute && [401, 403, 404, 405, 429].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
@@ -197,6 +205,8 @@ const isErrorAnswer = ({ response }: Exchange) => [400, 404, 405, 413, 415, 500]
  * Internals in any error response of the run: a stack trace, a server path, an internal error's
  * name. The worst an error page can do, whatever the status was.
  */
+const OWN_HANDLER_FIX = 'Answer errors from a handler of your own that sends a fixed message per status and logs the rest';
+
 const INTERNALS_CHECK: Check = {
   id: 'errors/internals',
   group: 'Error pages',
@@ -204,15 +214,19 @@ const INTERNALS_CHECK: Check = {
   description: "No error response shows a stack trace, a file path on the server, node_modules, an internal error's name or message, the database's own error or a service's address.",
   severity: 'high',
   fix: {
-    text: "Answer errors from a handler of your own that sends a fixed message per status and logs the rest; Express's default handler prints the stack whenever NODE_ENV is not production",
+    text: `${OWN_HANDLER_FIX}; Express's default handler prints the stack whenever NODE_ENV is not production`,
     file: 'src/http/error-handler.ts',
   },
   async run(context) {
     const errors = context.exchanges().filter(({ response }) => response.status >= 400);
     const found = errors.flatMap((exchange) => findLeaks(exchange.response.body, exchange.response.status).map((leak) => ({ exchange, leak })));
     if (found.length === 0) return pass(`${errors.length} error responses: no stack, file path or internal error name`);
+    // Express's default handler is named as the cause only where its page shows: a Koa, Fastify or
+    // hand-written handler that passes a stack on is another's.
+    const expressPage = found.some(({ exchange }) => findFingerprints(exchange.response.body, exchange.response.status).some(({ what }) => what === "Express's default error page"));
     return fail(`${listed(found.map(({ leak }) => `${leak.what}: "${leak.excerpt}"`), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`, {
       path: found[0]?.exchange.request.path,
+      ...(expressPage ? {} : { fix: OWN_HANDLER_FIX }),
     });
   },
 };
@@ -232,15 +246,23 @@ const DEFAULT_PAGE_CHECK: Check = {
   async run(context) {
     const errors = context.exchanges().filter(isErrorAnswer);
     const found = errors.flatMap((exchange) => {
+      const proxy = answeredByProxy(exchange.response);
+      if (proxy) return [{ exchange, note: `${proxy}'s own error page`, cause: 'proxy' }];
       const fingerprint = findFingerprints(exchange.response.body, exchange.response.status)[0];
       const type = exchange.response.headers['content-type']?.split(';')[0];
-      if (fingerprint) return [{ exchange, note: `${fingerprint.what}: "${fingerprint.excerpt}"`, parser: isParserSign(fingerprint) }];
-      if (exchange.response.body.length > 0 && !isJsonType(type)) return [{ exchange, note: `${type ?? 'no content type'}, not JSON`, parser: false }];
+      if (fingerprint) return [{ exchange, note: `${fingerprint.what}: "${fingerprint.excerpt}"`, cause: isParserSign(fingerprint) ? 'parser' : 'app' }];
+      if (exchange.response.body.length > 0 && !isJsonType(type)) return [{ exchange, note: `${type ?? 'no content type'}, not JSON`, cause: 'app' }];
       return [];
     });
     if (found.length === 0) return pass(`${errors.length} error responses, all JSON or empty`);
     const evidence = `${listed(found.map(({ note }) => note), 2)} in ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`;
-    return fail(evidence, { path: found[0]?.exchange.request.path, ...(found.every(({ parser }) => parser) ? { fix: PARSER_MESSAGE_FIX } : {}) });
+    const causes = new Set(found.map(({ cause }) => cause));
+    const path = found[0]?.exchange.request.path;
+    // A proxy's page is fixed text that names only the proxy (its version is headers/powered-by's
+    // finding): HTML an API client cannot read, not a leak, and the app behind it is right.
+    if (causes.size === 1 && causes.has('proxy')) return warn(evidence, { path, fix: PROXY_PAGE_FIX, fixInProxy: true });
+    const fix = causes.size === 1 && causes.has('parser') ? PARSER_MESSAGE_FIX : undefined;
+    return fail(evidence, { path, ...(fix ? { fix } : {}) });
   },
 };
 

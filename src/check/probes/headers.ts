@@ -1,5 +1,6 @@
 import { describeExchange, listed, type Exchange } from '../context.ts';
 import { fail, pass, skipped, warn, type Check, type Outcome, type Severity } from '../model.ts';
+import { answeredByProxy, proxyOf } from '../proxy.ts';
 
 const ONE_YEAR = 31_536_000;
 
@@ -16,6 +17,11 @@ const quoted = (value: string) => `"${value.length > 40 ? `${value.slice(0, 37)}
 /** What one response lacks for one header, or undefined when it has it right. */
 type Problem = (headers: Readonly<Record<string, string>>) => string | undefined;
 
+interface Found {
+  readonly exchange: Exchange;
+  readonly note: string;
+}
+
 interface HeaderRule {
   readonly id: string;
   readonly title: string;
@@ -26,7 +32,12 @@ interface HeaderRule {
   /** Right but weaker than it should be: a warning, not a failure. */
   readonly weak?: Problem;
   readonly problem: Problem;
+  /** The fix for the cause these problems show, when it is not the rule's own, and whether it is the proxy's. */
+  readonly causeFix?: (found: readonly Found[]) => { readonly fix: string; readonly fixInProxy?: boolean } | undefined;
 }
+
+/** A version in the Server header (`nginx/1.22.1`, `Apache/2.4.57 (Debian)`): which exploits to try. */
+const SERVER_VERSION = /\/\d/;
 
 /** An API's set: the headers that matter when a browser is tricked into loading a JSON response. */
 const HEADER_RULES: readonly HeaderRule[] = [
@@ -83,7 +94,8 @@ const HEADER_RULES: readonly HeaderRule[] = [
       const frameOptions = headers['x-frame-options']?.toUpperCase();
       if (ancestors === "'none'" || frameOptions === 'DENY') return undefined;
       if (ancestors === undefined && frameOptions === undefined) return 'no X-Frame-Options or frame-ancestors';
-      return [ancestors === undefined ? '' : `frame-ancestors ${ancestors}`, frameOptions ? `X-Frame-Options ${frameOptions}` : ''].filter(Boolean).join(', ');
+      // ' and ': the notes of several responses are listed with commas.
+      return [ancestors === undefined ? '' : `frame-ancestors ${ancestors}`, frameOptions ? `X-Frame-Options ${frameOptions}` : ''].filter(Boolean).join(' and ');
     },
   },
   {
@@ -100,11 +112,18 @@ const HEADER_RULES: readonly HeaderRule[] = [
   },
   {
     id: 'headers/powered-by',
-    title: 'no X-Powered-By',
-    description: 'No response names the framework in X-Powered-By: it tells an attacker which exploits to try.',
+    title: 'no X-Powered-By or Server version',
+    description: 'No response names the framework in X-Powered-By, or the version of the server in front in Server: they tell an attacker which exploits to try.',
     severity: 'low',
     fix: "Turn X-Powered-By off: app.disable('x-powered-by')",
-    problem: (headers) => (headers['x-powered-by'] === undefined ? undefined : `X-Powered-By: ${headers['x-powered-by']}`),
+    problem: (headers) => {
+      if (headers['x-powered-by'] !== undefined) return `X-Powered-By: ${headers['x-powered-by']}`;
+      return headers.server !== undefined && SERVER_VERSION.test(headers.server) ? `Server: ${headers.server}` : undefined;
+    },
+    causeFix: (found) =>
+      found.every(({ note }) => note.startsWith('Server:'))
+        ? { fix: 'Take the version out of the Server header of the proxy in front (nginx: server_tokens off; Apache: ServerTokens Prod)', fixInProxy: true }
+        : undefined,
   },
 ];
 
@@ -120,20 +139,52 @@ function kinds(exchanges: readonly Exchange[]): string {
   return [...names].join(', ');
 }
 
-function judge(rule: HeaderRule, exchanges: readonly Exchange[]): Outcome {
-  const seen = (problem: Problem) => exchanges.flatMap((exchange) => {
+/**
+ * nginx's add_header (and Apache's Header set) leave 4xx and 5xx answers out unless told `always`:
+ * a header on every success and on no error is that, or an app that sets it after its routes.
+ */
+function successOnlyFix(found: readonly Found[], exchanges: readonly Exchange[]): string | undefined {
+  const proxy = exchanges.map(({ response }) => proxyOf(response)).find(Boolean);
+  const errorsOnly = found.every(({ exchange }) => exchange.response.status >= 400);
+  const successes = exchanges.filter(({ response }) => response.status < 400);
+  if (!proxy || !errorsOnly || successes.length === 0 || successes.some((exchange) => found.some((each) => each.exchange === exchange))) return undefined;
+  return `Send it on errors too: the answers came through ${proxy}, whose add_header leaves 4xx and 5xx answers out unless it ends with \`always\` (nginx: add_header ... always; Apache: Header always set); if the app sends it, set it before any route`;
+}
+
+/**
+ * Missing on preflights alone, through a proxy: the proxy may answer OPTIONS itself (nginx's CORS
+ * recipe, `if ($request_method = OPTIONS) { ... return 204; }`), where the app's headers never come.
+ */
+function preflightOnlyFix(found: readonly Found[], exchanges: readonly Exchange[]): string | undefined {
+  const proxy = exchanges.map(({ response }) => proxyOf(response)).find(Boolean);
+  if (!proxy || !found.every(({ exchange }) => exchange.request.method === 'OPTIONS')) return undefined;
+  return `Send it on preflights too: if ${proxy} answers OPTIONS itself (return 204 in an if ($request_method = OPTIONS) block), add it there with add_header ... always, or let the app answer preflights; if the app answers them, set it before its CORS middleware`;
+}
+
+function judge(rule: HeaderRule, all: readonly Exchange[]): Outcome {
+  // A proxy's own error page (a 413 for a body over its limit, a 502) is fixed text that never
+  // reached the app: nothing on it for these headers to protect, and nothing the app could add.
+  const proxyPages = all.filter(({ response }) => answeredByProxy(response) !== undefined);
+  const exchanges = all.filter((exchange) => !proxyPages.includes(exchange));
+  const [proxyPage] = proxyPages;
+  const aside = proxyPage
+    ? `; not judged: ${listed(proxyPages.map(describeExchange))}, answered by ${answeredByProxy(proxyPage.response)} itself (its own error page, which the app never saw)`
+    : '';
+  const seen = (problem: Problem): Found[] => exchanges.flatMap((exchange) => {
     const note = problem(exchange.response.headers);
     return note === undefined ? [] : [{ exchange, note }];
   });
   const problems = seen(rule.problem);
-  const describe = (found: { exchange: Exchange; note: string }[]) =>
-    `${listed(found.map(({ note }) => note), 2)} on ${found.length} of ${exchanges.length} responses: ${listed(found.map(({ exchange }) => describeExchange(exchange)))}`;
+  const describe = (found: readonly Found[]) =>
+    `${listed(found.map(({ note }) => note), 2)} on ${found.length} of ${exchanges.length} responses: ${listed(found.map(({ exchange }) => describeExchange(exchange)))}${aside}`;
   if (problems.length > 0) {
-    return fail(describe(problems), { path: problems[0]?.exchange.request.path });
+    const successOnly = successOnlyFix(problems, exchanges) ?? preflightOnlyFix(problems, exchanges);
+    const cause = rule.causeFix?.(problems) ?? (successOnly ? { fix: successOnly } : {});
+    return fail(describe(problems), { path: problems[0]?.exchange.request.path, ...cause });
   }
   const weak = rule.weak ? seen(rule.weak) : [];
   if (weak.length > 0) return warn(describe(weak), { path: weak[0]?.exchange.request.path });
-  return pass(`all ${exchanges.length} responses (${kinds(exchanges)})`);
+  return pass(`all ${exchanges.length} responses (${kinds(exchanges)})${aside}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ReceivedResponse, SentRequest } from '../client.ts';
 import { describeExchange, type Exchange, type ProbeContext } from '../context.ts';
 import { fail, pass, skipped, warn, type Check, type Outcome } from '../model.ts';
+import { answeredByProxy, proxyIn } from '../proxy.ts';
 
 /**
  * Whether a client can choose the address a rate limit counts it under. Two ways to tell a fresh
@@ -12,6 +13,8 @@ import { fail, pass, skipped, warn, type Check, type Outcome } from '../model.ts
 const FORGED_XFF = '198.51.100.10';
 const LEFT = '198.51.100.20';
 const right = (n: number) => `198.51.100.${30 + n}`;
+/** Left entries put before check's own address, to see whether the app believes a hop from it. */
+const beforeOwn = (n: number) => `203.0.113.${100 + n}`;
 const OTHER_HEADERS: readonly { header: string; value: string }[] = [
   { header: 'x-real-ip', value: '203.0.113.10' },
   { header: 'forwarded', value: 'for=192.0.2.10' },
@@ -40,7 +43,7 @@ type Keying =
   | { kind: 'own' }
   | { kind: 'header'; header: string; value: string; exchange: Exchange }
   | { kind: 'leftmost'; evidence: string }
-  | { kind: 'rightmost'; evidence: string }
+  | { kind: 'rightmost'; evidence: string; own: string | undefined; ownTrusted: boolean | undefined }
   | { kind: 'unknown'; evidence: string }
   | { kind: 'window-passed'; evidence: string };
 
@@ -52,6 +55,12 @@ interface LimitRun {
   readonly limited: Exchange | undefined;
   readonly keying: Keying | undefined;
 }
+
+/**
+ * Whether an answer says the limit is used up: a 429, or the 503 page of the proxy in front, which
+ * is what nginx's limit_req answers unless told `limit_req_status 429`.
+ */
+const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
 
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
@@ -68,11 +77,17 @@ interface Counting {
 }
 
 /**
+ * Whether requests with the X-Forwarded-For that `entries(n)` makes share one count (true), get a
+ * fresh one each (false), or cannot be told apart (undefined).
+ */
+type SameKey = (entries: (n: number) => string) => Promise<boolean | undefined>;
+
+/**
  * Which address the limit counts: the client's own, one of the headers it wrote, and for
  * X-Forwarded-For which entry. A fresh count is believed only when a plain request right after it
  * shows the client's own count going on: a window that ends in between looks the same otherwise.
  */
-async function findKeying(send: Counted, counting: Counting, sameKeyAgain: () => Promise<boolean | undefined>): Promise<Keying> {
+async function findKeying(send: Counted, counting: Counting, sameKey: SameKey, own: string | undefined): Promise<Keying> {
   const apart = async (exchange: Exchange, what: string): Promise<boolean | Keying> => {
     if (!counting.fresh(exchange)) return false;
     if (await counting.ownCountWentOn(exchange)) return true;
@@ -91,16 +106,22 @@ async function findKeying(send: Counted, counting: Counting, sameKeyAgain: () =>
   // The address is chosen by the client. With `X-Forwarded-For: L, R` a limit that trusts one proxy
   // hop keys on R, the entry its proxy would have appended; one that trusts any (`trust proxy` true)
   // or more hops than there are proxies keys on L. Keep L, change R: the same count means L.
-  const same = await sameKeyAgain();
+  const same = await sameKey((n) => `${LEFT}, ${right(n)}`);
   const head = `X-Forwarded-For: ${FORGED_XFF} → ${single.response.status}`;
   if (same === undefined) return { kind: 'unknown', evidence: head };
-  return same
-    ? { kind: 'leftmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> kept one count: the limit keys on the leftmost entry, which the client writes` }
-    : { kind: 'rightmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the entry a proxy would have appended` };
+  if (same) return { kind: 'leftmost', evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> kept one count: the limit keys on the leftmost entry, which the client writes` };
+  // One hop too many. An app that believes hops by address range ('loopback', a private range) also
+  // believes check itself when it scans from inside the range: change L before check's own address.
+  const ownSame = own === undefined ? undefined : await sameKey((n) => `${beforeOwn(n)}, ${own}`);
+  const ownTrusted = ownSame === undefined ? undefined : !ownSame;
+  const ownNote = ownTrusted === undefined ? '' : `; X-Forwarded-For: <changing>, ${own} (check's own address) ${ownTrusted ? 'got a fresh count each time too' : 'kept one count'}`;
+  return {
+    kind: 'rightmost',
+    evidence: `${head}; X-Forwarded-For: ${LEFT}, <changing> got a fresh count each time: the limit keys on the entry a proxy would have appended${ownNote}`,
+    own,
+    ownTrusted,
+  };
 }
-
-/** X-Forwarded-For with the same left entry and the n-th right one. */
-const sameLeft = (n: number) => ({ 'x-forwarded-for': `${LEFT}, ${right(n)}` });
 
 /** Whether two answers were counted together (the second has less left), when both say what is left. */
 function oneCount(first: Exchange, second: Exchange): boolean | undefined {
@@ -110,7 +131,7 @@ function oneCount(first: Exchange, second: Exchange): boolean | undefined {
 }
 
 /** On a path that counts down: a request whose remaining did not go down got a fresh count. */
-async function keyingByCountdown(send: Counted, start: number): Promise<Keying> {
+async function keyingByCountdown(send: Counted, start: number, ownAddress: string | undefined): Promise<Keying> {
   let own = start;
   const fresh = (exchange: Exchange) => {
     const remaining = remainingOf(exchange.response);
@@ -128,7 +149,8 @@ async function keyingByCountdown(send: Counted, start: number): Promise<Keying> 
     if (plain !== undefined) own = plain;
     return plain !== undefined && plain < before && plain !== (remainingOf(forged.response) ?? Number.NaN) - 1;
   };
-  return findKeying(send, { fresh, ownCountWentOn }, async () => oneCount(await send(sameLeft(1)), await send(sameLeft(2))));
+  const sameKey: SameKey = async (entries) => oneCount(await send({ 'x-forwarded-for': entries(1) }), await send({ 'x-forwarded-for': entries(2) }));
+  return findKeying(send, { fresh, ownCountWentOn }, sameKey, ownAddress);
 }
 
 /**
@@ -141,22 +163,24 @@ async function keyingByCountdown(send: Counted, start: number): Promise<Keying> 
 async function keyingByLimit(context: ProbeContext, send: Counted, limitAfter: number | undefined, unlimitedStatus: number | undefined): Promise<Keying> {
   // A fresh count answers as the path did before its limit (a 401 for a failed login): a 400 or 403
   // to a forged header is a refusal of the header, not a way around the limit.
-  const fresh = ({ response }: Exchange) => response.status !== 429 && (unlimitedStatus === undefined || response.status === unlimitedStatus);
-  const ownCountWentOn = async () => (await send()).response.status === 429;
-  return findKeying(send, { fresh, ownCountWentOn }, async () => {
-    const first = await send(sameLeft(1));
-    if (first.response.status === 429) return true;
-    const second = await send(sameLeft(2));
-    if (second.response.status === 429) return true;
+  const fresh = (exchange: Exchange) => !isLimited(exchange) && (unlimitedStatus === undefined || exchange.response.status === unlimitedStatus);
+  const ownCountWentOn = async () => isLimited(await send());
+  const sameKey: SameKey = async (entries) => {
+    const forwarded = (n: number) => send({ 'x-forwarded-for': entries(n) });
+    const first = await forwarded(1);
+    if (isLimited(first)) return true;
+    const second = await forwarded(2);
+    if (isLimited(second)) return true;
     const counted = oneCount(first, second);
     if (counted !== undefined) return counted;
     const tries = Math.min(limitAfter === undefined ? MAX_ENTRY_PROBE : limitAfter + 1, MAX_ENTRY_PROBE);
     for (let n = 3; n <= tries; n += 1) {
       if (context.remaining() === 0) return undefined;
-      if ((await send(sameLeft(n))).response.status === 429) return true;
+      if (isLimited(await forwarded(n))) return true;
     }
     return limitAfter === undefined || limitAfter + 1 > MAX_ENTRY_PROBE ? undefined : false;
-  });
+  };
+  return findKeying(send, { fresh, ownCountWentOn }, sameKey, context.localAddress());
 }
 
 /** A body with its request's path and method taken out, to compare two answers to different requests. */
@@ -174,7 +198,7 @@ async function unusableAnswer(context: ProbeContext, exchange: Exchange): Promis
   const notARoute = `${head}: not a route of the API; give --limit-path (and --limit-method) a route it serves`;
   if (status === 405) return notARoute;
   if (status === 404 && shapeOf(exchange) === shapeOf(await context.shared('not-found'))) return notARoute;
-  if (status >= 500) return `${head}: the limit path fails on its own; check it before its limit`;
+  if (status >= 500 && !isLimited(exchange)) return `${head}: the limit path fails on its own; check it before its limit`;
   return undefined;
 }
 
@@ -200,11 +224,11 @@ function limitRun(context: ProbeContext): Promise<LimitRun> {
     const unusable = await unusableAnswer(context, first);
     if (unusable) return { unusable, first, sentUntilLimited: 1, limited: undefined, keying: undefined };
     let sentUntilLimited = 1;
-    let limited = first.response.status === 429 ? first : undefined;
+    let limited = isLimited(first) ? first : undefined;
     while (!limited && context.remaining() > RESERVE) {
       const exchange = await send();
       sentUntilLimited += 1;
-      if (exchange.response.status === 429) limited = exchange;
+      if (isLimited(exchange)) limited = exchange;
     }
     // Limited from the first request on (an earlier run used it up): the limit's size is unknown.
     // Otherwise it is at most the requests of the run so far: an app-wide limit counted every one of
@@ -238,7 +262,7 @@ function countdownRun(context: ProbeContext): Promise<{ keying: Keying | undefin
     if (before === undefined || next === undefined || next >= before) {
       return { keying: undefined, where, why: `GET ${path}: RateLimit remaining ${before ?? 'none'}, then ${next ?? 'none'}: it does not count this client down` };
     }
-    return { keying: await keyingByCountdown(send, next), where, why: '' };
+    return { keying: await keyingByCountdown(send, next, context.localAddress()), where, why: '' };
   });
 }
 
@@ -256,7 +280,19 @@ function rateLimitCheck(check: Omit<Check, 'run' | 'group'>, judge: (run: LimitR
 
 const FIX_FILE = 'src/security/rate-limit.ts';
 
-function judgeKeying(keying: Keying, where: string): Outcome {
+/**
+ * A status the limit path gave every time that says the probe was turned away before it was an
+ * attempt: a limit behind the refusal never counted it. A CSRF check in front of a login (csrf-csrf,
+ * csurf) refuses a request without its token with 403, and anyone can fetch a token first.
+ */
+const NEVER_AN_ATTEMPT: Readonly<Record<number, string>> = {
+  400: 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login',
+  422: 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login',
+  403: 'refused before anything counted it (a CSRF check, or a credential the probe lacks, in front of the limit), and a client that passes it (anyone can fetch a CSRF token) may meet a limit or none: name a path the limit counts without it',
+};
+
+/** `proxy`: the proxy the answers came through, as it names itself, if they show one. */
+function judgeKeying(keying: Keying, where: string, proxy: string | undefined): Outcome {
   switch (keying.kind) {
     case 'own':
       return pass(`${where}: forged X-Forwarded-For, X-Real-IP and Forwarded kept the client's own count`);
@@ -269,12 +305,26 @@ function judgeKeying(keying: Keying, where: string): Outcome {
         fix: 'Set `trust proxy` to the exact number of proxies in front of the app (never true): with more, req.ip is an address the client wrote',
       });
     case 'rightmost':
+      if (keying.ownTrusted) {
+        return warn(
+          `${where}: ${keying.evidence}: the app believes any hop that comes from check's own address (${keying.own}), as \`trust proxy\` 'loopback' or a list of address ranges does; from another machine the limit may key on the client's address, as it should, or not (if the proxy in front passes X-Forwarded-For on without appending): only a scan from outside those ranges tells`,
+          { severity: 'medium', fix: 'Scan from a machine outside the ranges `trust proxy` believes (a client of the proxy, not its neighbour); believe only the proxies\' own addresses, or their number' },
+        );
+      }
+      if (proxy && keying.ownTrusted === false) {
+        return fail(
+          `${where}: ${keying.evidence}: through ${proxy}, and a hop from check's own address (${keying.own}) is not believed, so this is no artifact of scanning from next door: any client of ${proxy} picks the address it is counted under: the proxy passes the client's X-Forwarded-For on without appending the address it sees, or \`trust proxy\` counts one proxy more than there are (if ${proxy} stands behind another proxy the app also counts, this holds for whoever reaches it directly)`,
+          {
+            fix: 'Make the proxy append the address it sees (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) and set `trust proxy` to the exact number of proxies in front of the app',
+          },
+        );
+      }
       // One trusted hop reached directly, and two behind one proxy, look the same from outside: say both.
       return warn(
-        `${where}: ${keying.evidence}: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or \`trust proxy\` counts more proxies than there are (which one cannot be told from outside); either way a client that reaches it so picks its address`,
+        `${where}: ${keying.evidence}: the app trusts one proxy hop more than this request went through: it was reached without its proxy, or \`trust proxy\` counts more proxies than there are, or a proxy in front passes the client's X-Forwarded-For on without appending the address it sees (which one cannot be told from outside); either way a client that reaches it so picks its address`,
         {
           severity: 'medium',
-          fix: 'Set `trust proxy` to the exact number of proxies in front of the app (0 with none), make the app reachable only through them (listen on a private address, or firewall it), and scan through them',
+          fix: 'Set `trust proxy` to the exact number of proxies in front of the app (0 with none), make each proxy append the address it sees (nginx: $proxy_add_x_forwarded_for), make the app reachable only through them (listen on a private address, or firewall it), and scan through them',
         },
       );
     case 'window-passed':
@@ -302,19 +352,24 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       const limit = context.plan.limit;
       if (!limit) return skipped('no --limit-path given: name a rate-limited path (and --limit-method) to probe it');
       const { method, path } = limit;
+      const proxyPage = run.limited && run.limited.response.status !== 429 ? answeredByProxy(run.limited.response) : undefined;
+      if (run.limited && proxyPage) {
+        const when = run.limited === run.first ? 'from the first request' : `after ${run.sentUntilLimited} requests, ${run.first?.response.status} before`;
+        return warn(
+          `${method} ${path} → ${run.limited.response.status}, ${proxyPage}'s own page, ${when}: the proxy limits the path, but with ${run.limited.response.status}, which clients and their retries read as the server being down, not as a limit`,
+          { severity: 'low', fix: 'Answer a used-up limit with 429 (nginx: limit_req_status 429)', fixInProxy: true },
+        );
+      }
       if (run.limited === run.first) return pass(`${method} ${path} → 429 from the first request: its limit was used up before (by the requests of this run before it, on an app-wide limit, or by an earlier run)`);
       if (run.limited) return pass(`${method} ${path} → ${run.first?.response.status}, then 429 after ${run.sentUntilLimited} requests`);
       if (run.sentUntilLimited < UNLIMITED_AFTER) {
         return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, all the cap left: too few to tell (raise --max-requests)`);
       }
-      // Refused as invalid every time: the probe never became an attempt, and a limit may count only those.
+      // Refused the same way every time: the probe never became an attempt, and a limit may count only those.
       const statuses = new Set(context.exchanges().filter(({ request }) => request.method === method && request.path === path).map(({ response }) => response.status));
       const [only] = statuses;
-      if (statuses.size === 1 && (only === 400 || only === 422)) {
-        return skipped(
-          `${method} ${path}: no 429 after ${run.sentUntilLimited} requests, every one answered ${only}: the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login`,
-        );
-      }
+      const refusal = statuses.size === 1 && only !== undefined ? NEVER_AN_ATTEMPT[only] : undefined;
+      if (refusal) return skipped(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests, every one answered ${only}: ${refusal}`);
       return fail(`${method} ${path}: no 429 after ${run.sentUntilLimited} requests: no limit on this path, or one too generous to protect it`);
     },
   ),
@@ -332,11 +387,11 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       if (limit) {
         if (!run.limited) return skipped('no 429 came back, so there was no limit to escape');
         if (!run.keying) return skipped('the request cap was reached before the forged requests');
-        return judgeKeying(run.keying, `${limit.method} ${limit.path}`);
+        return judgeKeying(run.keying, `${limit.method} ${limit.path}`, proxyIn(context.exchanges()));
       }
       const countdown = await countdownRun(context);
       if (!countdown.keying) return skipped(countdown.why);
-      return judgeKeying(countdown.keying, countdown.where);
+      return judgeKeying(countdown.keying, countdown.where, proxyIn(context.exchanges()));
     },
   ),
   rateLimitCheck(

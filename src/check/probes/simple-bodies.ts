@@ -43,6 +43,10 @@ export const SIMPLE_BODY_CHECK: Check = {
     if (exchanges.every(({ response }) => [401, 404, 405, 429].includes(response.status))) {
       return skipped(`${json.method} ${json.path}: ${statuses}: refused before the body was read (not a route, or credentials first): give --json-path a public route that reads JSON (or --openapi)`);
     }
+    // A body the limiter answered was never shown to the route: what the route does with it is unknown.
+    if (reached.length === 0 && exchanges.some(({ response }) => response.status === 429)) {
+      return skipped(`${json.method} ${json.path}: ${statuses}: rate limited before every body was judged; run again when its window has passed`);
+    }
     if (reached.length === 0) return pass(`${json.method} ${json.path}: ${statuses}`);
     // A route that answers the same with no body at all never read the body (a catch-all).
     const baseline = await context.shared('no-body');

@@ -1,4 +1,5 @@
 import { fail, pass, skipped, type Check } from '../model.ts';
+import { proxyIn } from '../proxy.ts';
 
 /** How long the server may take to give up on a header block that never ends. */
 const DEADLINE_MS = 20_000;
@@ -46,7 +47,16 @@ export const SLOW_HEADERS_CHECK: Check = {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const answer = firstLine ? ` (${firstLine.replace(/^HTTP\/1\.[01] /, '')})` : '';
       if (!timedOut) return pass(`the header block was cut off after ${seconds} s${answer}`);
-      return fail(`still reading headers after ${DEADLINE_MS / 1000} s (${line} lines): a few hundred such connections would hold every socket`);
+      const held = `still reading headers after ${DEADLINE_MS / 1000} s (${line} lines): a few hundred such connections would hold every socket`;
+      // Behind a proxy the app never sees a request whose headers have not ended: the proxy holds it.
+      const proxy = proxyIn(context.exchanges());
+      if (proxy) {
+        return fail(`${held} of ${proxy}, which reads the headers before the app sees anything`, {
+          fix: 'Give the proxy in front a deadline for the header block (nginx: client_header_timeout 10s; its default is 60 s)',
+          fixInProxy: true,
+        });
+      }
+      return fail(held);
     } finally {
       clearInterval(trickle);
       clearTimeout(deadline);

@@ -34,7 +34,8 @@ export function renderTable(results: readonly CheckResult[], facts: RunFacts, ou
     lines.push(`  ${paint[result.verdict](LABELS[result.verdict])}  ${result.check.title.padEnd(titleWidth)}  ${first}`);
     lines.push(...rest.map((line) => `${' '.repeat(indent)}${line}`));
     if (flagged) {
-      lines.push(...flow(`fix: ${fixOf(result)} (see ${result.check.fix.file} in a generated project)`).map((line) => `${' '.repeat(indent)}${out.dim(line)}`));
+      const where = result.fixInProxy ? '' : ` (see ${result.check.fix.file} in a generated project)`;
+      lines.push(...flow(`fix: ${fixOf(result)}${where}`).map((line) => `${' '.repeat(indent)}${out.dim(line)}`));
     }
   }
   lines.push('', summaryLine(results, facts));
