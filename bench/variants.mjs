@@ -16,12 +16,13 @@ const NO_VALIDATION = {
 };
 
 const LAYERS = [
-  { id: 'no-request-id', label: 'without request id', edits: [dropUse('requestId({ trustIncoming: config.trustRequestId })')] },
+  { id: 'no-request-id', label: 'without request id', edits: [dropUse('requestId({ trustIncoming: config.trustRequestId, isProxy })')] },
   { id: 'no-client-address', label: 'without client address pinning', edits: [dropUse('clientAddress()')] },
   { id: 'no-logging', label: 'without JSON request logging', edits: [dropUse('requestLogger(logger)')] },
   { id: 'no-headers', label: 'without security headers (helmet + 3)', edits: [dropUse('securityHeaders()')] },
   { id: 'no-cors', label: 'without CORS policy', edits: [dropUse('corsPolicy(config.cors, app)')] },
   { id: 'no-cross-origin', label: 'without cross-origin refusal (Fetch Metadata, Origin)', edits: [dropUse('refuseCrossOriginRequests(config.cors.origins)')] },
+  { id: 'no-host-check', label: 'without the Host allowlist (DNS rebinding)', edits: [dropUse('refuseUnknownHosts(config.allowedHosts)')] },
   { id: 'no-rate-limit', label: 'without global rate limit', edits: [dropUse('globalRateLimit(config.rateLimit.global, limits)')] },
   { id: 'no-json-body', label: 'without JSON body parser', edits: [dropUse('jsonBody(config.bodyLimit)')] },
   { id: 'no-validation', label: 'without zod validation (limit read by hand)', edits: [NO_VALIDATION] },
