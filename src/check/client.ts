@@ -58,6 +58,20 @@ export class RequestFailed extends Error {
   }
 }
 
+/**
+ * The API refused the name the request was sent to (421 Misdirected Request, RFC 9110: a host
+ * allowlist against DNS rebinding, such as a generated project's ALLOWED_HOSTS, or a TLS server
+ * for other names). Every later answer would be that refusal, not the route's: nothing can be judged.
+ */
+export class HostRefused extends Error {
+  constructor(host: string, described: string) {
+    super(
+      `${described}: the API does not serve the name ${host} (a host allowlist, such as ALLOWED_HOSTS in a generated project); scan it by a name it serves, or allow this one while you scan; nothing was judged`,
+    );
+    this.name = 'HostRefused';
+  }
+}
+
 const MAX_BODY_BYTES = 256 * 1024;
 
 /**
@@ -135,7 +149,13 @@ export function createClient(target: URL, limits: { maxRequests: number; timeout
     sent += 1;
   };
 
-  function send(outgoing: SentRequest): Promise<ReceivedResponse> {
+  async function send(outgoing: SentRequest): Promise<ReceivedResponse> {
+    const response = await exchange(outgoing);
+    if (response.status === 421) throw new HostRefused(target.host, `${outgoing.method} ${outgoing.path} → 421`);
+    return response;
+  }
+
+  function exchange(outgoing: SentRequest): Promise<ReceivedResponse> {
     if (!outgoing.path.startsWith('/')) throw new Error(`a probe asked for ${outgoing.path}: only paths on ${target.origin} are sent`);
     count();
     const headers: Record<string, string> = { 'user-agent': limits.userAgent, 'accept-encoding': ACCEPT_ENCODING, ...outgoing.headers };

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import type { Output } from '../ui/output.ts';
 import type { TextStream } from '../ui/standard-output.ts';
 import type { CheckOptions } from './args.ts';
-import { createClient, RequestCapReached, RequestFailed, type Client } from './client.ts';
+import { createClient, HostRefused, RequestCapReached, RequestFailed, type Client } from './client.ts';
 import { createProbeContext, describeExchange, type Exchange, type ProbeContext } from './context.ts';
 import { skipped, warn, type Check, type CheckResult } from './model.ts';
 import { OpenapiError, parseOpenapi, type Operation } from './openapi.ts';
@@ -112,7 +112,7 @@ export async function scanApi(options: CheckOptions, version: string, io: ScanIo
     if (limitAnswer) preconditions.push(describeExchange(limitAnswer));
   } catch (error) {
     const reason =
-      error instanceof RunStopped ? error.message : error instanceof RequestFailed ? `cannot reach ${target}: ${error.message}` : error instanceof RequestCapReached ? error.message : undefined;
+      error instanceof RunStopped || error instanceof HostRefused ? error.message : error instanceof RequestFailed ? `cannot reach ${target}: ${error.message}` : error instanceof RequestCapReached ? error.message : undefined;
     if (reason === undefined) throw error;
     execution = { successful: false, reason };
     results = CHECKS.map((check) => ({ check, ...skipped(`not run: ${reason}`) }));

@@ -459,6 +459,27 @@ describe('check when the target is not an API that answers', () => {
     assert.deepEqual(sarif.runs[0].invocations, [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: report.execution.reason } }] }]);
   });
 
+  it('stops, judging nothing, when the API refuses the name it was reached by (421: a host allowlist, as ALLOWED_HOSTS)', async (t) => {
+    // As a generated project in production scanned by address: its health route answers any Host,
+    // everything after the Host check answers 421, which no check may read as the route's answer.
+    const app = express();
+    app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+    app.use((req, res, next) => (req.headers.host === 'api.example.com' ? next() : res.status(421).type('application/problem+json').json({ status: 421 })));
+    app.use((_req, res) => res.status(404).json({ status: 404 }));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const run = await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json']);
+    assert.equal(run.code, 1);
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, false);
+    assert.match(report.execution.reason ?? '', new RegExp(`^[A-Z]+ /\\S* → 421: the API does not serve the name 127\\.0\\.0\\.1:${port} \\(a host allowlist, such as ALLOWED_HOSTS in a generated project\\); scan it by a name it serves`));
+    assert.deepEqual(idsWith(report, 'pass'), [], 'nothing passes on answers that were refusals');
+    assert.equal(idsWith(report, 'skipped').length, CHECKS.length);
+    assert.match(run.stderr, /^error: .* → 421: the API does not serve the name/m);
+  });
+
   it('writes JSON and SARIF when the API cannot be reached, with executionSuccessful false and the reason', async (t) => {
     const server = createServer();
     server.listen(0, '127.0.0.1');
