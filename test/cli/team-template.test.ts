@@ -89,6 +89,16 @@ describe('team templates', () => {
     assert.deepEqual(snapshot(join(cwd, 'second')), snapshot(join(cwd, 'first')));
   });
 
+  it("refuses a preset whose template.source holds a terminal escape, before fetching or showing it", (t) => {
+    const cwd = tempDir(t);
+    const preset = { template: { source: `${tempDir(t, 'cse-template-')}\u001b]0;pwned\u0007` }, answers: {} };
+    writeFileSync(join(cwd, 'preset.json'), JSON.stringify(preset));
+    const result = runCli(['svc', ...QUICK, '--preset', 'preset.json'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, 'error: --preset: field "template.source" must be "built-in" or where the team template came from\n');
+    assert.deepEqual(readdirSync(cwd), ['preset.json']);
+  });
+
   it('a local folder works too', (t) => {
     const repo = templateRepository(t);
     const cwd = tempDir(t);
