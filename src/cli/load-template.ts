@@ -32,7 +32,7 @@ export async function loadTemplate(args: ParsedArgv, preset: Preset | undefined,
     out.warn(`template ${manifest.name} from ${where} has ${code.join(' and ')}: code that runs on this machine with your permissions`);
     if (!(await prompter.confirm(`Trust the template ${where}?`, false))) throw new CancelledError('the template was not trusted; nothing was written');
   }
-  const ref = recorded ? (recorded.ref ?? fetched.ref) : fetched.ref;
+  const ref = recorded?.ref ?? fetched.ref;
   const provenance: TemplateProvenance = {
     source: fetched.source,
     name: manifest.name,

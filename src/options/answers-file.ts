@@ -4,6 +4,7 @@ import type { Answers } from './answers.ts';
 import { parseJson } from './parse-json.ts';
 import { OPTIONS, type AnswerKey } from './registry.ts';
 import type { AnswerSource } from './resolve.ts';
+import { CONTROL_CHARACTERS } from './validators.ts';
 
 /**
  * `.secure-express.json`: which generator and template made a project, and every answer, so that
@@ -20,12 +21,12 @@ export interface TemplateProvenance {
 }
 
 /**
- * A recorded template's name, ref and commit are shown in the plan, in `update --check`'s report and in
- * conflict markers, and the ref and commit are given to git: a record edited to hold a terminal escape,
- * a newline or an option must not get there.
+ * A recorded template's source, name, ref and commit are shown in the plan, in `update --check`'s
+ * report and in conflict markers, and the ref and commit are given to git: a record edited to hold a
+ * terminal escape, a newline or an option must not get there.
  */
 const TEMPLATE_FIELDS = [
-  ['source', /^[^\u0000-\u001F\u007F-\u009F]+$/, '"built-in" or where the team template came from'],
+  ['source', { test: (value: string) => value !== '' && !CONTROL_CHARACTERS.test(value) }, '"built-in" or where the team template came from'],
   ['name', /^[a-z0-9][a-z0-9._-]*$/, "a template manifest's name"],
   ['ref', /^\w[\w./-]*$/, 'a branch or tag'],
   ['commit', /^[0-9a-f]{4,64}$/, 'a commit hash'],

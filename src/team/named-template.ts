@@ -49,17 +49,19 @@ export function templateToUpdate(named: string | undefined, recorded: TemplatePr
     if (named !== undefined) throw new UsageError(`--template ${withoutCredentials(named)}: this project uses the built-in templates only, and update keeps a project on what made it`);
     return undefined;
   }
+  // A record written before credentials were kept out of it may still hold a token: not echoed.
+  const shown = withoutCredentials(recorded.source);
   if (named === undefined) {
     if (trust) {
       throw new UsageError(
-        `--trust covers the template named by --template, not the one .secure-express.json names (a file anyone can edit): if you trust ${recorded.source}, add --template ${recorded.source}`,
+        `--trust covers the template named by --template, not the one .secure-express.json names (a file anyone can edit): if you trust ${shown}, add --template ${shown}`,
       );
     }
     return recorded.source;
   }
   if (parseTemplateSpec(named, cwd).ref !== undefined) throw new UsageError(`--template ${withoutCredentials(named)}: name the repository only; --to picks its branch, tag or commit`);
   if (!namesRecordedSource(named, recorded, cwd)) {
-    throw new UsageError(`--template ${withoutCredentials(named)} is not the project's template: .secure-express.json records ${recorded.source} (if that was not you, restore the file from git)`);
+    throw new UsageError(`--template ${withoutCredentials(named)} is not the project's template: .secure-express.json records ${shown} (if that was not you, restore the file from git)`);
   }
   return named;
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ANSWERS_FILE, badTemplateField, type Provenance, type TemplateProvenance } from '../options/answers-file.ts';
 import { parseJson } from '../options/parse-json.ts';
-import { CONTROL_CHARACTERS } from '../options/validators.ts';
 
 /**
  * A project's `.secure-express.json`, read for an update: which generator version and template commit
@@ -46,7 +45,7 @@ export function readRecord(projectDir: string): ProjectRecord {
   const { generator, template, answers, vars } = data;
   if (!isObject(generator) || typeof generator.name !== 'string' || !PACKAGE_NAME.test(generator.name)) throw invalid('generator.name', 'an npm package name');
   if (typeof generator.version !== 'string' || !EXACT_VERSION.test(generator.version)) throw invalid('generator.version', 'an exact version such as 1.2.3');
-  if (!isObject(template) || typeof template.source !== 'string' || CONTROL_CHARACTERS.test(template.source)) {
+  if (!isObject(template) || typeof template.source !== 'string') {
     throw invalid('template.source', '"built-in" or where the team template came from');
   }
   const bad = badTemplateField(template);

@@ -71,6 +71,9 @@ export async function loadTemplateVersions(
   };
 }
 
+/** How a trust question names the template: its source, at the commit fetched. */
+const sourceAt = ({ fetched }: TeamTemplate) => `${fetched.source}${fetched.commit ? ` at ${fetched.commit.slice(0, 12)}` : ''}`;
+
 /**
  * A template's plopfile is code: as when generating, it runs only with --trust (given for the template
  * --template names, see named-template.ts), or after a yes on a terminal naming the repository. The answer also covers the base, rendered from the same repository.
@@ -84,7 +87,7 @@ export async function trustPlopfiles(
   const withPlopfile = [versions.next, versions.base].find((template) => template?.plopfile);
   if (trust || !withPlopfile) return trust;
   const { fetched, manifest } = withPlopfile;
-  const where = `${fetched.source}${fetched.commit ? ` at ${fetched.commit.slice(0, 12)}` : ''}`;
+  const where = sourceAt(withPlopfile);
   if (!prompter) throw new UsageError(`template ${manifest.name} (${fetched.source}) has a plopfile (code that would run here): pass --trust --template ${fetched.source} to run it, if you trust it`);
   out.warn(`template ${manifest.name} from ${where} has a plopfile: code that runs on this machine with your permissions`);
   if (!(await prompter.confirm(`Run the plopfile of ${where}?`, false))) throw new CancelledError("the template's plopfile was not trusted; nothing was changed");
@@ -111,7 +114,7 @@ export async function trustInstallSettings(
   const { fetched, manifest } = next;
   const files = written.map((change) => `${change.path} (${change.kind})`).join(', ');
   if (!prompter) throw new UsageError(`template ${manifest.name} (${fetched.source}) would write ${files}, ${INSTALL_SETTINGS_WHY}: pass --trust --template ${fetched.source} to write them, if you trust it`);
-  const where = `${fetched.source}${fetched.commit ? ` at ${fetched.commit.slice(0, 12)}` : ''}`;
+  const where = sourceAt(next);
   out.warn(`template ${manifest.name} from ${where} would write ${files}: ${INSTALL_SETTINGS_WHY}, where packages come from and what runs at install`);
   if (!(await prompter.confirm(`Write the package-manager settings of ${where}?`, false))) throw new CancelledError("the template's package-manager settings were not trusted; nothing was changed");
 }

@@ -89,6 +89,16 @@ describe('team templates', () => {
     assert.deepEqual(snapshot(join(cwd, 'second')), snapshot(join(cwd, 'first')));
   });
 
+  it("refuses a preset whose template.source holds a terminal escape, before fetching or showing it", (t) => {
+    const cwd = tempDir(t);
+    const preset = { template: { source: `${tempDir(t, 'cse-template-')}\u001b]0;pwned\u0007` }, answers: {} };
+    writeFileSync(join(cwd, 'preset.json'), JSON.stringify(preset));
+    const result = runCli(['svc', ...QUICK, '--preset', 'preset.json'], { cwd });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, 'error: --preset: field "template.source" must be "built-in" or where the team template came from\n');
+    assert.deepEqual(readdirSync(cwd), ['preset.json']);
+  });
+
   it('a local folder works too', (t) => {
     const repo = templateRepository(t);
     const cwd = tempDir(t);
@@ -392,7 +402,8 @@ describe('a team template too large to read, or a server too slow to answer', ()
     assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);
   });
 
-  it('stops git and its helpers when a server accepts the connection and never answers, within the limit set', async (t) => {
+  /** A server that accepts connections and never answers; `sockets` are the ones still open. */
+  async function silentServer(t: TestContext): Promise<{ url: string; sockets: Set<Socket> }> {
     const sockets = new Set<Socket>();
     const server = createServer((socket) => {
       sockets.add(socket);
@@ -400,7 +411,11 @@ describe('a team template too large to read, or a server too slow to answer', ()
     }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     t.after(() => (sockets.forEach((socket) => socket.destroy()), server.close()));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api-template.git`;
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api-template.git`, sockets };
+  }
+
+  it('stops git and its helpers when a server accepts the connection and never answers, within the limit set', async (t) => {
+    const { url, sockets } = await silentServer(t);
     const [cwd, tmp] = [tempDir(t), tempDir(t, 'cse-tmp-')];
     const started = Date.now();
     const cli = spawn(CLI_NODE, [CLI_BIN, 'svc', ...QUICK, '--template', url], {
@@ -420,6 +435,30 @@ describe('a team template too large to read, or a server too slow to answer', ()
     assert.ok(seconds < 15, `stopped after ${seconds} s`);
     assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);
     // git-remote-http held the connection: once it is stopped too, the server sees it close.
+    for (let waited = 0; sockets.size > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(sockets.size, 0, 'no helper of git still holds the connection');
+  });
+
+  it('stops git and its helpers when the generator alone gets a SIGTERM during the fetch', async (t) => {
+    const { url, sockets } = await silentServer(t);
+    const [cwd, tmp] = [tempDir(t), tempDir(t, 'cse-tmp-')];
+    // Detached: the signal reaches the generator alone, not git in the same process group (as Ctrl-C would).
+    const cli = spawn(CLI_NODE, [CLI_BIN, 'svc', ...QUICK, '--template', url], {
+      cwd,
+      env: { ...process.env, CI: 'true', TMPDIR: tmp, CREATE_SECURE_EXPRESS_GIT_TIMEOUT: '60' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    const hung = setTimeout(() => cli.kill('SIGKILL'), 30_000);
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    for (let waited = 0; sockets.size === 0 && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(sockets.size > 0, 'git reached the server');
+    cli.kill('SIGTERM');
+    const [code] = (await once(cli, 'exit')) as [number | null];
+    clearTimeout(hung);
+    assert.equal(code, 143, stderr);
+    assert.deepEqual([readdirSync(cwd), readdirSync(tmp)], [[], []]);
     for (let waited = 0; sockets.size > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(sockets.size, 0, 'no helper of git still holds the connection');
   });

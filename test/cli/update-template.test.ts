@@ -257,6 +257,7 @@ describe('update of a record edited to show what it should not', () => {
   const EDITS = [
     { field: 'name', value: 'acme-api\u001b]0;pwned\u0007', expected: "a template manifest's name" },
     { field: 'commit', value: '\u001b[2J\u001b[H0123456789abcdef', expected: 'a commit hash' },
+    { field: 'source', value: 'https://example.test/api-template.git\u001b]0;pwned\u0007', expected: '"built-in" or where the team template came from' },
   ] as const;
   for (const { field, value, expected } of EDITS) {
     it(`refuses a terminal escape in template.${field}, in one line, even for --check`, (t) => {

@@ -23,6 +23,12 @@ describe('which template update fetches, and whether --trust may cover it', () =
     });
   }
 
+  it("does not echo the token of a record written before credentials were kept out of it", () => {
+    const old = { ...RECORDED, source: 'https://x-access-token:s3cret@github.com/acme/api-template.git' };
+    assert.throws(() => templateToUpdate(undefined, old, true, CWD), { message: /^--trust covers .*: if you trust https:\/\/github\.com\/acme\/api-template\.git, add --template https:\/\/github\.com\/acme\/api-template\.git$/ });
+    assert.throws(() => templateToUpdate('github:acme/other', old, true, CWD), { message: /records https:\/\/github\.com\/acme\/api-template\.git \(if that was not you/ });
+  });
+
   it('a project on the built-in templates has none to fetch, and refuses --template', () => {
     assert.equal(templateToUpdate(undefined, { source: 'built-in' }, true, CWD), undefined);
     assert.throws(() => templateToUpdate('github:acme/api-template', { source: 'built-in' }, false, CWD), /this project uses the built-in templates only/);
