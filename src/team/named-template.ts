@@ -13,7 +13,8 @@ import { parseTemplateSpec, withoutCredentials } from './template-spec.ts';
 /** Whether a `--template` value names the recorded source: the same repository or folder, credentials aside, and no #ref of its own. */
 export function namesRecordedSource(named: string, recorded: TemplateProvenance, cwd: string): boolean {
   const location = parseTemplateSpec(named, cwd);
-  return location.ref === undefined && location.source === recorded.source;
+  // A record written before credentials were kept out of it may still hold a token: the repository is what counts.
+  return location.ref === undefined && location.source === withoutCredentials(recorded.source);
 }
 
 /**

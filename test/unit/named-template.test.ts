@@ -27,6 +27,8 @@ describe('which template update fetches, and whether --trust may cover it', () =
     const old = { ...RECORDED, source: 'https://x-access-token:s3cret@github.com/acme/api-template.git' };
     assert.throws(() => templateToUpdate(undefined, old, true, CWD), { message: /^--trust covers .*: if you trust https:\/\/github\.com\/acme\/api-template\.git, add --template https:\/\/github\.com\/acme\/api-template\.git$/ });
     assert.throws(() => templateToUpdate('github:acme/other', old, true, CWD), { message: /records https:\/\/github\.com\/acme\/api-template\.git \(if that was not you/ });
+    // The command the refusal suggests is taken: the record's repository, its token aside.
+    assert.equal(templateToUpdate('https://github.com/acme/api-template.git', old, true, CWD), 'https://github.com/acme/api-template.git');
   });
 
   it('a project on the built-in templates has none to fetch, and refuses --template', () => {
