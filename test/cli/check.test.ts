@@ -887,6 +887,20 @@ describe('check against APIs as they are deployed', () => {
     assert.equal(gzipped.checks.find((check) => check.id === 'errors/internals')?.verdict, 'fail', 'gzip sent whether asked or not is read too');
   });
 
+  it('reads a body that says gzip but is not (a misconfigured server) as an empty answer, not a crash', async (t) => {
+    const mislabeled = createServer((req, res) => {
+      const status = req.url === '/healthz' && req.method === 'GET' ? 200 : 404;
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(JSON.stringify({ status }));
+    });
+    mislabeled.listen(0, '127.0.0.1');
+    await once(mislabeled, 'listening');
+    t.after(() => mislabeled.close());
+    const run = await runCheckCli([`http://127.0.0.1:${(mislabeled.address() as AddressInfo).port}/healthz`, '--json']);
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stderr);
+    assert.ok(report.requests.sent > 5, `${report.requests.sent} requests`);
+  });
+
   it('does not pass csrf/simple-body when the route\'s limit answered some of the bodies (429) before the route saw them', async (t) => {
     // A route under a small limit of its own (3 a minute), as a login is: the malformed and oversized
     // bodies use two, text/plain the third, and the form bodies meet the limiter, not the route.
