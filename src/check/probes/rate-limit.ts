@@ -60,7 +60,7 @@ interface LimitRun {
  * Whether an answer says the limit is used up: a 429, or the 503 page of the proxy in front, which
  * is what nginx's limit_req answers unless told `limit_req_status 429`.
  */
-const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
+export const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
 
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
