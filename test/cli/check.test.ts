@@ -887,6 +887,35 @@ describe('check against APIs as they are deployed', () => {
     assert.equal(gzipped.checks.find((check) => check.id === 'errors/internals')?.verdict, 'fail', 'gzip sent whether asked or not is read too');
   });
 
+  it('reads a body that says gzip but is not (a misconfigured server) as an empty answer, not a crash', async (t) => {
+    const mislabeled = createServer((req, res) => {
+      const status = req.url === '/healthz' && req.method === 'GET' ? 200 : 404;
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(JSON.stringify({ status }));
+    });
+    mislabeled.listen(0, '127.0.0.1');
+    await once(mislabeled, 'listening');
+    t.after(() => mislabeled.close());
+    const run = await runCheckCli([`http://127.0.0.1:${(mislabeled.address() as AddressInfo).port}/healthz`, '--json']);
+    const report = parseReport(run);
+    assert.equal(report.execution.successful, true, run.stderr);
+    assert.ok(report.requests.sent > 5, `${report.requests.sent} requests`);
+  });
+
+  it("does not pass csrf/simple-body when a proxy's limit (nginx limit_req's own 503 page) answered the bodies before the route saw them", async (t) => {
+    const page = '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n';
+    const limited = createServer((req, res) => {
+      if (req.url === '/healthz' && req.method === 'GET') res.writeHead(200, { 'content-type': 'application/json', server: 'nginx/1.22.1' }).end('{"status":"ok"}');
+      else res.writeHead(503, { 'content-type': 'text/html', server: 'nginx/1.22.1' }).end(page);
+    });
+    limited.listen(0, '127.0.0.1');
+    await once(limited, 'listening');
+    t.after(() => limited.close());
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${(limited.address() as AddressInfo).port}/healthz`, '--json']));
+    const simple = report.checks.find((check) => check.id === 'csrf/simple-body');
+    assert.equal(simple?.verdict, 'skipped', simple?.evidence);
+    assert.match(simple?.evidence ?? '', /→ 503.*: rate limited before every body was judged/);
+  });
+
   it('does not pass csrf/simple-body when the route\'s limit answered some of the bodies (429) before the route saw them', async (t) => {
     // A route under a small limit of its own (3 a minute), as a login is: the malformed and oversized
     // bodies use two, text/plain the third, and the form bodies meet the limiter, not the route.

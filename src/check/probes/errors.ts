@@ -201,12 +201,13 @@ const WRONG_METHOD_CHECK: Check = {
 /** Statuses an error handler (or the framework's default one) answers: where a default page shows. */
 const isErrorAnswer = ({ response }: Exchange) => [400, 404, 405, 413, 415, 500].includes(response.status) || response.status > 500;
 
+/** The fix for internals shown by a handler other than Express's default one. */
+const OWN_HANDLER_FIX = 'Answer errors from a handler of your own that sends a fixed message per status and logs the rest';
+
 /**
  * Internals in any error response of the run: a stack trace, a server path, an internal error's
  * name. The worst an error page can do, whatever the status was.
  */
-const OWN_HANDLER_FIX = 'Answer errors from a handler of your own that sends a fixed message per status and logs the rest';
-
 const INTERNALS_CHECK: Check = {
   id: 'errors/internals',
   group: 'Error pages',

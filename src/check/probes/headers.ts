@@ -1,6 +1,6 @@
 import { describeExchange, listed, type Exchange } from '../context.ts';
 import { fail, pass, skipped, warn, type Check, type Outcome, type Severity } from '../model.ts';
-import { answeredByProxy, proxyOf } from '../proxy.ts';
+import { answeredByProxy, proxyIn } from '../proxy.ts';
 
 const ONE_YEAR = 31_536_000;
 
@@ -144,7 +144,7 @@ function kinds(exchanges: readonly Exchange[]): string {
  * a header on every success and on no error is that, or an app that sets it after its routes.
  */
 function successOnlyFix(found: readonly Found[], exchanges: readonly Exchange[]): string | undefined {
-  const proxy = exchanges.map(({ response }) => proxyOf(response)).find(Boolean);
+  const proxy = proxyIn(exchanges);
   const errorsOnly = found.every(({ exchange }) => exchange.response.status >= 400);
   const successes = exchanges.filter(({ response }) => response.status < 400);
   if (!proxy || !errorsOnly || successes.length === 0 || successes.some((exchange) => found.some((each) => each.exchange === exchange))) return undefined;
@@ -156,7 +156,7 @@ function successOnlyFix(found: readonly Found[], exchanges: readonly Exchange[])
  * recipe, `if ($request_method = OPTIONS) { ... return 204; }`), where the app's headers never come.
  */
 function preflightOnlyFix(found: readonly Found[], exchanges: readonly Exchange[]): string | undefined {
-  const proxy = exchanges.map(({ response }) => proxyOf(response)).find(Boolean);
+  const proxy = proxyIn(exchanges);
   if (!proxy || !found.every(({ exchange }) => exchange.request.method === 'OPTIONS')) return undefined;
   return `Send it on preflights too: if ${proxy} answers OPTIONS itself (return 204 in an if ($request_method = OPTIONS) block), add it there with add_header ... always, or let the app answer preflights; if the app answers them, set it before its CORS middleware`;
 }

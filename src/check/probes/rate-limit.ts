@@ -60,7 +60,7 @@ interface LimitRun {
  * Whether an answer says the limit is used up: a 429, or the 503 page of the proxy in front, which
  * is what nginx's limit_req answers unless told `limit_req_status 429`.
  */
-const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
+export const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
 
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;
@@ -285,9 +285,10 @@ const FIX_FILE = 'src/security/rate-limit.ts';
  * attempt: a limit behind the refusal never counted it. A CSRF check in front of a login (csrf-csrf,
  * csurf) refuses a request without its token with 403, and anyone can fetch a token first.
  */
+const REFUSED_BODY = 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login';
 const NEVER_AN_ATTEMPT: Readonly<Record<number, string>> = {
-  400: 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login',
-  422: 'the body was refused before anything counted it: give --limit-body an attempt the API counts, such as a failed login',
+  400: REFUSED_BODY,
+  422: REFUSED_BODY,
   403: 'refused before anything counted it (a CSRF check, or a credential the probe lacks, in front of the limit), and a client that passes it (anyone can fetch a CSRF token) may meet a limit or none: name a path the limit counts without it',
 };
 

@@ -1,6 +1,7 @@
 import { describeExchange, listed, MALFORMED_JSON, type Exchange } from '../context.ts';
 import { fail, pass, skipped, warn, type Check } from '../model.ts';
 import { ATTACKER } from '../plan.ts';
+import { isLimited } from './rate-limit.ts';
 
 const BOUNDARY = 'cse-check-boundary';
 
@@ -43,8 +44,9 @@ export const SIMPLE_BODY_CHECK: Check = {
     if (exchanges.every(({ response }) => [401, 404, 405, 429].includes(response.status))) {
       return skipped(`${json.method} ${json.path}: ${statuses}: refused before the body was read (not a route, or credentials first): give --json-path a public route that reads JSON (or --openapi)`);
     }
-    // A body the limiter answered was never shown to the route: what the route does with it is unknown.
-    if (reached.length === 0 && exchanges.some(({ response }) => response.status === 429)) {
+    // A body the limiter answered (a 429, or the proxy's 503 page) was never shown to the route: what
+    // the route does with it is unknown.
+    if (reached.length === 0 && exchanges.some(isLimited)) {
       return skipped(`${json.method} ${json.path}: ${statuses}: rate limited before every body was judged; run again when its window has passed`);
     }
     if (reached.length === 0) return pass(`${json.method} ${json.path}: ${statuses}`);
