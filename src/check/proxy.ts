@@ -47,3 +47,9 @@ export function answeredByProxy(response: ReceivedResponse): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * Whether an answer says the limit is used up: a 429, or the 503 page of the proxy in front, which
+ * is what nginx's limit_req answers unless told `limit_req_status 429`.
+ */
+export const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);

@@ -8,7 +8,7 @@ import { createProbeContext, describeExchange, type Exchange, type ProbeContext 
 import { skipped, warn, type Check, type CheckResult } from './model.ts';
 import { OpenapiError, parseOpenapi, type Operation } from './openapi.ts';
 import { noticeText, planProbes } from './plan.ts';
-import { answeredByProxy } from './proxy.ts';
+import { answeredByProxy, isLimited } from './proxy.ts';
 import { CHECKS } from './probes/index.ts';
 import { resultsJson } from './report/json.ts';
 import { resultsSarif } from './report/sarif.ts';
@@ -73,7 +73,7 @@ function preconditionFailure(exchange: Exchange): string | undefined {
   if ((status >= 200 && status < 300) || status === 401 || status === 403) return undefined;
   const head = describeExchange(exchange);
   if (status >= 300 && status < 400) return `${head}${headers.location ? ` to ${headers.location}` : ''}: redirects are not followed; give the final URL`;
-  if (status === 429) return `${head}: rate limited; run again when its window has passed`;
+  if (isLimited(exchange)) return `${head}: rate limited; run again when its window has passed`;
   // nginx's answer to plain http on a port that speaks https: a 400 that says so.
   if (status === 400 && /plain HTTP request was sent to HTTPS port/i.test(exchange.response.body)) return `${head}: this port speaks https: give an https:// URL`;
   const proxy = status >= 500 ? answeredByProxy(exchange.response) : undefined;

@@ -480,6 +480,26 @@ describe('check when the target is not an API that answers', () => {
     assert.match(run.stderr, /^error: .* → 421: the API does not serve the name/m);
   });
 
+  it("skips, not fails, the checks whose answers were a proxy's limit page (nginx limit_req's own 503)", async (t) => {
+    // As nginx with limit_req in front of the API, its limit already used up: its own 503 page for all
+    // but the health route, which the app answers. A 503 there is the limit, not the app's error handler.
+    const page = '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n';
+    const limited = createServer((req, res) => {
+      if (req.url === '/healthz' && req.method === 'GET') res.writeHead(200, { 'content-type': 'application/json', server: 'nginx/1.22.1' }).end('{"status":"ok"}');
+      else res.writeHead(503, { 'content-type': 'text/html', server: 'nginx/1.22.1' }).end(page);
+    });
+    limited.listen(0, '127.0.0.1');
+    await once(limited, 'listening');
+    t.after(() => limited.close());
+    const { port } = limited.address() as AddressInfo;
+    const report = parseReport(await runCheckCli([`http://127.0.0.1:${port}/healthz`, '--json']));
+    for (const id of ['errors/malformed-json', 'errors/unknown-route', 'errors/wrong-method', 'trace']) {
+      const result = report.checks.find((check) => check.id === id);
+      assert.equal(result?.verdict, 'skipped', `${id}: ${JSON.stringify(result)}`);
+      assert.match(result.evidence, /rate limited/, id);
+    }
+  });
+
   it('writes JSON and SARIF when the API cannot be reached, with executionSuccessful false and the reason', async (t) => {
     const server = createServer();
     server.listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
 import { bodyHeaders, describeExchange, listed, type Exchange } from '../context.ts';
 import { fail, pass, skipped, warn, type Check } from '../model.ts';
+import { isLimited } from '../proxy.ts';
 
 /**
  * Every operation the OpenAPI document marks as secured must turn away a caller with no credentials
@@ -32,8 +33,8 @@ export const ANONYMOUS_CHECK: Check = {
     }
     const unsent = secured.length - sendable.length;
     const tail = unsent > 0 ? `; ${unsent} DELETE operation(s) not sent` : '';
-    const answered = answers.filter(({ response }) => response.status !== 429);
-    if (answered.length === 0) return skipped(`every request was rate limited (429)${tail}`);
+    const answered = answers.filter((answer) => !isLimited(answer));
+    if (answered.length === 0) return skipped(`every request was rate limited${tail}`);
     const open = answered.filter(({ response }) => response.status < 400 || response.status >= 500 || response.status === 409);
     if (open.length > 0) {
       return fail(`answered without credentials: ${listed(open.map(describeExchange), 4)} (expected 401 or 403)${tail}`, { path: open[0]?.request.path });

@@ -2,6 +2,7 @@ import type { SentRequest } from '../client.ts';
 import { listed, type Exchange, type ProbeContext } from '../context.ts';
 import { fail, pass, skipped, type Check, type Outcome } from '../model.ts';
 import { ATTACKER, HOSTILE_ORIGINS } from '../plan.ts';
+import { isLimited } from '../proxy.ts';
 
 /**
  * What a browser would send from a hostile page: a plain GET (with or without the visitor's cookie:
@@ -65,7 +66,7 @@ function corsCheck(hostile: (typeof HOSTILE_ORIGINS)[number]): Check {
         return skipped('not run: a look-alike is made from an origin the API allows, and a guess would prove nothing: give --origin <an allowed origin>');
       }
       const exchanges = await probeOrigin(context, hostile.id, origin);
-      if (exchanges.every(({ response }) => response.status === 429)) return skipped(`Origin: ${origin}: every request was rate limited (429)`);
+      if (exchanges.every(isLimited)) return skipped(`Origin: ${origin}: every request was rate limited`);
       // A path that lets any site in is one cause, reported once by cors/other-site.
       const anyOrigin = hostile.id === 'other-site' ? new Set<string>() : await pathsAllowingAnyOrigin(context);
       const allowed = exchanges.filter((exchange) => allowOrigin(exchange) === origin);

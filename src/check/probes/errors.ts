@@ -2,7 +2,7 @@ import type { SentRequest } from '../client.ts';
 import { bodyHeaders, describeExchange, isJsonType, listed, MALFORMED_JSON, type Exchange, type ProbeContext } from '../context.ts';
 import { findFingerprints, findLeaks, isParserSign, showsJsonParseFailure } from '../leaks.ts';
 import { fail, pass, skipped, warn, worst, type Check, type Outcome } from '../model.ts';
-import { answeredByProxy } from '../proxy.ts';
+import { answeredByProxy, isLimited } from '../proxy.ts';
 
 const ONE_MEGABYTE = 1024 * 1024;
 
@@ -25,7 +25,6 @@ const PARSER_MESSAGE_FIX = "Answer a body the parser refuses with a fixed messag
 async function bodyNotRead(context: ProbeContext, exchange: Exchange): Promise<Outcome | undefined> {
   const { status } = exchange.response;
   const head = describeExchange(exchange);
-  if (status === 429) return skipped(`${head}: rate limited; run again when its window has passed`);
   if (status === 401 || status === 403) {
     const hint = context.plan.allowedOrigin ? '' : ' (a cookie-session API refuses a POST without an allowed Origin: give --origin)';
     return skipped(`${head}: refused before the body was read${hint}; give --json-path a public route that reads JSON`);
@@ -126,9 +125,10 @@ async function judgeBody(probe: BodyProbe, context: ProbeContext, exchange: Exch
     const proxy = answeredByProxy(exchange.response);
     return pass(`${describeExchange(exchange)}${proxy ? `, answered by ${proxy} itself: the app's own limit is behind it, unseen` : ''}`);
   }
+  if (isLimited(exchange)) return { ...skipped(`${describeExchange(exchange)}: rate limited; run again when its window has passed`), path };
   if (status >= 500) return fail(`${describeExchange(exchange)}: a client's mistake became a server error${probe.behindServerError?.(exchange) ?? ''}`, { fix: SERVER_ERROR_FIX, path });
   // A route the document names does read JSON: no catch-all to rule out, and a refusal before reading is fine.
-  if (!bodyRoute && [401, 403, 404, 405, 429].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
+  if (!bodyRoute && [401, 403, 404, 405].includes(status)) return skipped(`${describeExchange(exchange)}: not read`);
   const outcome = (bodyRoute ? await bodyNotRead(context, exchange) : undefined) ?? probe.otherwise(exchange);
   return { ...outcome, path };
 }
@@ -155,7 +155,7 @@ const UNKNOWN_ROUTE_CHECK: Check = {
     const { status } = exchange.response;
     const head = describeExchange(exchange);
     if ([401, 403, 404, 410].includes(status)) return pass(head);
-    if (status === 429) return skipped(`${head}: rate limited`);
+    if (isLimited(exchange)) return skipped(`${head}: rate limited`);
     if (status >= 500) return fail(`${head}: a path nothing serves became a server error`, { fix: SERVER_ERROR_FIX });
     return warn(`${head}: ${status < 400 ? 'an unknown path was served (a catch-all route?)' : 'expected 404'}`);
   },
@@ -181,14 +181,14 @@ const WRONG_METHOD_CHECK: Check = {
       if (!method) continue;
       const exchange = await context.send({ method, path, headers: { accept: 'application/json', ...(context.plan.allowedOrigin ? { origin: context.plan.allowedOrigin } : {}) } });
       const { status, headers } = exchange.response;
-      if (status === 429) continue;
+      if (isLimited(exchange)) continue;
       if (status === 405) judged.push({ exchange, verdict: headers.allow ? 'pass' : 'warn', note: headers.allow ? `Allow: ${headers.allow}` : 'no Allow header' });
       else if (status === 401 || status === 403) judged.push({ exchange, verdict: 'pass', note: 'asks for credentials first' });
       else if (status >= 500) judged.push({ exchange, verdict: 'fail', note: 'a server error' });
       else if (status < 300) judged.push({ exchange, verdict: 'warn', note: `the path serves ${method}` });
       else judged.push({ exchange, verdict: 'warn', note: 'expected 405 with Allow' });
     }
-    if (judged.length === 0) return skipped('every answer was rate limited (429)');
+    if (judged.length === 0) return skipped('every answer was rate limited');
     const verdict = worst(judged.map((each) => each.verdict));
     const shown = verdict === 'pass' ? judged : judged.filter((each) => each.verdict === verdict);
     const evidence = listed(shown.map(({ exchange, note }) => `${describeExchange(exchange)} (${note})`), 3);

@@ -1,7 +1,7 @@
 import type { ReceivedResponse, SentRequest } from '../client.ts';
 import { describeExchange, type Exchange, type ProbeContext } from '../context.ts';
 import { fail, pass, skipped, warn, type Check, type Outcome } from '../model.ts';
-import { answeredByProxy, proxyIn } from '../proxy.ts';
+import { answeredByProxy, isLimited, proxyIn } from '../proxy.ts';
 
 /**
  * Whether a client can choose the address a rate limit counts it under. Two ways to tell a fresh
@@ -55,12 +55,6 @@ interface LimitRun {
   readonly limited: Exchange | undefined;
   readonly keying: Keying | undefined;
 }
-
-/**
- * Whether an answer says the limit is used up: a 429, or the 503 page of the proxy in front, which
- * is what nginx's limit_req answers unless told `limit_req_status 429`.
- */
-export const isLimited = ({ response }: Exchange): boolean => response.status === 429 || (response.status === 503 && answeredByProxy(response) !== undefined);
 
 /** A request to the counted path, with extra (forged) headers. */
 type Counted = (extra?: Record<string, string>) => Promise<Exchange>;

@@ -1,7 +1,7 @@
 import { describeExchange, listed, MALFORMED_JSON, type Exchange } from '../context.ts';
 import { fail, pass, skipped, warn, type Check } from '../model.ts';
 import { ATTACKER } from '../plan.ts';
-import { isLimited } from './rate-limit.ts';
+import { isLimited } from '../proxy.ts';
 
 const BOUNDARY = 'cse-check-boundary';
 

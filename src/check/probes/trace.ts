@@ -1,6 +1,7 @@
 import { describeExchange } from '../context.ts';
 import { fail, pass, skipped, warn, type Check } from '../model.ts';
 import { PROBE_MARKER } from '../plan.ts';
+import { isLimited } from '../proxy.ts';
 
 /**
  * TRACE echoes the request back, cookies and Authorization included: with it, a script that cannot
@@ -23,7 +24,7 @@ export const TRACE_CHECK: Check = {
     const { status, body } = exchange.response;
     if (body.includes(PROBE_MARKER)) return fail(`${describeExchange(exchange)}: the response echoes the request, cookie included`);
     // The limiter answered before any route could: what a route does with TRACE is unknown.
-    if (status === 429) return skipped(`${describeExchange(exchange)}: rate limited; run again when its window has passed`);
+    if (isLimited(exchange)) return skipped(`${describeExchange(exchange)}: rate limited; run again when its window has passed`);
     if (status >= 200 && status < 300) return warn(`${describeExchange(exchange)}: TRACE is served, though it did not echo the request`, { severity: 'low' });
     return pass(`${describeExchange(exchange)}: not echoed`);
   },
